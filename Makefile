@@ -1,0 +1,56 @@
+# LA Cannabis Relief Analytics: the commands a newcomer needs.
+# `make reports` renders the whole site on the default data; `make test` runs the tests.
+# Both create .venv and install the project on first use, so nothing else is needed
+# beyond Python 3.11+.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+KERNEL := la-cannabis-relief
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help env reports test lint lab synth validate browser bench strip clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (LA Cannabis Relief)" >/dev/null
+	@touch $(STAMP)
+
+env: $(STAMP) ## Create .venv, install the package editable and register the Jupyter kernel
+
+reports: $(STAMP) ## Render the report site on the default data into reports/site
+	$(BIN)/analysis render
+
+browser: ## Install Debian's chromium for the browser tests (root only; skipped otherwise)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "note: chromium not found and not root; browser tests will be skipped"; fi; }
+
+test: $(STAMP) browser ## Run ruff and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Run ruff only
+	$(BIN)/ruff check .
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+synth: $(STAMP) ## Regenerate the synthetic default data (seed from SEED, default 2020)
+	$(BIN)/analysis synth --seed $${SEED:-2020}
+
+validate: $(STAMP) ## Validate a case file: make validate FILE=path.csv
+	$(BIN)/analysis validate $(FILE)
+
+strip: $(STAMP) ## Strip outputs from every notebook in notebooks/
+	$(BIN)/python -m analysis.nbtools strip notebooks/*.ipynb
+
+clean: ## Remove the virtual environment, generated data and the staging area
+	rm -rf $(VENV) data/synthetic/*.parquet reports/.staging

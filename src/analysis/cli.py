@@ -1,0 +1,48 @@
+"""The ``analysis`` command: one entry point, a subcommand per job.
+
+Each subcommand lives in the module that does the work; that module offers
+``add_parser(subparsers)`` and sets ``func`` to the function that runs it. Adding a
+command means adding its module name to ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Modules offering a subcommand, in the order --help lists them.
+COMMANDS = ("synth", "validate", "render", "reference")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analysis",
+        description="LA Cannabis Relief Analytics: generate, validate, analyse and publish "
+        "data on the mass dismissal of cannabis convictions in Los Angeles County.",
+        epilog="Run 'analysis COMMAND --help' for the options of one command.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"analysis.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

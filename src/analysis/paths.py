@@ -1,0 +1,64 @@
+"""Every path the project uses, in one place.
+
+Notebooks, the command line and the tests import these names instead of writing
+relative paths to the data folder. Two environment variables move things:
+
+``LACRA_SHARED_DATA``
+    folder holding the public reference files (LAPD arrests, Census tables). Defaults
+    to ``../shared/data`` beside the checkout, where CI puts it.
+``LACRA_SITE``
+    folder the published site is written to. Defaults to ``reports/site``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    """The checkout root: the nearest parent holding pyproject.toml."""
+    override = os.environ.get("LACRA_ROOT")
+    if override:
+        return Path(override).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "notebooks").is_dir():
+            return parent
+    # Installed without a checkout: fall back to the working directory.
+    return Path.cwd()
+
+
+ROOT: Path = _find_root()
+
+DATA = ROOT / "data"
+REFERENCE = DATA / "reference"  # small cited tables, committed, each with a manifest
+SOURCES = DATA / "sources"  # manifests of the public files we read but never commit
+CLAIMS = DATA / "claims"  # the ledger of published figures
+SYNTHETIC = DATA / "synthetic"  # generated default data (not committed)
+MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts
+
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = ROOT / "reports"
+REPORTS_CONFIG = REPORTS / "reports.yml"
+SITE = Path(os.environ.get("LACRA_SITE", REPORTS / "site"))
+STAGING = REPORTS / ".staging"
+
+KERNEL_NAME = "la-cannabis-relief"
+
+DEFAULT_SEED = 2020
+
+
+def synthetic_cases(seed: int = DEFAULT_SEED) -> Path:
+    """Where the synthetic default dataset for ``seed`` lives."""
+    return SYNTHETIC / f"cases_seed{seed}.parquet"
+
+
+def shared_data() -> Path:
+    """The folder of public reference files (may not exist on every machine)."""
+    return Path(os.environ.get("LACRA_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def shared_file(name: str) -> Path:
+    """A file of the shared public data, by its file name."""
+    return shared_data() / name

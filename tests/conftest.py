@@ -1,0 +1,75 @@
+"""Shared fixtures: the synthetic default data, small case files, the shared data."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analysis import paths, synth
+
+# A valid row as a real extract might carry it: mixed spellings the loader accepts.
+GOOD_ROW = {
+    "case_id": "BA123456",
+    "count": "1",
+    "person_id": "X-0001",
+    "batch": "feb2020",
+    "motion_date": "2020-02-13",
+    "conviction_date": "03/14/1994",
+    "found_in_doj": "Y",
+    "found_in_court": "false",
+    "hs_section": "HS 11359",
+    "hs_subsection": "",
+    "offense_type": "possession for sale",
+    "charge_level": "F",
+    "jurisdiction": "Compton",
+    "prosecuting_agency": "District Attorney",
+    "court_location": "Compton Courthouse",
+    "race_ethnicity": "Hispanic",
+    "relief_granted": "dismissed",
+}
+
+SECOND_ROW = GOOD_ROW | {
+    "case_id": "LB77", "person_id": "X-0002", "batch": "sep2021",
+    "motion_date": "2021-09-27", "conviction_date": "2001-06-30", "found_in_doj": "0",
+    "found_in_court": "1", "hs_section": "11357(b)", "offense_type": "",
+    "charge_level": "misdemeanor", "jurisdiction": "Unincorporated",
+    "prosecuting_agency": "DA", "race_ethnicity": "Black", "court_location": "",
+}
+
+
+def write_rows(path: Path, rows: list[dict], *, sep: str = ",",
+               encoding: str = "utf-8") -> Path:
+    """Write rows (dicts) as CSV with the union of their keys as header."""
+    header = list(dict.fromkeys(k for row in rows for k in row))
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, delimiter=sep)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic() -> pl.DataFrame:
+    """The default synthetic dataset, generated once per test session."""
+    return synth.generate(paths.DEFAULT_SEED)
+
+
+@pytest.fixture(scope="session")
+def synthetic_csv(tmp_path_factory, synthetic) -> Path:
+    return synth.write(synthetic, tmp_path_factory.mktemp("synth") / "cases.csv")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The public files of ../shared/data; skips when this machine lacks them."""
+    folder = paths.shared_data()
+    if not folder.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide the shared public data at {folder}")
+        pytest.skip(f"shared public data not found at {folder} "
+                    "(set LACRA_SHARED_DATA to its folder)")
+    return folder
