@@ -37,6 +37,11 @@ def enable() -> None:
     alt.renderers.enable("svg")
 
 
-def titled(chart: alt.Chart, title: str, source: str) -> alt.Chart:
-    """A chart with its title and a source note as subtitle."""
-    return chart.properties(title=alt.Title(title, subtitle=f"Source: {source}"))
+def titled(chart: alt.Chart, title: str, source: str, alt_text: str) -> alt.Chart:
+    """A chart with its title, a source note as subtitle and a text alternative.
+
+    ``alt_text`` says in words what the chart shows, for screen readers and for readers
+    whose browser cannot draw it.
+    """
+    return chart.properties(title=alt.Title(title, subtitle=f"Source: {source}"),
+                            description=alt_text)
