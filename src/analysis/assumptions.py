@@ -166,7 +166,11 @@ def _show(value) -> str:
 
 
 def assumptions_table(assumptions: Assumptions = DEFAULT) -> pl.DataFrame:
-    """Published calibration targets and assumed parameters, one row each."""
+    """Published calibration targets and assumed parameters, one row each.
+
+    For a published figure, ``value`` is the exact number the generator produces, chosen
+    inside the figure's rounding; ``source`` gives the figure as printed.
+    """
     published = [{"name": t.name, "value": _show(float(t.value)) if t.value < 1 else
                   f"{int(t.value):,}" if t.value > 3000 else str(int(t.value)),
                   "kind": "published", "meaning": t.meaning,
