@@ -180,12 +180,14 @@ def _canonical_name(raw: str) -> str:
     return COLUMN_ALIASES.get(name, name)
 
 
-def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
-    """Read an input file with every column as text, names made canonical.
+def read_table(path: str | Path, *,
+               encoding: str | None = None) -> tuple[list[str], pl.DataFrame]:
+    """The header (names as written) and rows of a CSV or Parquet file.
 
-    Raises :class:`ValidationError` (and nothing else) for a file that cannot be read.
-    Columns outside the schema keep their (canonical) names; when two of them share a
-    name only the first is kept, since they are dropped later anyway.
+    CSV cells come back as text (empty cells null), Parquet columns in their stored
+    types; columns are named by position, so repeated names in the header survive for
+    the caller to judge. Raises :class:`ValidationError`, and nothing else, for a file
+    that cannot be read; header-only files are returned with no rows.
     """
     path = Path(path)
     name = str(path)
@@ -207,35 +209,44 @@ def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise _fail(name, "format",
                         f"not a readable Parquet file ({_shown(first[:200])})") from None
-        header = frame.columns
-        empty = "the file has no data rows"
-    else:
-        text = _decode(data, name, encoding).lstrip("\ufeff")
-        if not text.strip():
-            raise _fail(name, "empty", "the file is empty")
-        if "\x00" in text:
-            raise _fail(name, "format", "binary content: expected a CSV text file or Parquet")
-        first_break = re.search(r"\r\n?|\n", text)
-        if first_break and first_break.group() == "\r":  # old Mac line endings
-            text = re.sub(r"\r(?!\n)", "\n", text)
-        separator = _sniff_separator(text.split("\n", 1)[0])
-        try:
-            # the header is read as a row, so repeated names are seen as written
-            frame = pl.read_csv(io.StringIO(text), separator=separator, has_header=False,
-                                infer_schema=False)
-        except pl.exceptions.NoDataError:
-            raise _fail(name, "empty", "the file is empty") from None
-        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
-            message, row = _csv_problem(text, separator, exc)
-            raise _fail(name, "format", message, row=row) from None
-        header = [value or "" for value in frame.row(0)]
-        frame = frame.slice(1)
-        empty = "the file has a header but no data rows"
+        return frame.columns, frame.rename(
+            {c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
 
+    text = _decode(data, name, encoding).lstrip("\ufeff")
+    if not text.strip():
+        raise _fail(name, "empty", "the file is empty")
+    if "\x00" in text:
+        raise _fail(name, "format", "binary content: expected a CSV text file or Parquet")
+    first_break = re.search(r"\r\n?|\n", text)
+    if first_break and first_break.group() == "\r":  # old Mac line endings
+        text = re.sub(r"\r(?!\n)", "\n", text)
+    separator = _sniff_separator(text.split("\n", 1)[0])
+    try:
+        # the header is read as a row, so repeated names are seen as written
+        frame = pl.read_csv(io.StringIO(text), separator=separator, has_header=False,
+                            infer_schema=False)
+    except pl.exceptions.NoDataError:
+        raise _fail(name, "empty", "the file is empty") from None
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        raise _fail(name, "format", _csv_problem(text, separator, exc)) from None
+    return [value or "" for value in frame.row(0)], frame.slice(1)
+
+
+def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
+    """Read an input file with every column as text, names made canonical.
+
+    Raises :class:`ValidationError` (and nothing else) for a file that cannot be read.
+    Two columns meaning the same schema column are a problem; two columns outside the
+    schema sharing a name keep the first only, since both are dropped later anyway.
+    """
+    name = str(path)
+    header, frame = read_table(path, encoding=encoding)
     names = [_canonical_name(c) for c in header]
     frame = _as_text(frame, names, name)
     if frame.height == 0:
-        raise _fail(name, "empty", empty)
+        raise _fail(name, "empty", "the file has a header but no data rows"
+                    if Path(path).suffix.lower() not in (".parquet", ".pq")
+                    else "the file has no data rows")
     seen: dict[str, int] = {}
     keep = []
     for i, canonical in enumerate(names):
@@ -277,22 +288,21 @@ def _as_text(frame: pl.DataFrame, names: list[str], name: str) -> pl.DataFrame:
     return pl.DataFrame(columns, height=frame.height)
 
 
-def _csv_problem(text: str, separator: str, exc: BaseException) -> tuple[str, int | None]:
-    """A one-line explanation of why a CSV could not be parsed, and the data row."""
+def _csv_problem(text: str, separator: str, exc: BaseException) -> str:
+    """A one-line explanation of why a CSV could not be parsed."""
     import csv
 
-    csv.field_size_limit(1 << 30)
-    rows = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator, strict=True)
     try:
         width = len(next(rows))
         for number, row in enumerate(rows, start=1):
             if row and len(row) != width:
-                return (f"has {len(row)} fields but the header has {width} (a stray "
-                        "separator, or a truncated line?)", number)
+                return (f"row {number} has {len(row)} fields but the header has {width} "
+                        "(a stray separator, or a truncated line?)")
     except csv.Error as err:
-        return f"malformed CSV: {_shown(str(err))}", None
+        return f"malformed CSV: {_shown(str(err))}"
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"malformed CSV ({_shown(first[:200])})", None
+    return f"malformed CSV ({_shown(first[:200])})"
 
 
 # --- rules ------------------------------------------------------------------------------
