@@ -72,11 +72,11 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        text = ", ".join(where)
+        text = ", ".join(_shown(w) for w in where)
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             text += f", value {shown!r}"
-        return f"{text}: {self.message} [{self.rule}]"
+        return f"{text}: {_shown(self.message)} [{self.rule}]"
 
 
 class ValidationError(Exception):
@@ -103,28 +103,63 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.total
 
 
 # --- reading -----------------------------------------------------------------------------
 
+# Characters never printed raw in a message: C0/C1 controls, zero-width and bidi
+# controls, line and paragraph separators, the byte-order mark.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# The same set as a rule on free text in the data (Unicode categories Cc, Cf, Zl, Zp).
+CONTROL_CHARS = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]"
 
-def _fail(name: str, rule: str, message: str) -> ValidationError:
-    return ValidationError([Problem(name, rule, message)])
+
+def _shown(text: str) -> str:
+    """``text`` safe to print on one terminal line: unsafe characters escaped."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _fail(name: str, rule: str, message: str, **where) -> ValidationError:
+    return ValidationError([Problem(name, rule, message, **where)])
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``data`` looks like mostly-ASCII UTF-16 text."""
+    sample = data[:4096]
+    if len(sample) < 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 with a BOM, or ``encoding``."""
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 (with a BOM, or detected),
+    or ``encoding`` when given."""
     if encoding:
         try:
             return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise _fail(name, "encoding", f"cannot decode as {encoding}: {exc}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
+        except LookupError:
+            raise _fail(name, "encoding", f"unknown encoding {encoding!r}") from None
         except UnicodeDecodeError as exc:
-            raise _fail(name, "encoding", f"broken UTF-16 text: {exc.reason}") from None
+            raise _fail(name, "encoding", f"cannot decode as {encoding}: {exc.reason} at "
+                        f"byte {exc.start}") from None
+    utf16 = ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff"))
+             else _utf16_without_bom(data))
+    if utf16:
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError as exc:
+            raise _fail(name, "encoding", f"broken UTF-16 text: {exc.reason} at byte "
+                        f"{exc.start}") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise _fail(name, "format", "a zip archive (an Excel workbook?): save it as CSV")
+    if b"\x00" in data:
+        raise _fail(name, "format", "binary content: expected a CSV text file or Parquet")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -145,8 +180,15 @@ def _canonical_name(raw: str) -> str:
     return COLUMN_ALIASES.get(name, name)
 
 
-def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
-    """Read an input file with every column as text, names made canonical."""
+def read_table(path: str | Path, *,
+               encoding: str | None = None) -> tuple[list[str], pl.DataFrame]:
+    """The header (names as written) and rows of a CSV or Parquet file.
+
+    CSV cells come back as text (empty cells null), Parquet columns in their stored
+    types; columns are named by position, so repeated names in the header survive for
+    the caller to judge. Raises :class:`ValidationError`, and nothing else, for a file
+    that cannot be read; header-only files are returned with no rows.
+    """
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -163,45 +205,94 @@ def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
     if path.suffix.lower() in (".parquet", ".pq") or data[:4] == b"PAR1":
         try:
             frame = pl.read_parquet(io.BytesIO(data))
-        except Exception as exc:  # polars raises several types for a broken file
+        except (Exception, pl.exceptions.PanicException) as exc:  # several types
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise _fail(name, "format", f"not a readable Parquet file ({first})") from None
-        frame = frame.select(pl.all().cast(pl.String))
-    else:
-        if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise _fail(name, "format", "binary content: expected a CSV text file or Parquet")
-        text = _decode(data, name, encoding)
-        header = text.lstrip("\ufeff").split("\n", 1)[0]
-        separator = _sniff_separator(header)
-        try:
-            frame = pl.read_csv(io.StringIO(text.lstrip("\ufeff")), separator=separator,
-                                infer_schema=False)
-        except pl.exceptions.ComputeError as exc:
-            raise _fail(name, "format", _csv_problem(text, separator, exc)) from None
-        except pl.exceptions.DuplicateError as exc:
-            raise _fail(name, "header", f"a column name is repeated ({exc})") from None
-        except pl.exceptions.NoDataError:
-            raise _fail(name, "empty", "the file is empty") from None
+            raise _fail(name, "format",
+                        f"not a readable Parquet file ({_shown(first[:200])})") from None
+        return frame.columns, frame.rename(
+            {c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
 
-    names = [_canonical_name(c) for c in frame.columns]
-    seen: dict[str, str] = {}
-    for original, canonical in zip(frame.columns, names, strict=True):
-        if canonical in seen:
-            raise ValidationError([Problem(
-                name, "header", f"columns '{seen[canonical]}' and '{original}' both mean "
-                f"'{canonical}'", column=original)])
-        seen[canonical] = original
-    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    text = _decode(data, name, encoding).lstrip("\ufeff")
+    if not text.strip():
+        raise _fail(name, "empty", "the file is empty")
+    if "\x00" in text:
+        raise _fail(name, "format", "binary content: expected a CSV text file or Parquet")
+    first_break = re.search(r"\r\n?|\n", text)
+    if first_break and first_break.group() == "\r":  # old Mac line endings
+        text = re.sub(r"\r(?!\n)", "\n", text)
+    separator = _sniff_separator(text.split("\n", 1)[0])
+    try:
+        # the header is read as a row, so repeated names are seen as written
+        frame = pl.read_csv(io.StringIO(text), separator=separator, has_header=False,
+                            infer_schema=False)
+    except pl.exceptions.NoDataError:
+        raise _fail(name, "empty", "the file is empty") from None
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        raise _fail(name, "format", _csv_problem(text, separator, exc)) from None
+    return [value or "" for value in frame.row(0)], frame.slice(1)
+
+
+def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
+    """Read an input file with every column as text, names made canonical.
+
+    Raises :class:`ValidationError` (and nothing else) for a file that cannot be read.
+    Two columns meaning the same schema column are a problem; two columns outside the
+    schema sharing a name keep the first only, since both are dropped later anyway.
+    """
+    name = str(path)
+    header, frame = read_table(path, encoding=encoding)
+    names = [_canonical_name(c) for c in header]
+    frame = _as_text(frame, names, name)
     if frame.height == 0:
-        raise _fail(name, "empty", "the file has a header but no data rows")
-    return frame
+        raise _fail(name, "empty", "the file has a header but no data rows"
+                    if Path(path).suffix.lower() not in (".parquet", ".pq")
+                    else "the file has no data rows")
+    seen: dict[str, int] = {}
+    keep = []
+    for i, canonical in enumerate(names):
+        if canonical in seen and canonical in schema.COLUMNS:
+            raise ValidationError([Problem(
+                name, "header", f"columns {_shown(repr(header[seen[canonical]]))} and "
+                f"{_shown(repr(header[i]))} both mean '{canonical}'", column=canonical)])
+        if canonical not in seen:
+            seen[canonical] = i
+            keep.append(i)
+    return frame.select(pl.nth(i).alias(names[i]) for i in keep)
 
 
-def _csv_problem(text: str, separator: str, exc: Exception) -> str:
+def _as_text(frame: pl.DataFrame, names: list[str], name: str) -> pl.DataFrame:
+    """``frame`` with every column cast to text (its column names kept).
+
+    A schema column (by its canonical name in ``names``) whose type cannot hold its
+    values (nested data, bytes that are not UTF-8, durations) is a problem naming it;
+    such a column outside the schema becomes empty, since it is dropped later anyway.
+    """
+    problems, columns = [], []
+    for series, canonical in zip(frame.get_columns(), names, strict=True):
+        text = None
+        if not (series.dtype.is_nested() or series.dtype in (pl.Duration, pl.Object)):
+            try:
+                text = series.cast(pl.String)
+            except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+                pass
+        if text is None:
+            if canonical in schema.COLUMNS:
+                problems.append(Problem(
+                    name, "type", f"a column of type {series.dtype} cannot hold "
+                    f"{canonical} values (expected text, a number or a date)",
+                    column=canonical))
+            text = pl.Series(series.name, [None] * series.len(), dtype=pl.String)
+        columns.append(text)
+    if problems:
+        raise ValidationError(problems)
+    return pl.DataFrame(columns, height=frame.height)
+
+
+def _csv_problem(text: str, separator: str, exc: BaseException) -> str:
     """A one-line explanation of why a CSV could not be parsed."""
     import csv
 
-    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator)
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator, strict=True)
     try:
         width = len(next(rows))
         for number, row in enumerate(rows, start=1):
@@ -209,9 +300,9 @@ def _csv_problem(text: str, separator: str, exc: Exception) -> str:
                 return (f"row {number} has {len(row)} fields but the header has {width} "
                         "(a stray separator, or a truncated line?)")
     except csv.Error as err:
-        return f"malformed CSV: {err}"
+        return f"malformed CSV: {_shown(str(err))}"
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"malformed CSV ({first})"
+    return f"malformed CSV ({_shown(first[:200])})"
 
 
 # --- rules ------------------------------------------------------------------------------
@@ -405,6 +496,12 @@ def _rules(today: dt.date) -> list[Rule]:
              "Unknown"),
         Rule("unknown-relief", "relief_granted", unparsed("relief_granted"),
              "relief must be dismissed, dismissed_sealed or redesignated"),
+        Rule("control-character", "court_location",
+             p("court_location").str.contains(CONTROL_CHARS),
+             "control, invisible or line-break characters are not allowed in text"),
+        Rule("control-character", "hs_subsection",
+             p("hs_subsection").str.contains(CONTROL_CHARS),
+             "control, invisible or line-break characters are not allowed in text"),
         Rule("too-long", "court_location", p("court_location").str.len_chars() > MAX_TEXT,
              f"longer than {MAX_TEXT} characters"),
         Rule("too-long", "hs_subsection", p("hs_subsection").str.len_chars() > 20,
@@ -426,18 +523,32 @@ def check(path: str | Path, *, max_errors: int = MAX_ERRORS, encoding: str | Non
 
 def check_frame(raw: pl.DataFrame, name: str = "<frame>", *, max_errors: int = MAX_ERRORS,
                 today: dt.date | None = None) -> Report:
-    """Validate a frame of text columns (as :func:`read_raw` gives)."""
+    """Validate a frame of text columns (as :func:`read_raw` gives).
+
+    ``max_errors`` caps the problems listed (at least one is always listed), never the
+    decision: a frame with any problem is rejected.
+    """
     today = today or dt.date.today()
-    raw = raw.select(pl.all().cast(pl.String))
+    max_errors = max(1, max_errors)
+    try:
+        raw = _as_text(raw, raw.columns, name)
+    except ValidationError as exc:
+        return Report(name, None, exc.problems, exc.total)
     missing = [c for c in schema.COLUMNS if c not in raw.columns and c not in OPTIONAL]
     if missing:
         return Report(name, None, [Problem(name, "required-column",
                                            "required column is missing from the header",
                                            column=c) for c in missing], len(missing))
     extra = [c for c in raw.columns if c not in schema.COLUMNS]
-    warnings = ([f"ignored columns not in the schema: {', '.join(extra)}"] if extra else [])
+    warnings = ([f"ignored columns not in the schema: {', '.join(_shown(c) for c in extra)}"]
+                if extra else [])
+    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+                              for c in raw.columns)
     raw = (
         raw
+        # number the rows as they are in the file, then skip wholly blank lines
+        .with_row_index("_row", offset=1)
+        .filter(~blank)
         # drop columns outside the schema; add absent optional ones
         .drop(extra)
         .with_columns(pl.lit(None, pl.String).alias(c) for c in OPTIONAL
@@ -445,18 +556,27 @@ def check_frame(raw: pl.DataFrame, name: str = "<frame>", *, max_errors: int = M
         # blank cells are missing values
         .with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c))
                       for c in schema.COLUMNS)
-        .with_row_index("_row", offset=1)
     )
+    if raw.height == 0:
+        return Report(name, None, [Problem(
+            name, "empty", "the file has a header but no data rows (only blank lines)")], 1,
+            warnings)
     parsed = _parse(raw)
     rules = _rules(today)
     flags = parsed.select(
         "_row",
         *(r.test.fill_null(False).alias(f"_rule{i}") for i, r in enumerate(rules)),
     )
-    dupes = parsed.select(
-        "_row", pl.struct(*(f"_p_{k}" for k in schema.KEY)).is_duplicated().alias("dup"),
-        first=pl.col("_row").first().over(*(f"_p_{k}" for k in schema.KEY)),
-    ).filter(pl.col("dup") & (pl.col("_row") != pl.col("first")))
+    keys = [f"_p_{k}" for k in schema.KEY]
+    dupes = (
+        parsed
+        # rows whose key parsed (a key that did not is reported by its own rule)
+        .filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+        # each row beside the first row with the same key
+        .select("_row", "case_id", "count", first=pl.col("_row").min().over(keys))
+        .filter(pl.col("_row") != pl.col("first"))
+        .sort("_row")
+    )
 
     problems: list[Problem] = []
     total = 0
@@ -471,13 +591,13 @@ def check_frame(raw: pl.DataFrame, name: str = "<frame>", *, max_errors: int = M
                 problems.append(Problem(name, rule.name, rule.message, row, rule.column,
                                         value))
     total += dupes.height
-    for row, _dup, first in dupes.head(max(0, max_errors - len(problems))).iter_rows():
-        key = parsed.row(row - 1, named=True)
+    for row, case_id, count, first in dupes.head(
+            max(0, max_errors - len(problems))).iter_rows():
         problems.append(Problem(
             name, "duplicate-key", f"batch, case_id and count repeat row {first}", row,
-            "case_id", f"{key['case_id']} count {key['count']}"))
+            "case_id", f"{case_id} count {count}"))
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    if problems:
+    if total:
         return Report(name, None, problems, total, warnings)
     return Report(name, _typed(parsed), [], 0, warnings)
 
@@ -510,11 +630,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Lists every problem (up to --max-errors) with file, row, column, value and rule; "
         "exits 1 when any is found. Writes nothing.")
     p.add_argument("file", type=Path, help="CSV (any of , ; tab |) or Parquet file")
-    p.add_argument("--max-errors", type=int, default=MAX_ERRORS,
+    p.add_argument("--max-errors", type=_at_least_one, default=MAX_ERRORS,
                    help="problems to list at most (default %(default)s)")
     p.add_argument("--encoding", default=None,
                    help="text encoding of a CSV that is not UTF-8, e.g. latin-1")
     p.set_defaults(func=_run)
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def _run(args: argparse.Namespace) -> int:
