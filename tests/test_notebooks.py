@@ -28,3 +28,19 @@ def test_batches_notebook_runs_on_small_data(tmp_path, small_cases):
     assert "user-supplied file small.parquet" in text
     assert "<svg" in text  # the chart rendered
     assert "D20-" not in text and "P00" not in text  # no identifiers on the page
+
+
+def test_reconciliation_notebook_runs_on_small_data(tmp_path, small_cases):
+    out = tmp_path / "out06.ipynb"
+    papermill.execute_notebook(
+        str(paths.NOTEBOOKS / "06_reconciliation.ipynb"), str(out),
+        parameters={"data_path": str(small_cases)}, kernel_name=render.kernel_name(),
+        cwd=str(paths.NOTEBOOKS), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    text = "".join(str(o) for c in nb.cells for o in c.get("outputs", []))
+    assert "user-supplied file small.parquet" in text
+    assert text.count("<svg") >= 2  # the waterfall and the people chart
+    # a tenth of the cases cannot meet the published totals: the page says which fail
+    assert "The data fails" in text and "upi-03" in text
+    assert "nearly 30,000" in text and "the headline is 50% of the body" in text
+    assert "D20-" not in text and "C21-" not in text and "P00" not in text
