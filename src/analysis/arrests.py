@@ -1,0 +1,404 @@
+"""Arrest extracts: a documented spec, and a loader driven by a mapping file.
+
+Police departments publish arrests in their own layouts and codes. A researcher brings
+an extract (CSV) and a small YAML mapping that says which column holds each field of the
+spec and what each code means; :func:`read_arrests` returns a typed frame in the spec or
+raises :class:`analysis.validate.ValidationError` listing every problem with file, row,
+column, value and rule. The project ships the mapping for the LAPD open-data marijuana
+arrests (``data/mappings/lapd_marijuana_arrests.yml``); the data itself is read in place
+from the shared folder and never copied.
+
+The spec: one row per arrest.
+
+=================  ===========  =================================================
+field              type         meaning
+=================  ===========  =================================================
+``year``           Int16        calendar year of the arrest (1950 to this year)
+``race_ethnicity`` Enum         one of :data:`analysis.schema.RACES`
+``charge_level``   Enum         felony, misdemeanor or infraction
+``charge``         Enum         one of :data:`CHARGES` (the most serious charge)
+=================  ===========  =================================================
+
+Every other column of the extract (report numbers, ages, names) is dropped on reading,
+so it never reaches a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from . import paths, reference, schema
+from .validate import MAX_ERRORS, Problem, ValidationError
+
+LAPD_FILE = "lapd_marijuana_arrests_2010_2019.csv"
+LAPD_MAPPING = paths.MAPPINGS / "lapd_marijuana_arrests.yml"
+POPULATION_FILE = "la_county_population_by_race_2010_2019.csv"
+EARLIEST_YEAR = 1950
+
+CHARGES = ("possession", "possession_for_sale", "sale_transport", "cultivation",
+           "public_consumption", "other")
+Charge = pl.Enum(list(CHARGES))
+
+
+@dataclass(frozen=True)
+class SpecField:
+    name: str
+    dtype: pl.DataType
+    allowed: tuple[str, ...] | None  # canonical values of a coded field; None for year
+    description: str
+
+
+SPEC: tuple[SpecField, ...] = (
+    SpecField("year", pl.Int16, None,
+              f"Calendar year of the arrest, {EARLIEST_YEAR} to this year. The column may "
+              "hold a year or a date (give `date_format`)."),
+    SpecField("race_ethnicity", schema.Race, schema.RACES,
+              "Race/ethnicity: " + ", ".join(schema.RACES) + "."),
+    SpecField("charge_level", schema.ChargeLevel, schema.CHARGE_LEVELS,
+              "felony, misdemeanor or infraction."),
+    SpecField("charge", Charge, CHARGES,
+              "Most serious cannabis charge: " + ", ".join(CHARGES) + "."),
+)
+FIELDS = tuple(f.name for f in SPEC)
+SCHEMA = pl.Schema({f.name: f.dtype for f in SPEC})
+CODED = {f.name: f.allowed for f in SPEC if f.allowed is not None}
+
+
+def markdown_table() -> str:
+    """The spec as a Markdown table, for the README."""
+    lines = ["| field | type | meaning |", "|---|---|---|"]
+    for f in SPEC:
+        kind = "Enum" if isinstance(f.dtype, pl.Enum) else str(f.dtype)
+        lines.append(f"| `{f.name}` | {kind} | {f.description} |")
+    return "\n".join(lines)
+
+
+# --- the mapping file ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A parsed mapping: where each field lives in the extract and what codes mean."""
+
+    path: Path
+    name: str
+    columns: dict[str, str]  # field -> column of the extract
+    codes: dict[str, dict[str, str]]  # field -> {code in the extract: canonical value}
+    unmapped: dict[str, str] = field(default_factory=dict)  # field -> value for other codes
+    date_format: str | None = None  # when the year column holds dates
+    file: str | None = None  # default extract, a file name in the shared data folder
+    geography: str = ""
+    notes: str = ""
+
+    def table(self) -> pl.DataFrame:
+        """Every code and what it maps to, for a page."""
+        rows = [{"field": f, "column in the extract": self.columns[f], "code": code,
+                 "maps to": value} for f in CODED for code, value in self.codes[f].items()]
+        rows += [{"field": f, "column in the extract": self.columns[f],
+                  "code": "(any other)", "maps to": value} for f, value in self.unmapped.items()]
+        return pl.DataFrame(rows, schema={"field": pl.String, "column in the extract": pl.String,
+                                          "code": pl.String, "maps to": pl.String})
+
+
+def _fold(code: str) -> str:
+    return " ".join(str(code).split()).casefold()
+
+
+def load_mapping(path: str | Path | None = None) -> Mapping:
+    """Read and check a mapping file; raises :class:`ValidationError`."""
+    path = Path(path) if path else LAPD_MAPPING
+    name = str(path)
+
+    def problem(message: str, column: str | None = None, value=None) -> Problem:
+        return Problem(name, "mapping", message, column=column,
+                       value=None if value is None else str(value))
+
+    if not path.is_file():
+        raise ValidationError([problem("no such mapping file")])
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ValidationError([problem(f"not valid YAML{where}: "
+                                       f"{getattr(exc, 'problem', None) or exc}")]) from None
+    except UnicodeDecodeError:
+        raise ValidationError([problem("not UTF-8 text")]) from None
+    if not isinstance(doc, dict):
+        raise ValidationError([problem("expected a mapping with 'columns' and 'codes'")])
+
+    problems: list[Problem] = []
+    known = {"name", "file", "geography", "notes", "columns", "codes", "unmapped",
+             "date_format"}
+    for key in doc:
+        if key not in known:
+            problems.append(problem(f"unknown key (expected {', '.join(sorted(known))})",
+                                    column=str(key)))
+    columns = doc.get("columns")
+    if not isinstance(columns, dict):
+        problems.append(problem("'columns' must map each field to a column name",
+                                column="columns"))
+        columns = {}
+    for f in FIELDS:
+        if not isinstance(columns.get(f), str) or not columns.get(f).strip():
+            problems.append(problem("no column given for this field", column=f"columns.{f}"))
+    for key in columns:
+        if key not in FIELDS:
+            problems.append(problem(f"not a field of the arrest spec ({', '.join(FIELDS)})",
+                                    column=f"columns.{key}"))
+
+    codes_doc = doc.get("codes") or {}
+    unmapped_doc = doc.get("unmapped") or {}
+    if not isinstance(codes_doc, dict):
+        problems.append(problem("'codes' must map each coded field to its codes",
+                                column="codes"))
+        codes_doc = {}
+    if not isinstance(unmapped_doc, dict):
+        problems.append(problem("'unmapped' must map fields to a value", column="unmapped"))
+        unmapped_doc = {}
+    codes: dict[str, dict[str, str]] = {}
+    for f, allowed in CODED.items():
+        table = codes_doc.get(f)
+        if not isinstance(table, dict) or not table:
+            problems.append(problem("list the codes of this field and their meaning",
+                                    column=f"codes.{f}"))
+            continue
+        codes[f] = {}
+        for code, value in table.items():
+            if str(value) not in allowed:
+                problems.append(problem(f"maps to a value outside {', '.join(allowed)}",
+                                        column=f"codes.{f}", value=f"{code}: {value}"))
+            codes[f][str(code)] = str(value)
+    for key in codes_doc:
+        if key not in CODED:
+            problems.append(problem(f"not a coded field ({', '.join(CODED)})",
+                                    column=f"codes.{key}"))
+    unmapped: dict[str, str] = {}
+    for f, value in unmapped_doc.items():
+        if f not in CODED:
+            problems.append(problem(f"not a coded field ({', '.join(CODED)})",
+                                    column=f"unmapped.{f}"))
+        elif str(value) not in CODED[f]:
+            problems.append(problem(f"must be one of {', '.join(CODED[f])}",
+                                    column=f"unmapped.{f}", value=value))
+        else:
+            unmapped[f] = str(value)
+    if problems:
+        raise ValidationError(problems)
+    return Mapping(path=path, name=str(doc.get("name") or path.stem),
+                   columns={f: columns[f].strip() for f in FIELDS}, codes=codes,
+                   unmapped=unmapped, date_format=doc.get("date_format"),
+                   file=doc.get("file"), geography=str(doc.get("geography") or ""),
+                   notes=str(doc.get("notes") or "").strip())
+
+
+# --- reading an extract -------------------------------------------------------------------
+
+
+def default_path(mapping: Mapping | None = None) -> Path:
+    """The extract a mapping names, in the shared data folder (the LAPD file by default)."""
+    return paths.shared_file((mapping.file if mapping and mapping.file else None) or LAPD_FILE)
+
+
+def _read_text_csv(path: Path, encoding: str | None) -> pl.DataFrame:
+    from .validate import _csv_problem, _decode, _sniff_separator
+
+    name = str(path)
+    if not path.is_file():
+        raise ValidationError([Problem(name, "file", "no such file" if not path.exists()
+                                       else "is a folder, not a file")])
+    data = path.read_bytes()
+    if not data.strip():
+        raise ValidationError([Problem(name, "empty", "the file is empty")])
+    text = _decode(data, name, encoding).lstrip("\ufeff")
+    separator = _sniff_separator(text.split("\n", 1)[0])
+    try:
+        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
+    except pl.exceptions.ComputeError as exc:
+        raise ValidationError([Problem(name, "format", _csv_problem(text, separator, exc))]
+                              ) from None
+    except pl.exceptions.DuplicateError as exc:
+        raise ValidationError([Problem(name, "header", f"a column name is repeated ({exc})")]
+                              ) from None
+    except pl.exceptions.NoDataError:
+        raise ValidationError([Problem(name, "empty", "the file is empty")]) from None
+    if frame.height == 0:
+        raise ValidationError([Problem(name, "empty", "the file has a header but no data rows")])
+    return frame
+
+
+def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping | None = None,
+                 *, max_errors: int = MAX_ERRORS, encoding: str | None = None,
+                 today: dt.date | None = None) -> pl.DataFrame:
+    """The typed arrest frame (:data:`SCHEMA`) of an extract; raises ValidationError.
+
+    ``path`` defaults to the file the mapping names in the shared data folder;
+    ``mapping`` to the shipped LAPD mapping. Codes are matched ignoring case and
+    repeated spaces. Row numbers count data rows from 1.
+    """
+    mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+    path = Path(path) if path else default_path(mapping)
+    name = str(path)
+    raw = _read_text_csv(path, encoding)
+    missing = [c for c in dict.fromkeys(mapping.columns.values()) if c not in raw.columns]
+    if missing:
+        raise ValidationError([Problem(
+            name, "required-column", f"the mapping {mapping.path.name} names this column but "
+            f"the header has only: {', '.join(raw.columns)}", column=c) for c in missing])
+
+    today = today or dt.date.today()
+    frame = raw.select(pl.col(mapping.columns[f]).str.strip_chars().alias(f) for f in FIELDS)
+    frame = frame.with_columns(pl.when(pl.col(f) != "").then(pl.col(f)) for f in FIELDS)
+    if mapping.date_format:
+        year = pl.col("year").str.to_date(mapping.date_format, strict=False).dt.year()
+    else:
+        year = pl.col("year").str.extract(r"^(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False)
+    parsed = {"year": year}
+    for f in CODED:
+        lookup = {_fold(code): value for code, value in mapping.codes[f].items()}
+        folded = pl.col(f).str.replace_all(r"\s+", " ").str.to_lowercase()
+        default = mapping.unmapped.get(f)
+        parsed[f] = folded.replace_strict(lookup, default=pl.lit(default, pl.String),
+                                          return_dtype=pl.String)
+    checked = frame.with_row_index("_row", offset=1).with_columns(
+        **{f"_p_{f}": expr for f, expr in parsed.items()})
+
+    how = ("a year (YYYY)" if not mapping.date_format
+           else f"a date in the format {mapping.date_format}")
+    rules = [(f, "missing-value", pl.col(f).is_null(), "a value is required") for f in FIELDS]
+    rules += [
+        ("year", "year-format", pl.col("year").is_not_null() & pl.col("_p_year").is_null(),
+         f"not {how}"),
+        ("year", "year-range", (pl.col("_p_year") < EARLIEST_YEAR)
+         | (pl.col("_p_year") > today.year),
+         f"the year must fall between {EARLIEST_YEAR} and {today.year}"),
+    ]
+    rules += [(f, "unknown-code", pl.col(f).is_not_null() & pl.col(f"_p_{f}").is_null(),
+               f"this code is not in the mapping's codes for {f} ({mapping.path.name}); add "
+               f"it there, or set unmapped.{f}") for f in CODED]
+    problems: list[Problem] = []
+    total = 0
+    for f, rule, test, message in rules:
+        hits = checked.filter(test.fill_null(False))
+        total += hits.height
+        for row, value in hits.select("_row", f).head(max_errors).iter_rows():
+            problems.append(Problem(name, rule, message, row, mapping.columns[f], value))
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+        raise ValidationError(problems[:max_errors], total)
+    return checked.select(pl.col(f"_p_{f}").cast(dtype).alias(f) for f, dtype in SCHEMA.items())
+
+
+# --- provenance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrestSource:
+    """What a page says about an arrest extract."""
+
+    path: Path
+    sha256: str
+    manifest: dict | None  # the entry of data/sources/manifest.json for this file name
+
+    @property
+    def matches_manifest(self) -> bool | None:
+        return None if self.manifest is None else self.manifest["sha256"] == self.sha256
+
+    @property
+    def label(self) -> str:
+        if self.manifest is not None:
+            return f"{self.manifest['title']} ({self.manifest['origin']})"
+        return f"user-supplied arrest file {self.path.name}"
+
+
+def describe_arrests(path: str | Path | None = None) -> ArrestSource:
+    path = Path(path) if path else default_path()
+    manifest = json.loads((paths.SOURCES / "manifest.json").read_text(encoding="utf-8"))
+    entry = next((e for e in manifest["files"] if e["file"] == path.name), None)
+    return ArrestSource(path, reference.sha256(path), entry)
+
+
+def how_to_get(path: str | Path | None = None) -> str:
+    """Markdown telling a reader how to obtain the arrest file when it is missing."""
+    path = Path(path) if path else default_path()
+    return (
+        f"**The arrest file was not found** at `{path}`, so this page shows no arrest "
+        "figures.\n\n"
+        "To build it: put the public LAPD extract "
+        f"`{LAPD_FILE}` (City of Los Angeles open data, \"Marijuana Data\", dataset "
+        "yimz-8uqv, as cleaned in the public repository trinitylakin/CAnD3-Dragons-Den) in "
+        "the shared data folder, or set `LACRA_SHARED_DATA` to the folder holding it, or "
+        "pass the file's path as this page's `arrests_path` parameter. Its expected "
+        "checksum is listed in `data/sources/manifest.json`. Another department's extract "
+        "works too, with a mapping file (see the README, \"Arrest data\").")
+
+
+# --- denominators ------------------------------------------------------------------------
+
+
+def county_population(years: range | list[int] = range(2010, 2020)) -> pl.DataFrame:
+    """Los Angeles County residents by race/ethnicity and year (July 1 Census estimates,
+    Vintage 2019), read from the shared Census table. Columns: ``year``,
+    ``race_ethnicity``, ``population``."""
+    raw = pl.read_csv(paths.shared_file(POPULATION_FILE))
+    estimates = raw.filter(pl.col("reference_date").str.ends_with("-07-01"),
+                           pl.col("year").is_in(list(years)))
+    return (
+        estimates
+        # one column per project category, summing its Census groups
+        .select("year", *(pl.sum_horizontal(groups).alias(race)
+                          for race, groups in reference.CENSUS_GROUPS.items()))
+        # long: one row per year and category
+        .unpivot(index="year", variable_name="race_ethnicity", value_name="population")
+        .with_columns(pl.col("year").cast(pl.Int16), pl.col("race_ethnicity").cast(schema.Race),
+                      pl.col("population").cast(pl.Int64))
+        .sort("year", "race_ethnicity")
+    )
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "arrests", help="check an arrest extract against the arrest spec via a mapping",
+        description="Read an arrest extract (CSV) through a column-and-code mapping file "
+        "and check every row. Lists each problem with file, row, column, value and rule; "
+        "exits 1 when any is found. Writes nothing.")
+    p.add_argument("file", type=Path, nargs="?", default=None,
+                   help=f"arrest extract (default: {LAPD_FILE} in the shared data folder)")
+    p.add_argument("--mapping", type=Path, default=None,
+                   help="YAML mapping (default: data/mappings/lapd_marijuana_arrests.yml)")
+    p.add_argument("--max-errors", type=int, default=MAX_ERRORS,
+                   help="problems to list at most (default %(default)s)")
+    p.add_argument("--encoding", default=None, help="text encoding when not UTF-8")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        mapping = load_mapping(args.mapping)
+        frame = read_arrests(args.file, mapping, max_errors=args.max_errors,
+                             encoding=args.encoding)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if exc.total > len(exc.problems):
+            print(f"... and {exc.total - len(exc.problems)} more problems", file=sys.stderr)
+        print(f"{exc.total} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    file = args.file or default_path(mapping)
+    years = f"{frame['year'].min()}-{frame['year'].max()}"
+    levels = ", ".join(f"{lvl}: {n:,}" for lvl, n in
+                       frame.group_by("charge_level").len().sort("charge_level").iter_rows())
+    print(f"ok: {file}: {frame.height:,} arrests, {years} ({levels})")
+    return 0

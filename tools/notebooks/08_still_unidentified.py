@@ -1,0 +1,183 @@
+# ruff: noqa: E501  (cells hold Markdown prose and notebook code, wrapped as on the page)
+"""Source of notebooks/08_still_unidentified.ipynb: run this file to rewrite it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from new_notebook import build  # noqa: E402
+
+CELLS = [
+    ("md", """
+# Still unidentified: eligible convictions neither list has found
+
+The September 2021 motion exists because the first list, built from state DOJ records, missed tens of thousands of convictions that county court records held. This page estimates how many eligible convictions *neither* list has found yet, from how much the two lists overlap.
+"""),
+    ("params", """
+# Parameters: papermill and the report config may override these.
+data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
+seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
+strata: str = "charge_level,decade"  # comma-separated columns to stratify by (decade and prosecutor are derived)
+level: float = 0.95  # confidence level of the intervals
+draws: int = 500  # synthetic universes per scenario in the validation table
+"""),
+    ("code", """
+import altair as alt
+import polars as pl
+from IPython.display import Markdown
+
+import analysis
+from analysis import capture, charts, page
+
+charts.enable()
+by = tuple(s.strip() for s in strata.split(",") if s.strip())
+"""),
+    ("md", """
+## The data
+
+We load the case list through the project's validator. Each row says whether the conviction appears in the state DOJ records (`found_in_doj`) and in the county court records (`found_in_court`).
+"""),
+    ("code", """
+cases = analysis.load_cases(data_path, seed=seed)
+source = analysis.describe_source(data_path, seed=seed)
+page.data_card(cases, source)
+"""),
+    ("code", """
+Markdown(
+    "**Synthetic data.** The overlap of the two lists below is not observed: it comes from "
+    "the generator's documented capture assumptions (`court_capture_by_decade`: how often a "
+    "conviction on the DOJ list is also in court records, by decade; `doj_capture_of_sep2021`: "
+    "how often a court-found conviction is also in DOJ records, 0 by default). The estimate "
+    "shows what the method gives on such data, not a finding about Los Angeles."
+    if source.synthetic else
+    "**Real list.** The overlap below comes from the list's own identification flags.")
+"""),
+    ("md", """
+## How the two lists overlap
+
+In each stratum we count convictions found by both sources, by the DOJ records only, and by the court records only. The fourth cell, found by neither, is what we estimate. The more the two lists overlap, the fewer convictions are likely to remain unfound.
+"""),
+    ("code", """
+table = capture.capture_table(cases, by=by)
+est = capture.estimate(table, by=by, level=level)
+total = est.row(est.height - 1, named=True)
+page.table(capture.readable(est, by=by, level=level),
+           f"Convictions found and estimated unfound, by stratum (computed; {level:.0%} intervals)")
+"""),
+    ("code", """
+skipped = est.filter(pl.col("status") == "not estimable")
+boundary = est.filter(pl.col("status") == "boundary")
+Markdown(
+    f"**Estimate: about {total['missed']:,.0f} eligible convictions found by neither list** "
+    f"({level:.0%} interval {total['missed_low']:,.0f} to {total['missed_high']:,.0f}), beside "
+    f"{total['observed']:,} found by at least one (computed). "
+    + (f"{skipped.height} stratum(s) share no conviction between the lists and cannot be "
+       f"estimated; their {skipped['observed'].sum():,} found convictions are counted, their "
+       "unfound ones are not. " if skipped.height else "")
+    + (f"In {boundary.height} stratum(s) one list found nothing the other missed, so the model "
+       "estimates none unfound there; that rests entirely on the independence assumption (the "
+       "profile-likelihood column gives an upper bound)." if boundary.height else ""))
+"""),
+    ("md", """
+The chart shows the estimate for each stratum with its interval.
+"""),
+    ("code", """
+strata_rows = (
+    est
+    # estimable strata only
+    .filter(pl.col("status") != "sum of estimable strata", pl.col("missed").is_not_null())
+    # one label per stratum
+    .with_columns(stratum=pl.concat_str([pl.col(c).cast(pl.String) for c in by], separator=", "))
+)
+points = alt.Chart(strata_rows).mark_point(filled=True, size=60).encode(
+    x=alt.X("missed:Q", title="Convictions found by neither list (estimate)"),
+    y=alt.Y("stratum:N", title=None, sort=None),
+    tooltip=["stratum:N", alt.Tooltip("missed:Q", format=",.0f"),
+             alt.Tooltip("missed_low:Q", format=",.0f"), alt.Tooltip("missed_high:Q", format=",.0f")],
+)
+bars = alt.Chart(strata_rows).mark_rule().encode(x="missed_low:Q", x2="missed_high:Q",
+                                                 y=alt.Y("stratum:N", sort=None))
+charts.titled(
+    (bars + points).properties(width=480, height=22 * max(strata_rows.height, 1)),
+    "Estimated convictions neither list found, by stratum", source.label,
+    alt_text="Points with interval bars: " + "; ".join(
+        f"{s}: {m:,.0f} ({lo:,.0f} to {hi:,.0f})" for s, m, lo, hi in
+        strata_rows.select("stratum", "missed", "missed_low", "missed_high").iter_rows()),
+)
+"""),
+    ("md", """
+## How much the answer depends on the strata
+
+Pooling strata whose lists find convictions at different rates biases the estimate, so the choice of strata matters. The table gives the total under three choices: no strata, the strata above, and the strata above split further by who prosecutes (the District Attorney or a city prosecutor). A large difference is a warning that capture still differs inside the strata.
+"""),
+    ("code", """
+choices = {"none (one pooled table)": (), "as above": by,
+           "as above, and by prosecutor": tuple(dict.fromkeys((*by, "prosecutor")))}
+rows = []
+for name, columns in choices.items():
+    if columns:
+        t = capture.estimate(capture.capture_table(cases, by=columns), by=columns, level=level)
+    else:
+        pooled = capture.capture_table(cases.with_columns(all=pl.lit("all")), by=("all",))
+        t = capture.estimate(pooled, by=("all",), level=level)
+    last = t.row(t.height - 1, named=True)
+    rows.append({"strata": name,
+                 "strata estimable": int((t["status"] == "estimated").sum() + (t["status"] == "boundary").sum()),
+                 "strata not estimable": int((t["status"] == "not estimable").sum()),
+                 "found by neither (estimate)": f"{last['missed']:,.0f}",
+                 f"{level:.0%} interval": f"{last['missed_low']:,.0f} to {last['missed_high']:,.0f}"})
+page.table(pl.DataFrame(rows), "Total found by neither list under three choices of strata (computed)")
+"""),
+    ("md", """
+## Does the method work? Validation on synthetic universes
+
+We draw many synthetic universes where the truth is known: in each stratum a fixed number of eligible convictions, each found by each list independently with a set chance. We run the same estimator on every draw and report its average bias and how often the interval holds the true total (it should be close to the nominal level). The last scenario breaks the independence assumption on purpose, to show what happens then: the lists overlap more than chance, and the estimate falls short.
+"""),
+    ("code", """
+validation = capture.validate(draws=draws, level=level)
+page.table(
+    validation.select(
+        "scenario", "target", "draws",
+        pl.col("assumptions_hold").replace_strict({True: "yes", False: "no"}, return_dtype=pl.String).alias("assumptions hold"),
+        pl.col("bias_loglinear_pct").round(2).alias("bias, log-linear (%)"),
+        pl.col("bias_chapman_pct").round(2).alias("bias, Chapman (%)"),
+        pl.col("coverage_lognormal").round(3).alias("coverage, published interval"),
+        pl.col("coverage_profile").round(3).alias("coverage, profile likelihood"),
+        pl.col("interval_width_pct").round(1).alias("interval width (% of truth)"),
+    ),
+    f"Bias and {level:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
+"""),
+    ("md", """
+## Method and assumptions
+
+**Model.** In each stratum a log-linear Poisson model (statsmodels GLM) is fitted to the three observed cells: found by both lists, by DOJ only, by the court only. Its intercept is the logarithm of the expected count found by neither. With three cells and three parameters the fit is exact, and the total it implies equals the classical Lincoln-Petersen estimate (DOJ count times court count, divided by the overlap); Chapman's small-sample version is shown as a cross-check. Strata are estimated separately and summed.
+
+**Intervals.** The interval is for the number actually unfound. Its variance adds the model's uncertainty about the expected unfound count (delta method on the intercept) and the chance variation of the unfound count itself; together these equal the textbook variance of the Lincoln-Petersen estimate. The interval is built on the log scale (Chao, 1987), so it is skewed to the right like the estimate and never below the count already found. The profile-likelihood interval (Cormack, 1992) is given per stratum as a cross-check; it also bounds strata where the first interval collapses to a point. The validation table shows how often each holds the truth.
+
+**When a stratum cannot be estimated.** If the two lists share no conviction in a stratum, the data say nothing about how many both missed there: the stratum is marked *not estimable* and left out of the estimate (never divided by zero).
+
+**Assumptions**, each of which the real lists may break:
+
+1. *Closed population*: the set of eligible convictions in a stratum is fixed (no conviction enters or leaves between the two searches).
+2. *Independence between the lists within a stratum*: being in DOJ records does not make a conviction more or less likely to be in court records. If the lists tend to find the same cases (positive dependence), the estimate is too low; the last validation scenario shows by how much.
+3. *Homogeneous capture within a stratum*: every conviction in a stratum has the same chance of being found by each list. Charge level and decade are used because court-record capture is known to change with age; differences by court, city or prosecutor remain.
+4. *No matching errors*: a conviction found by both lists is recognised as the same conviction. Missed matches inflate the estimate; false matches deflate it.
+
+The two motions were also built for different scopes (the 2021 search covered cases from about 1985 and misdemeanors filed where the District Attorney prosecutes), so a list that did not look somewhere cannot act as an independent second source there; strata where one list found nothing beyond the other are flagged *boundary*.
+"""),
+    ("md", """
+## What this rests on
+
+Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts and estimates in the tables above are *computed* from the data.
+"""),
+    ("code", """
+page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+"""),
+]
+
+if __name__ == "__main__":
+    out = Path(__file__).resolve().parents[2] / "notebooks" / "08_still_unidentified.ipynb"
+    build(out, CELLS)
+    print(f"wrote {out}")
