@@ -1,7 +1,17 @@
 """The house chart style: one altair theme, colour-blind-safe, with a source note.
 
-Call :func:`enable` once at the top of a notebook. Charts then draw offline: the
-renderer embeds nothing from a CDN.
+Call :func:`enable` once at the top of a notebook, then pass each chart through
+:func:`titled`. Every chart is then displayed as a bundle of three representations:
+
+``application/vnd.lacra.chart+json``
+    the Vega-Lite spec and its text alternative. The report site (``analysis render``)
+    turns it into an interactive chart with tooltips, drawn by vega-embed from a copy of
+    the libraries inlined once per page: nothing is fetched from a CDN.
+``image/svg+xml``
+    a static drawing made offline by vl-convert, which JupyterLab and any other frontend
+    shows as is.
+``text/plain``
+    the text alternative, for consoles and screen readers.
 """
 
 from __future__ import annotations
@@ -12,6 +22,9 @@ import altair as alt
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
 THEME = "lacra"
+RENDERER = "lacra"
+# The MIME type the report site turns into an interactive chart.
+MIMETYPE = "application/vnd.lacra.chart+json"
 
 
 @alt.theme.register(THEME, enable=False)
@@ -25,23 +38,56 @@ def _theme() -> alt.theme.ThemeConfig:
                      "gridColor": "#eee"},
             "legend": {"labelFontSize": 11, "titleFontSize": 12},
             "view": {"stroke": None},
+            # every mark shows its encoded fields on hover unless the chart says otherwise
+            "mark": {"tooltip": True},
             "bar": {"color": PALETTE[0]},
             "line": {"color": PALETTE[0]},
         }
     }
 
 
+def _static_svg(spec: dict) -> str | None:
+    """The chart drawn offline by vl-convert, or None when it cannot draw it."""
+    try:
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_svg(spec)
+    except Exception:  # a frontend without the SVG still has the spec and the text
+        return None
+
+
+def _render(spec: dict, **_metadata) -> dict:
+    """Altair renderer: the spec for the site, a static SVG and the text alternative."""
+    alt_text = spec.get("description") or "Chart without a text alternative."
+    bundle: dict = {MIMETYPE: {"spec": spec, "alt": alt_text}, "text/plain": alt_text}
+    svg = _static_svg(spec)
+    if svg:
+        bundle["image/svg+xml"] = svg
+    return bundle
+
+
+alt.renderers.register(RENDERER, _render)
+
+
 def enable() -> None:
-    """Turn on the house theme and an offline renderer."""
+    """Turn on the house theme and the offline renderer."""
     alt.theme.enable(THEME)
-    alt.renderers.enable("svg")
+    alt.renderers.enable(RENDERER)
 
 
-def titled(chart: alt.Chart, title: str, source: str, alt_text: str) -> alt.Chart:
+def titled(chart: alt.TopLevelMixin, title: str, source: str,
+           alt_text: str) -> alt.TopLevelMixin:
     """A chart with its title, a source note as subtitle and a text alternative.
 
     ``alt_text`` says in words what the chart shows, for screen readers and for readers
-    whose browser cannot draw it.
+    whose browser cannot draw it. The chart is checked here, so a chart that cannot be
+    drawn fails its notebook cell instead of leaving a silent gap on the page.
     """
-    return chart.properties(title=alt.Title(title, subtitle=f"Source: {source}"),
-                            description=alt_text)
+    if not alt_text or not alt_text.strip():
+        raise ValueError(f"chart {title!r} needs a text alternative (alt_text)")
+    if not source or not source.strip():
+        raise ValueError(f"chart {title!r} needs a source note")
+    out = chart.properties(title=alt.Title(title, subtitle=f"Source: {source}"),
+                           description=alt_text.strip())
+    out.to_dict()  # raises now (in the author's cell) when the spec is invalid
+    return out

@@ -1,0 +1,229 @@
+"""Build one page of the report site: execute its notebook, export reader HTML.
+
+``analysis render`` (see :mod:`analysis.render`) plans the work and calls
+:func:`build_page` once per page, in worker processes when ``--jobs`` is above one.
+Everything here imports papermill and nbconvert, so the planner never imports this
+module when there is nothing to render.
+
+A page is three kinds of file in the output folder::
+
+    NAME.html            the page for readers: outputs only, no code, no prompts
+    NAME.ipynb           the executed notebook, for researchers
+    csv/NAME/TABLE.csv   one CSV per table the page shows (``page.table``)
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+from . import charts, paths
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "lacra"
+CSV_DIR = "csv"
+IDENTIFIERS = ("case_id", "person_id")
+
+_CSV_LINK = re.compile(
+    r'(<a class="lacra-csv" data-lacra-csv="(?P<name>[a-z0-9-]+)" download="[^"]*" )'
+    r'href="data:text/csv;charset=utf-8;base64,(?P<data>[A-Za-z0-9+/=]*)"')
+
+
+class PageError(Exception):
+    """A page that failed for a reason other than a notebook cell."""
+
+
+def _failed_cell(nb, injected: int) -> dict:
+    """Where the executed notebook stopped: cell number, id and first line."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                return {"cell": index - injected, "cell_id": cell.get("id", ""),
+                        "line": first.strip()[:80], "ename": output.get("ename", ""),
+                        "evalue": output.get("evalue", "")}
+    return {}
+
+
+def _injected_cells(nb) -> int:
+    """How many cells papermill added before the notebook's own (error note, parameters)."""
+    return sum(1 for c in nb.cells
+               if c.get("id") == "papermill-error-cell-id"
+               or "injected-parameters" in c.metadata.get("tags", [])
+               or c.metadata.get("tags", []) == ["papermill-error-cell-tag"])
+
+
+def _chart_html(payload: dict, number: int) -> str:
+    """The figure the page's script turns into an interactive chart."""
+    spec = json.dumps(payload["spec"], separators=(",", ":"), ensure_ascii=False)
+    # A JSON string may not close the script element it sits in.
+    spec = spec.replace("</", "<\\/").replace("<!--", "<\\!--")
+    alt_text = html.escape(payload.get("alt", ""))
+    return (f'<figure class="lacra-chart" id="chart-{number}">'
+            f'<div class="lacra-chart-view" role="img" aria-label="{alt_text}"></div>'
+            f"<details><summary>This chart in words</summary><p>{alt_text}</p></details>"
+            f'<script type="application/json" class="lacra-chart-spec">{spec}</script>'
+            "</figure>")
+
+
+def _for_readers(nb, stem: str, out_dir: Path) -> tuple[object, list[dict], dict]:
+    """A copy of the executed notebook ready for export, its CSVs and its data card.
+
+    Charts become figures for vega-embed; each table's CSV is written under
+    ``csv/STEM/`` and its link points there instead of carrying the data inline.
+    """
+    nb = copy.deepcopy(nb)
+    csvs: list[dict] = []
+    data: dict = {}
+    used: set[str] = set()
+    charts_seen = 0
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code":
+            continue
+        if "remove-cell" in tags or "remove_cell" in tags:
+            cell.outputs = []
+            continue
+        for output in cell.get("outputs", []):
+            bundle = output.get("data") or {}
+            meta = _lacra_meta(output)
+            if charts.MIMETYPE in bundle:
+                charts_seen += 1
+                output["data"] = {"text/html": _chart_html(bundle[charts.MIMETYPE],
+                                                           charts_seen)}
+            elif meta.get("kind") == "data_card":
+                data = {k: meta.get(k) for k in ("source", "file", "synthetic", "sha256")}
+            elif meta.get("kind") == "table" and "text/html" in bundle:
+                output["data"]["text/html"] = _extract_csv(
+                    bundle["text/html"], stem, out_dir, used, csvs, meta)
+    return nb, csvs, data
+
+
+def _lacra_meta(output) -> dict:
+    """The ``lacra`` display metadata of an output (IPython files it under the MIME type)."""
+    meta = output.get("metadata") or {}
+    if isinstance(meta.get("lacra"), dict):
+        return meta["lacra"]
+    for value in meta.values():
+        if isinstance(value, dict) and isinstance(value.get("lacra"), dict):
+            return value["lacra"]
+    return {}
+
+
+def _extract_csv(text: str, stem: str, out_dir: Path, used: set[str], csvs: list[dict],
+                 meta: dict) -> str:
+    def replace(match: re.Match) -> str:
+        name = base = match["name"]
+        n = 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        raw = base64.b64decode(match["data"])
+        header = raw.split(b"\n", 1)[0].decode("utf-8").lower().split(",")
+        leaked = [c for c in IDENTIFIERS if c in (h.strip('"') for h in header)]
+        if leaked:
+            raise PageError(f"table {name!r} would publish identifier column(s) "
+                            f"{', '.join(leaked)}")
+        rel = f"{CSV_DIR}/{stem}/{name}.csv"
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+        csvs.append({"name": name, "path": rel, "caption": meta.get("caption", ""),
+                     "rows": meta.get("rows"), "columns": meta.get("columns")})
+        return f'{match[1]}href="{html.escape(rel)}"'
+
+    return _CSV_LINK.sub(replace, text)
+
+
+def export_html(nb, resources: dict) -> str:
+    """The reader page for an executed (and prepared) notebook."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name=TEMPLATE,
+                            extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"lacra": resources})
+    return body
+
+
+def build_page(job: dict) -> dict:
+    """Execute and export one page; never raises for a notebook error.
+
+    ``job`` holds plain values (it crosses a process boundary): ``notebook``, ``name``,
+    ``parameters``, ``out_dir``, ``failed_dir``, ``kernel``, ``timeout``, ``vega_js``
+    (path of the inlined bundle) and ``page`` (what the header and footer show).
+    Returns ``{"ok": True, ...}`` with the page's CSVs and data card, or
+    ``{"ok": False, "error": {...}}`` naming the cell and the error.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.monotonic()
+    notebook = Path(job["notebook"])
+    out_dir = Path(job["out_dir"])
+    stem = job["name"]
+    executed = out_dir / f"{stem}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=job["parameters"],
+            kernel_name=job["kernel"], cwd=str(notebook.parent), progress_bar=False,
+            log_output=False, execution_timeout=job.get("timeout"))
+    except PapermillExecutionError as exc:
+        return _failure(job, executed, started, exc.ename, exc.evalue)
+    except Exception as exc:  # kernel died, timeout, unreadable notebook ...
+        return _failure(job, executed, started, type(exc).__name__, str(exc))
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        ready, csvs, data = _for_readers(nb, stem, out_dir)
+        page = dict(job["page"], data=data or job["page"].get("data", {}),
+                    vega_js=Path(job["vega_js"]).read_text(encoding="utf-8"))
+        (out_dir / f"{stem}.html").write_text(export_html(ready, page), encoding="utf-8")
+    except Exception as exc:
+        return _failure(job, executed, started, type(exc).__name__, str(exc), cell={})
+    return {"ok": True, "name": stem, "csv": csvs, "data": data,
+            "seconds": round(time.monotonic() - started, 2)}
+
+
+def _failure(job: dict, executed: Path, started: float, ename: str, evalue: str,
+             cell: dict | None = None) -> dict:
+    """Keep the failed executed notebook for debugging and describe where it stopped."""
+    kept = ""
+    if executed.is_file():
+        failed_dir = Path(job["failed_dir"])
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        target = failed_dir / executed.name
+        shutil.copyfile(executed, target)
+        kept = str(target)
+        if cell is None:
+            import nbformat
+
+            try:
+                nb = nbformat.read(executed, as_version=4)
+                cell = _failed_cell(nb, _injected_cells(nb))
+            except Exception:  # an unreadable notebook still gets reported
+                cell = {}
+    first = evalue.strip().splitlines()[0][:300] if evalue.strip() else ""
+    error = {"ename": ename, "evalue": first, "kept": kept}
+    error.update({k: v for k, v in (cell or {}).items() if v not in ("", None)})
+    return {"ok": False, "name": job["name"], "error": error,
+            "seconds": round(time.monotonic() - started, 2)}
+
+
+def relative_to_root(path: Path) -> str:
+    """A path as the user would type it from the checkout, when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
