@@ -1,0 +1,342 @@
+"""Disparity statistics with honest uncertainty: rates, rate ratios, trends.
+
+* :func:`rates`: events per ``per`` residents by group, with the exact (Garwood)
+  Poisson interval.
+* :func:`rate_ratios`: each group's rate relative to a reference group, from a Poisson
+  GLM with ``log(population)`` as offset (statsmodels). When the counts are split into
+  strata (years, motions, jurisdictions), the strata enter as fixed effects and the
+  Cameron-Trivedi test checks for overdispersion; if it finds it (one-sided p < 0.05)
+  the model switches to a negative binomial (NB2) GLM. The test statistic, its p-value
+  and the choice are columns of the result.
+* :func:`trend`: counts by conviction year smoothed by a Poisson (or negative binomial)
+  GLM on a natural cubic spline of the year, with a confidence band for the expected
+  count.
+
+The functions take aggregated frames (``DataFrame`` or ``LazyFrame``), such as those of
+:mod:`analysis.aggregate`, and the population table of
+:func:`analysis.reference.population_by_race`. They are also used for arrests, so they
+name no case column beyond their parameters.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy import stats as sps
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+POISSON = "Poisson GLM"
+NEGATIVE_BINOMIAL = "negative binomial GLM (NB2)"
+DISPERSION_LEVEL = 0.05  # one-sided level of the overdispersion test
+
+
+def _frame(data: Frame) -> pl.DataFrame:
+    return data.collect() if isinstance(data, pl.LazyFrame) else data
+
+
+def _require(frame: pl.DataFrame, columns: Sequence[str], what: str) -> None:
+    for c in columns:
+        if c not in frame.columns:
+            raise ValueError(f"{what} has no column {c!r} (columns: {', '.join(frame.columns)})")
+
+
+def poisson_interval(count: np.ndarray | int, conf: float = 0.95) -> tuple[np.ndarray,
+                                                                          np.ndarray]:
+    """Exact (Garwood) interval for a Poisson mean given an observed count."""
+    k = np.asarray(count, dtype=float)
+    a = 1 - conf
+    low = np.where(k > 0, sps.chi2.ppf(a / 2, 2 * np.maximum(k, 1)) / 2, 0.0)
+    high = sps.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
+    return low, high
+
+
+def _with_population(counts: Frame, population: Frame, group: str,
+                     count_col: str) -> pl.DataFrame:
+    """Counts summed per group (and any other columns), population joined by group."""
+    counts, population = _frame(counts), _frame(population)
+    _require(counts, [group, count_col], "the counts frame")
+    _require(population, [group, "population"], "the population frame")
+    if counts[count_col].null_count() or (counts[count_col] < 0).any():
+        raise ValueError(f"{count_col!r} must be non-negative counts without gaps")
+    pop = population.select(
+        pl.col(group).cast(pl.String).alias("_key"), pl.col("population").cast(pl.Float64))
+    return (
+        counts
+        # join on the group's text so Enum and String groups match
+        .with_columns(_key=pl.col(group).cast(pl.String))
+        .join(pop, on="_key", how="left", maintain_order="left")
+        .drop("_key")
+    )
+
+
+def rates(counts: Frame, population: Frame, *, group: str = "race_ethnicity",
+          count_col: str = "count", per: int = 10_000, conf: float = 0.95) -> pl.DataFrame:
+    """Events per ``per`` residents by group, with the exact Poisson interval.
+
+    ``counts`` may hold several rows per group (e.g. by year); they are summed.
+    Columns: ``group``, ``count``, ``population``, ``rate``, ``rate_low``, ``rate_high``.
+    A group without population (``Unknown`` race) keeps its count with null rate.
+    """
+    counts = _frame(counts)
+    _require(counts, [group, count_col], "the counts frame")
+    summed = (
+        counts
+        # one row per group, in the group's order
+        .group_by(group, maintain_order=True).agg(count=pl.col(count_col).sum().cast(pl.Int64))
+        .sort(group)
+    )
+    joined = _with_population(summed, population, group, "count")
+    k = joined["count"].to_numpy()
+    pop = joined["population"].to_numpy()
+    low, high = poisson_interval(k, conf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = per / pop
+    return joined.with_columns(
+        population=pl.col("population").cast(pl.Int64),
+        rate=pl.Series(k * scale).fill_nan(None),
+        rate_low=pl.Series(low * scale).fill_nan(None),
+        rate_high=pl.Series(high * scale).fill_nan(None),
+    ).select(group, "count", "population", "rate", "rate_low", "rate_high")
+
+
+# --- the overdispersion test and the model choice ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    """Cameron-Trivedi test of Var(y) = mu + alpha * mu^2 against alpha = 0."""
+
+    alpha: float  # estimated overdispersion
+    statistic: float  # t statistic of alpha
+    p_value: float  # one-sided
+    pearson_ratio: float  # Pearson chi-square / residual df (about 1 without overdispersion)
+    df_resid: int
+
+    @property
+    def overdispersed(self) -> bool:
+        return self.df_resid > 0 and self.p_value < DISPERSION_LEVEL
+
+    def describe(self) -> str:
+        if self.df_resid <= 0:
+            return ("one count per group: overdispersion cannot be tested, so the Poisson "
+                    "model is used and its intervals may be too narrow")
+        verdict = ("overdispersed: negative binomial model used" if self.overdispersed
+                   else "no evidence of overdispersion: Poisson model kept")
+        return (f"Cameron-Trivedi test t = {self.statistic:.2f} (one-sided p = "
+                f"{self.p_value:.3g}); Pearson chi-square / df = {self.pearson_ratio:.2f}; "
+                f"{verdict}")
+
+
+def overdispersion(y: np.ndarray, mu: np.ndarray, df_resid: int) -> Dispersion:
+    """The Cameron-Trivedi auxiliary regression on a Poisson fit's means ``mu``."""
+    y, mu = np.asarray(y, float), np.asarray(mu, float)
+    if df_resid <= 0 or len(y) < 2:
+        return Dispersion(math.nan, math.nan, math.nan, math.nan, df_resid)
+    z = ((y - mu) ** 2 - y) / mu
+    alpha = float((mu * z).sum() / (mu**2).sum())
+    resid = z - alpha * mu
+    s2 = float((resid**2).sum() / (len(y) - 1))
+    se = math.sqrt(s2 / float((mu**2).sum())) if s2 > 0 else math.nan
+    t = alpha / se if se and se > 0 else (math.inf if alpha > 0 else 0.0)
+    p = float(sps.t.sf(t, len(y) - 1)) if math.isfinite(t) else (0.0 if t > 0 else 1.0)
+    pearson = float((((y - mu) ** 2) / mu).sum() / df_resid)
+    return Dispersion(alpha, float(t), p, pearson, df_resid)
+
+
+@dataclass
+class Fit:
+    """A fitted count model and how it was chosen."""
+
+    result: object  # statsmodels GLMResults
+    model: str
+    dispersion: Dispersion
+    alpha: float | None  # NB2 dispersion used, or None for Poisson
+
+
+def fit_counts(y: np.ndarray, x: np.ndarray, offset: np.ndarray | None = None) -> Fit:
+    """Poisson GLM; negative binomial GLM instead when the test finds overdispersion."""
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        poisson = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
+        test = overdispersion(y, poisson.fittedvalues, int(round(poisson.df_resid)))
+        if not test.overdispersed:
+            return Fit(poisson, POISSON, test, None)
+        # alpha by maximum likelihood, then the GLM with that alpha for inference
+        nb = NegativeBinomial(y, x, offset=offset).fit(disp=0, maxiter=500)
+        alpha = float(nb.params[-1])
+        glm = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha),
+                     offset=offset).fit()
+    return Fit(glm, NEGATIVE_BINOMIAL, test, alpha)
+
+
+def _dummies(values: Sequence, levels: Sequence) -> np.ndarray:
+    """Indicator columns for ``levels`` (the reference level left out by the caller)."""
+    arr = np.asarray(values, dtype=object)
+    return np.column_stack([(arr == lv).astype(float) for lv in levels]) if levels \
+        else np.zeros((len(arr), 0))
+
+
+def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicity",
+                reference: str = "White", count_col: str = "count",
+                strata: Sequence[str] | None = None, per: int = 10_000,
+                conf: float = 0.95) -> pl.DataFrame:
+    """Each group's rate relative to ``reference``, with a model-based interval.
+
+    ``counts`` holds one row per group, or per group and stratum (``strata`` columns,
+    default: every column besides ``group`` and ``count_col`` that is not a float).
+    The model is ``log E[count] = log(population) + group + strata``. Population is the
+    same in every stratum of a group: today's residents stand in for each year's.
+
+    Columns: ``group``, ``count``, ``population``, ``rate`` (per ``per``), ``ratio``,
+    ``ratio_low``, ``ratio_high``, ``p_value`` (ratio = 1), ``model``,
+    ``dispersion_statistic``, ``dispersion_p_value``, ``model_choice`` (the test and
+    the choice in words). The reference row has ratio 1 and no interval; groups
+    without population (``Unknown``) or without any count have no ratio.
+    """
+    data = _frame(counts)
+    _require(data, [group, count_col], "the counts frame")
+    if strata is None:
+        strata = [c for c, t in data.schema.items() if c not in (group, count_col)
+                  and (not t.is_numeric() or (t.is_integer() and
+                                              ("year" in c or "decade" in c)))]
+    strata = list(strata)
+    data = _with_population(data.select(group, *strata, count_col), population, group,
+                            count_col)
+    keys = data[group].cast(pl.String).to_list()
+    if reference not in keys:
+        raise ValueError(f"reference group {reference!r} is not among the counts "
+                         f"({', '.join(sorted(set(keys)))})")
+    totals = (data.group_by(group, maintain_order=True)
+              .agg(count=pl.col(count_col).sum().cast(pl.Int64),
+                   population=pl.col("population").first())
+              .sort(group))
+    fit_groups = [g for g, n, p in totals.select(pl.col(group).cast(pl.String), "count",
+                                                   "population").iter_rows()
+                  if p is not None and p > 0 and n > 0]
+    if reference not in fit_groups:
+        raise ValueError(f"reference group {reference!r} needs a population and at least "
+                         "one count")
+    model_rows = data.filter(pl.col(group).cast(pl.String).is_in(fit_groups))
+    others = [g for g in fit_groups if g != reference]
+    g_vals = model_rows[group].cast(pl.String).to_list()
+    columns = [np.ones((model_rows.height, 1)), _dummies(g_vals, others)]
+    for s in strata:
+        s_vals = model_rows[s].cast(pl.String).to_list()
+        levels = sorted(set(s_vals))
+        columns.append(_dummies(s_vals, levels[1:]))
+    x = np.column_stack(columns)
+    y = model_rows[count_col].to_numpy().astype(float)
+    offset = np.log(model_rows["population"].to_numpy())
+    fit = fit_counts(y, x, offset)
+    params = np.asarray(fit.result.params)
+    ci = np.asarray(fit.result.conf_int(alpha=1 - conf))
+    pvals = np.asarray(fit.result.pvalues)
+    est = {reference: (1.0, None, None, None)}
+    for i, g in enumerate(others, start=1):
+        est[g] = (math.exp(params[i]), math.exp(ci[i, 0]), math.exp(ci[i, 1]), float(pvals[i]))
+    disp = fit.dispersion
+    rows = []
+    for g, n, p in totals.select(pl.col(group).cast(pl.String), "count",
+                                 "population").iter_rows():
+        ratio, low, high, pv = est.get(g, (0.0 if (p and n == 0) else None, None, None, None))
+        rows.append({"_key": g, "count": n, "population": None if p is None else int(p),
+                     "rate": None if not p else n / p * per, "ratio": ratio,
+                     "ratio_low": low, "ratio_high": high, "p_value": pv})
+    out = pl.DataFrame(rows, schema={"_key": pl.String, "count": pl.Int64,
+                                     "population": pl.Int64, "rate": pl.Float64,
+                                     "ratio": pl.Float64, "ratio_low": pl.Float64,
+                                     "ratio_high": pl.Float64, "p_value": pl.Float64})
+    return out.with_columns(
+        pl.col("_key").cast(totals.schema[group]).alias(group),
+        model=pl.lit(fit.model if fit.alpha is None else
+                     f"{fit.model}, alpha = {fit.alpha:.3g}"),
+        dispersion_statistic=pl.lit(disp.statistic if math.isfinite(disp.statistic)
+                                    else None, dtype=pl.Float64),
+        dispersion_p_value=pl.lit(disp.p_value if math.isfinite(disp.p_value) else None,
+                                  dtype=pl.Float64),
+        model_choice=pl.lit(disp.describe()),
+    ).select(group, "count", "population", "rate", "ratio", "ratio_low", "ratio_high",
+             "p_value", "model", "dispersion_statistic", "dispersion_p_value",
+             "model_choice")
+
+
+def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = "count",
+          spline_df: int = 4, conf: float = 0.95) -> pl.DataFrame:
+    """Counts by year with a model-based smooth and its confidence band.
+
+    Years between the first and last with no row count as zero. The model is a Poisson
+    GLM (negative binomial when overdispersed) of the count on a natural cubic
+    regression spline of the year with ``spline_df`` degrees of freedom (``1`` means a
+    straight line on the log scale: a constant yearly change). The band is the
+    ``conf`` interval of the expected count, not of a single year's count.
+
+    Columns: ``year_col``, ``count``, ``fitted``, ``fitted_low``, ``fitted_high``,
+    ``model``, ``model_choice``.
+    """
+    data = _frame(counts)
+    _require(data, [year_col, count_col], "the counts frame")
+    per_year = data.group_by(year_col).agg(count=pl.col(count_col).sum().cast(pl.Int64))
+    if per_year.height == 0:
+        raise ValueError("no counts to fit a trend to")
+    first, last = per_year[year_col].min(), per_year[year_col].max()
+    years = pl.DataFrame({year_col: pl.int_range(first, last + 1, eager=True)
+                          .cast(per_year.schema[year_col])})
+    full = (years.join(per_year, on=year_col, how="left", maintain_order="left")
+            .with_columns(pl.col("count").fill_null(0)))
+    if full["count"].sum() == 0:
+        raise ValueError("every year has a count of zero: no trend to fit")
+    t = full[year_col].to_numpy().astype(float)
+    y = full["count"].to_numpy().astype(float)
+    x = _basis(t, spline_df)
+    fit = fit_counts(y, x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # exp overflow far outside the data is harmless
+        frame = fit.result.get_prediction(x).summary_frame(alpha=1 - conf)
+    model = fit.model if fit.alpha is None else f"{fit.model}, alpha = {fit.alpha:.3g}"
+    shape = "log-linear in year" if x.shape[1] == 2 else \
+        f"natural cubic spline of year, {x.shape[1] - 1} df"
+    return full.with_columns(
+        fitted=pl.Series(frame["mean"].to_numpy()),
+        fitted_low=pl.Series(frame["mean_ci_lower"].to_numpy()),
+        fitted_high=pl.Series(frame["mean_ci_upper"].to_numpy()),
+        model=pl.lit(f"{model}; {shape}"),
+        model_choice=pl.lit(fit.dispersion.describe()),
+    )
+
+
+def _basis(t: np.ndarray, spline_df: int) -> np.ndarray:
+    """Intercept plus a centred straight line or natural cubic spline of ``t``."""
+    n_years = len(np.unique(t))
+    spline_df = max(1, min(int(spline_df), n_years - 1))
+    centred = (t - t.mean()) / max(t.std(), 1.0)
+    if spline_df == 1:
+        return np.column_stack([np.ones_like(t), centred])
+    import patsy
+
+    spline = patsy.dmatrix(f"cr(t, df={spline_df}, constraints='center') - 1",
+                           {"t": centred}, return_type="matrix")
+    return np.column_stack([np.ones_like(t), np.asarray(spline)])
+
+
+def change_per_year(counts: Frame, *, year_col: str = "conviction_year",
+                    count_col: str = "count", conf: float = 0.95) -> dict[str, float | str]:
+    """The constant yearly change of a log-linear trend: ratio with its interval."""
+    data = _frame(counts)
+    fitted = trend(data, year_col=year_col, count_col=count_col, spline_df=1, conf=conf)
+    t = fitted[year_col].to_numpy().astype(float)
+    x = _basis(t, 1)
+    fit = fit_counts(fitted["count"].to_numpy().astype(float), x)
+    scale = max(t.std(), 1.0)  # the slope is per standard deviation of the years
+    b = float(np.asarray(fit.result.params)[1]) / scale
+    lo, hi = (np.asarray(fit.result.conf_int(alpha=1 - conf))[1] / scale).tolist()
+    return {"ratio": math.exp(b), "ratio_low": math.exp(lo), "ratio_high": math.exp(hi),
+            "model": fitted["model"][0], "model_choice": fitted["model_choice"][0]}

@@ -1,0 +1,200 @@
+"""Aggregation: hand-checked small frames, and the headline figures recomputed from the
+synthetic CSV by two independent paths (plain Python, and SQL in sqlite3)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sqlite3
+from collections import Counter, defaultdict
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from analysis import aggregate, schema
+
+
+def case(case_id, person, batch, year, level, section, jurisdiction, race, count=1):
+    agency = schema.expected_agency(level, jurisdiction)
+    return {
+        "case_id": case_id, "count": count, "person_id": person, "batch": batch,
+        "motion_date": schema.MOTION_DATES[batch], "conviction_date": dt.date(year, 6, 1),
+        "found_in_doj": batch == "feb2020", "found_in_court": batch == "sep2021",
+        "hs_section": section, "hs_subsection": None,
+        "offense_type": schema.SECTION_OFFENSE[section], "charge_level": level,
+        "jurisdiction": jurisdiction, "prosecuting_agency": agency, "court_location": None,
+        "race_ethnicity": race, "relief_granted": "dismissed",
+    }
+
+
+@pytest.fixture
+def small() -> pl.DataFrame:
+    rows = [
+        case("A1", "P1", "feb2020", 1995, "felony", "11359", "Compton", "Black"),
+        case("A1", "P1", "feb2020", 1995, "felony", "11360", "Compton", "Black", count=2),
+        case("A2", "P2", "feb2020", 2001, "felony", "11359", "Los Angeles", "Latino"),
+        case("A3", "P3", "feb2020", 2012, "misdemeanor", "11357", "Long Beach", "White"),
+        case("B1", "P1", "sep2021", 1988, "misdemeanor", "11357", "Compton", "Black"),
+        case("B2", "P4", "sep2021", 2015, "felony", "11358", "Pomona", "Latino"),
+        case("B3", "P5", "sep2021", 2015, "misdemeanor", "11357", "Pomona", "Unknown"),
+    ]
+    return pl.DataFrame(rows, schema=schema.SCHEMA)
+
+
+def test_counts_by_batch_and_level(small):
+    out = aggregate.counts(small, ["batch", "level"])
+    expected = pl.DataFrame({
+        "batch": pl.Series(["feb2020", "feb2020", "sep2021", "sep2021"], dtype=schema.Batch),
+        "charge_level": pl.Series(["felony", "misdemeanor", "felony", "misdemeanor"],
+                                  dtype=schema.ChargeLevel),
+        "convictions": [3, 1, 1, 2],
+        "convictions_share": [3 / 7, 1 / 7, 1 / 7, 2 / 7],
+        # P1 appears in feb2020 felonies and sep2021 misdemeanors; 5 people in all
+        "people": [2, 1, 1, 2],
+        "people_share": [2 / 5, 1 / 5, 1 / 5, 2 / 5],
+    })
+    assert_frame_equal(out, expected)
+
+
+def test_shares_within_a_group(small):
+    out = aggregate.counts(small, ["batch", "race"], share_within=["batch"])
+    feb = out.filter(pl.col("batch") == "feb2020")
+    assert feb["convictions_share"].sum() == pytest.approx(1.0)
+    black = out.filter((pl.col("batch") == "sep2021") & (pl.col("race_ethnicity") == "Black"))
+    assert black["convictions_share"].item() == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="must also be in by"):
+        aggregate.counts(small, ["race"], share_within=["batch"])
+
+
+def test_totals_without_dimensions_and_filters(small):
+    out = aggregate.counts(small, batch="feb2020", year_from=1995, year_to=2001)
+    assert out.select("convictions", "people").row(0) == (3, 2)
+    out = aggregate.counts(small, "agency", level="misdemeanor")
+    assert dict(zip(out["prosecuting_agency"].cast(pl.String), out["convictions"],
+                    strict=True)) == {"District Attorney": 2, "Long Beach city prosecutor": 1}
+
+
+def test_decade_section_offense_and_jurisdiction(small):
+    out = aggregate.counts(small, ["decade"], people=False)
+    assert out.columns == ["conviction_decade", "convictions", "convictions_share"]
+    assert out.rows() == [(1980, 1, 1 / 7), (1990, 2, 2 / 7), (2000, 1, 1 / 7),
+                          (2010, 3, 3 / 7)]
+    by_section = aggregate.counts(small, ["section", "offense"])
+    assert by_section["convictions"].to_list() == [3, 1, 2, 1]
+    assert aggregate.counts(small, ["jurisdiction"], race="Latino")["convictions"].sum() == 2
+
+
+def test_lazy_input_and_lazy_output_agree(small):
+    eager = aggregate.counts(small, ["race", "year"])
+    lazy = aggregate.counts(small.lazy(), ["race", "year"], lazy_result=True)
+    assert isinstance(lazy, pl.LazyFrame)
+    assert_frame_equal(lazy.collect(), eager)
+
+
+def test_empty_filter_result(small):
+    assert aggregate.is_empty(small, batch="sep2021", year_from=2016)
+    out = aggregate.counts(small, ["race"], batch="sep2021", year_from=2016)
+    assert out.height == 0 and "convictions" in out.columns
+    assert not aggregate.is_empty(small)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"batch": "mar2022"}, "unknown batch"),
+    ({"prosecuting_agency": "Sheriff"}, "unknown prosecuting_agency"),
+    ({"year_from": 2000, "year_to": 1990}, "after year_to"),
+    ({"year_from": "1990"}, "whole years"),
+])
+def test_bad_filters_raise_one_clear_error(small, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        aggregate.counts(small, ["batch"], **kwargs)
+
+
+def test_unknown_dimension(small):
+    with pytest.raises(ValueError, match="unknown dimension 'colour'"):
+        aggregate.counts(small, ["colour"])
+
+
+def test_filters_describe_themselves():
+    assert aggregate.Filters().describe() == "all cases"
+    text = aggregate.Filters(batch="sep2021", year_from=1990,
+                             prosecuting_agency="District Attorney").describe()
+    assert text == ("motion sep2021; prosecuting agency District Attorney; "
+                    "convicted from 1990 to the latest")
+
+
+def test_people_per_person_and_by_motions(small):
+    per = aggregate.convictions_per_person(small)
+    # P1 has three convictions, everyone else one
+    assert per.rows() == [("1", 4, 4), ("3", 1, 3)]
+    assert aggregate.people_by_motions(small).rows() == [
+        ("February 2020 only", 2), ("September 2021 only", 2), ("both", 1)]
+
+
+def test_headline(small):
+    out = aggregate.headline(small)
+    assert out.rows() == [("feb2020", 4, 3, 3, 1, 0), ("sep2021", 3, 3, 1, 2, 0),
+                          ("all", 7, 5, 4, 3, 0)]
+
+
+# --- the headline figures by two independent paths ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plain_rows(synthetic_csv):
+    with open(synthetic_csv, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def sql(synthetic_csv, plain_rows):
+    db = sqlite3.connect(":memory:")
+    columns = list(plain_rows[0])
+    db.execute(f"create table cases ({', '.join(columns)})")
+    db.executemany(f"insert into cases values ({', '.join('?' * len(columns))})",
+                   [tuple(r[c] for c in columns) for r in plain_rows])
+    yield db
+    db.close()
+
+
+def test_headline_matches_plain_python(synthetic, plain_rows):
+    conv, people = Counter(), defaultdict(set)
+    levels = Counter()
+    for r in plain_rows:
+        for key in (r["batch"], "all"):
+            conv[key] += 1
+            people[key].add(r["person_id"])
+            levels[(key, r["charge_level"])] += 1
+    expected = [(b, conv[b], len(people[b]), levels[(b, "felony")],
+                 levels[(b, "misdemeanor")], levels[(b, "infraction")])
+                for b in ("feb2020", "sep2021", "all")]
+    assert aggregate.headline(synthetic).rows() == expected
+
+
+@pytest.mark.parametrize("by", [
+    ["batch", "charge_level"], ["race_ethnicity"], ["batch", "race_ethnicity"],
+    ["prosecuting_agency"], ["conviction_year"], ["hs_section", "batch"],
+])
+def test_counts_match_sql(synthetic, sql, by):
+    year = "cast(substr(conviction_date, 1, 4) as integer)"
+    cols = [year if b == "conviction_year" else b for b in by]
+    query = (f"select {', '.join(cols)}, count(*), count(distinct person_id) from cases "
+             f"group by {', '.join(cols)}")
+    expected = {tuple(str(v) for v in row[:-2]): row[-2:] for row in sql.execute(query)}
+    out = aggregate.counts(synthetic, by)
+    got = {tuple(str(v) for v in row[:-4]): (row[-4], row[-2]) for row in
+           out.with_columns(pl.col(b).cast(pl.String) for b in by).rows()}
+    assert got == expected
+
+
+def test_people_vs_convictions_match_sql(synthetic, sql):
+    query = """select case when n <= 3 then cast(n as text) when n <= 5 then '4-5'
+               else '6+' end as bin, count(*), sum(n)
+               from (select person_id, count(*) as n from cases group by person_id)
+               group by bin"""
+    expected = {b: (p, c) for b, p, c in sql.execute(query)}
+    got = {b: (p, c) for b, p, c in aggregate.convictions_per_person(synthetic).rows()}
+    assert got == expected
+    both = sql.execute("select count(*) from (select person_id from cases group by person_id "
+                       "having count(distinct batch) = 2)").fetchone()[0]
+    assert dict(aggregate.people_by_motions(synthetic).rows())["both"] == both

@@ -1,0 +1,174 @@
+"""Disparity statistics against values worked out by hand on small frames."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+
+from analysis import reference, schema, stats
+
+Z = 1.959963984540054  # standard normal 97.5% quantile
+
+
+def pop(**groups):
+    return pl.DataFrame({"g": list(groups), "population": list(groups.values())})
+
+
+# --- rates and the exact Poisson interval -------------------------------------------
+
+
+@pytest.mark.parametrize(("k", "low", "high"), [
+    # Garwood intervals as printed in standard tables of Poisson confidence limits
+    (0, 0.0, 3.689), (1, 0.0253, 5.572), (10, 4.795, 18.390), (100, 81.36, 121.63),
+])
+def test_exact_poisson_interval_matches_tables(k, low, high):
+    lo, hi = stats.poisson_interval(k)
+    assert float(lo) == pytest.approx(low, abs=0.001 * max(1, low))
+    assert float(hi) == pytest.approx(high, abs=0.001 * high)
+
+
+def test_rates_per_ten_thousand():
+    counts = pl.DataFrame({"g": ["A", "A", "B", "C"], "n": [6, 4, 0, 7]})
+    out = stats.rates(counts, pop(A=20_000, B=50_000), group="g", count_col="n")
+    assert out.columns == ["g", "count", "population", "rate", "rate_low", "rate_high"]
+    a = out.row(0, named=True)
+    # 10 events among 20,000 residents: 5 per 10,000, interval 4.795..18.390 events
+    assert (a["count"], a["rate"]) == (10, 5.0)
+    assert a["rate_low"] == pytest.approx(4.795 / 2, abs=0.001)
+    assert a["rate_high"] == pytest.approx(18.390 / 2, abs=0.001)
+    b = out.row(1, named=True)
+    assert (b["rate"], b["rate_low"]) == (0.0, 0.0)
+    assert b["rate_high"] == pytest.approx(3.689 / 5, abs=0.001)
+    c = out.row(2, named=True)  # no population: the count stays, the rate is empty
+    assert (c["count"], c["population"], c["rate"], c["rate_high"]) == (7, None, None, None)
+
+
+def test_rates_with_the_census_table():
+    counts = pl.DataFrame({"race_ethnicity": pl.Series(["Black", "White", "Unknown"],
+                                                       dtype=schema.Race),
+                           "count": [7983, 2616, 50]})
+    out = stats.rates(counts, reference.population_by_race(2019))
+    by = {r["race_ethnicity"]: r for r in out.iter_rows(named=True)}
+    assert by["Black"]["rate"] == pytest.approx(7983 / 798_279 * 10_000)
+    assert by["White"]["rate"] == pytest.approx(2616 / 2_615_947 * 10_000)
+    assert by["Unknown"]["rate"] is None
+
+
+# --- rate ratios ----------------------------------------------------------------------
+
+
+def test_rate_ratio_and_interval_by_hand():
+    counts = pl.DataFrame({"g": ["A", "W"], "count": [50, 20]})
+    out = stats.rate_ratios(counts, pop(A=100_000, W=200_000), group="g", reference="W")
+    a = out.filter(pl.col("g") == "A").row(0, named=True)
+    # rates 5 and 1 per 10,000: ratio 5; log-scale SE sqrt(1/50 + 1/20)
+    se = math.sqrt(1 / 50 + 1 / 20)
+    assert a["ratio"] == pytest.approx(5.0, rel=1e-6)
+    assert a["ratio_low"] == pytest.approx(5 * math.exp(-Z * se), rel=1e-5)
+    assert a["ratio_high"] == pytest.approx(5 * math.exp(Z * se), rel=1e-5)
+    assert a["p_value"] == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(
+        math.log(5) / se / math.sqrt(2)))), rel=1e-4)
+    w = out.filter(pl.col("g") == "W").row(0, named=True)
+    assert (w["ratio"], w["ratio_low"], w["ratio_high"]) == (1.0, None, None)
+    assert a["model"] == stats.POISSON
+    assert "cannot be tested" in a["model_choice"]
+
+
+def test_stratified_poisson_ratio_and_dispersion_test_by_hand():
+    # two groups over four years; counts close to proportional, so no overdispersion
+    years = [2000, 2001, 2002, 2003]
+    a_counts, w_counts = [40, 62, 81, 99], [22, 28, 41, 52]
+    counts = pl.DataFrame({"g": ["A"] * 4 + ["W"] * 4, "year": [str(y) for y in years] * 2,
+                           "count": a_counts + w_counts})
+    population = pop(A=100_000, W=150_000)
+    out = stats.rate_ratios(counts, population, group="g", reference="W")
+    a = out.filter(pl.col("g") == "A").row(0, named=True)
+    ra, rw = sum(a_counts), sum(w_counts)
+    # with group and year effects the Poisson fit is the independence fit of the 2x4
+    # table: the ratio is that of the group totals, SE sqrt(1/ra + 1/rw)
+    ratio = (ra / 100_000) / (rw / 150_000)
+    se = math.sqrt(1 / ra + 1 / rw)
+    assert a["ratio"] == pytest.approx(ratio, rel=1e-6)
+    assert a["ratio_low"] == pytest.approx(ratio * math.exp(-Z * se), rel=1e-5)
+    assert a["ratio_high"] == pytest.approx(ratio * math.exp(Z * se), rel=1e-5)
+    # Cameron-Trivedi by hand: mu = row total * column total / grand total
+    y = np.array(a_counts + w_counts, float)
+    cols = np.array(a_counts) + np.array(w_counts)
+    mu = np.concatenate([ra * cols / (ra + rw), rw * cols / (ra + rw)])
+    z = ((y - mu) ** 2 - y) / mu
+    alpha = (mu * z).sum() / (mu**2).sum()
+    s2 = ((z - alpha * mu) ** 2).sum() / (len(y) - 1)
+    t = alpha / math.sqrt(s2 / (mu**2).sum())
+    assert a["dispersion_statistic"] == pytest.approx(t, rel=1e-5)
+    assert a["model"] == stats.POISSON
+    assert "Poisson model kept" in a["model_choice"]
+
+
+def test_overdispersed_counts_switch_to_negative_binomial():
+    rng = np.random.default_rng(3)
+    years = list(range(1990, 2010))
+    # year-to-year swings far beyond Poisson noise, same in both groups on average
+    swing = rng.gamma(1.5, 1 / 1.5, size=(2, len(years)))
+    a = rng.poisson(300 * swing[0])
+    w = rng.poisson(100 * swing[1])
+    counts = pl.DataFrame({"g": ["A"] * 20 + ["W"] * 20, "year": years * 2,
+                           "count": np.concatenate([a, w])})
+    out = stats.rate_ratios(counts, pop(A=100_000, W=100_000), group="g", reference="W")
+    row = out.filter(pl.col("g") == "A").row(0, named=True)
+    assert row["model"].startswith(stats.NEGATIVE_BINOMIAL)
+    assert row["dispersion_p_value"] < 0.05 and "negative binomial model used" in \
+        row["model_choice"]
+    # the negative binomial interval is wider than the naive Poisson one would be
+    naive = math.sqrt(1 / a.sum() + 1 / w.sum())
+    assert math.log(row["ratio_high"] / row["ratio_low"]) > 2 * Z * naive
+    assert row["ratio_low"] < 3.0 < row["ratio_high"]
+
+
+def test_groups_without_population_or_reference():
+    counts = pl.DataFrame({"g": ["A", "W", "U", "Z"], "count": [30, 20, 5, 0]})
+    population = pop(A=1000, W=1000, Z=1000)
+    out = stats.rate_ratios(counts, population, group="g", reference="W")
+    by = {r["g"]: r for r in out.iter_rows(named=True)}
+    assert by["U"]["ratio"] is None and by["U"]["population"] is None
+    assert by["Z"]["ratio"] == 0.0 and by["Z"]["ratio_high"] is None
+    with pytest.raises(ValueError, match="reference group 'X'"):
+        stats.rate_ratios(counts, population, group="g", reference="X")
+    with pytest.raises(ValueError, match="no column 'race_ethnicity'"):
+        stats.rate_ratios(counts, population)
+
+
+# --- trend ----------------------------------------------------------------------------
+
+
+def test_trend_two_years_is_the_observed_counts():
+    counts = pl.DataFrame({"conviction_year": [2000, 2001], "count": [100, 400]})
+    out = stats.trend(counts, spline_df=1)
+    assert out["fitted"].to_list() == pytest.approx([100, 400], rel=1e-6)
+    # saturated log-linear fit: log-scale SE 1/sqrt(k) at each year
+    assert out["fitted_low"].to_list() == pytest.approx(
+        [100 * math.exp(-Z / 10), 400 * math.exp(-Z / 20)], rel=1e-5)
+    assert out["fitted_high"].to_list() == pytest.approx(
+        [100 * math.exp(Z / 10), 400 * math.exp(Z / 20)], rel=1e-5)
+
+
+def test_trend_fills_missing_years_with_zero_and_recovers_growth():
+    years = list(range(2000, 2012))
+    values = [round(1000 * 1.1 ** (y - 2000)) for y in years]
+    counts = pl.DataFrame({"conviction_year": years, "count": values})
+    change = stats.change_per_year(counts)
+    assert change["ratio"] == pytest.approx(1.1, abs=0.002)
+    assert change["ratio_low"] < 1.1 < change["ratio_high"]
+    gappy = pl.DataFrame({"year": [1990, 1993], "n": [5, 9]})
+    out = stats.trend(gappy, year_col="year", count_col="n")
+    assert out["year"].to_list() == [1990, 1991, 1992, 1993]
+    assert out["count"].to_list() == [5, 0, 0, 9]
+    assert (out["fitted_low"] <= out["fitted"]).all() and \
+        (out["fitted"] <= out["fitted_high"]).all()
+
+
+def test_trend_rejects_empty_input():
+    with pytest.raises(ValueError, match="no counts"):
+        stats.trend(pl.DataFrame(schema={"conviction_year": pl.Int32, "count": pl.Int64}))
