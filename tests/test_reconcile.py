@@ -239,3 +239,16 @@ def test_reconcile_bad_input_is_one_line_and_exit_2(args, capsys):
     assert cli.main(["reconcile", *args]) == 2
     err = capsys.readouterr().err
     assert "error:" in err and "Traceback" not in err
+
+
+def test_only_the_odd_one_out_is_marked_inconsistent_per_claim():
+    status = reconcile.reconcile(None, LEDGER).claim_status()
+    assert status["leafnation-01"] == INCONSISTENT
+    # the body it contradicts, and every other 2021 figure, stay consistent
+    assert status["leafnation-02"] == ROUNDING  # about 60,000 against 58,000 elsewhere
+    assert status["upi-03"] == ROUNDING and status["entrepreneur-01"] == ROUNDING
+    # a claim with checkable and uncheckable checks takes the checkable status
+    assert status["feb2020-07"] == CONSISTENT
+    assert status["leafnation-11"] == NOT_CHECKABLE
+    # figures that disagree with no single culprit are all marked
+    assert {status[i] for i in ("facts-18", "facts-20", "facts-21")} == {INCONSISTENT}

@@ -431,18 +431,7 @@ def by_id(claims: list[Claim]) -> dict[str, Claim]:
     return {c.id: c for c in claims}
 
 
-# --- numbers in the source texts -----------------------------------------------------
-
-_WORDS = ("tens of thousands|hundreds of thousands|one-third|two-thirds|one-quarter|"
-          "three-quarters|one-fifth|one-half|half|thirds?|quarters?|dozens?|hundreds|"
-          "thousands|millions|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-          "twelve|twenty|thirty|forty|fifty")
-NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\b(?:" + _WORDS + r")\b", re.I)
-
-
-def numbers_in(text: str) -> list[tuple[int, int, str]]:
-    """Every number written in ``text`` (digits or words), with its span."""
-    return [(m.start(), m.end(), m.group().lower()) for m in NUMBER.finditer(text)]
+# --- the source texts ----------------------------------------------------------------
 
 
 def source_text(source: str, sources_path: Path = SOURCES) -> str:

@@ -53,7 +53,9 @@ ROUNDING = "consistent within rounding"
 INCONSISTENT = "inconsistent"
 NOT_CHECKABLE = "not checkable"
 STATUSES = (CONSISTENT, ROUNDING, INCONSISTENT, NOT_CHECKABLE)
-_SEVERITY = {CONSISTENT: 0, ROUNDING: 1, NOT_CHECKABLE: 2, INCONSISTENT: 3}
+# Worse statuses win when a claim takes part in several checks; "not checkable" only
+# stands when no check could say anything.
+_SEVERITY = {NOT_CHECKABLE: -1, CONSISTENT: 0, ROUNDING: 1, INCONSISTENT: 3}
 
 HEADLINES = ("headline", "subheadline")
 BODY = ("lede", "body", "quote", "facts")
@@ -157,6 +159,14 @@ def group(terms: list[Term]) -> tuple[str, str, tuple[str, ...]]:
     return INCONSISTENT, f"no value fits all of {labels}", suspects
 
 
+def _others(terms: list[Term], suspects: tuple[str, ...]) -> str | None:
+    """Status of ``terms`` without the suspects (None when there are none)."""
+    if not suspects:
+        return None
+    rest = [t for t in terms if not set(t.ids) & set(suspects)]
+    return group(rest)[0] if len(rest) > 1 else CONSISTENT
+
+
 def _intersection(terms: list[Term]) -> Interval:
     out = terms[0].interval
     for t in terms[1:]:
@@ -176,6 +186,7 @@ class Check:
     status: str
     explanation: str
     suspects: tuple[str, ...] = ()
+    others: str | None = None  # status of the other claims once the suspects are set aside
 
 
 @dataclass(frozen=True)
@@ -326,12 +337,13 @@ def _generated(claims: list[Claim]) -> list[Check]:
                     out.append(Check(f"hb-{h.ids[0]}", "headline vs body",
                                      f"{measure}: {source} {_position(mine, h)} against "
                                      "its body", h.ids + tuple(i for b in body for i in b.ids),
-                                     status, why, suspects))
+                                     status, why, suspects, _others(body, suspects)))
             elif len(body) > 1:
                 status, why, suspects = group(body)
                 out.append(Check(f"wa-{source}-{measure}", "within article",
                                  f"{measure}: figures within {source}",
-                                 tuple(i for b in body for i in b.ids), status, why, suspects))
+                                 tuple(i for b in body for i in b.ids), status, why, suspects,
+                                 _others(body, suspects)))
         # every source that prints a figure for the same quantity
         if len({c.source for c in group_claims}) > 1:
             forms = _forms(group_claims)
@@ -340,7 +352,8 @@ def _generated(claims: list[Claim]) -> list[Check]:
             else:
                 status, why, suspects = CONSISTENT, f"every source prints {forms[0].label}", ()
             out.append(Check(f"xs-{measure}", "across sources", f"{measure}: all sources",
-                             tuple(c.id for c in group_claims), status, why, suspects))
+                             tuple(c.id for c in group_claims), status, why, suspects,
+                             _others(forms, suspects)))
     return out
 
 
@@ -634,15 +647,25 @@ class Reconciliation:
                     "computed": pl.Float64, "status": pl.String, "required": pl.Boolean,
                     "explanation": pl.String})
 
-    def claims_frame(self) -> pl.DataFrame:
-        """Every claim with its source, its worst cross-check status and its data status."""
+    def claim_status(self) -> dict[str, str]:
+        """Each claim's worst status among the checks it takes part in.
+
+        When a check names the odd one out, the other claims take the status they have
+        among themselves; a claim is 'not checkable' only when every check of it is.
+        """
         worst: dict[str, str] = {}
         for check in self.checks:
             for cid in check.claims:
-                if cid not in worst or _SEVERITY[check.status] > _SEVERITY[worst[cid]]:
-                    worst[cid] = check.status
-        for cid in disputed(self.checks):
-            worst[cid] = INCONSISTENT
+                status = check.status
+                if check.suspects and cid not in check.suspects:
+                    status = check.others or status
+                if cid not in worst or _SEVERITY[status] > _SEVERITY[worst[cid]]:
+                    worst[cid] = status
+        return worst
+
+    def claims_frame(self) -> pl.DataFrame:
+        """Every claim with its source, its worst cross-check status and its data status."""
+        worst = self.claim_status()
         data = {d.claim: d for d in self.data}
         outlets = dict(cl.sources().select("source", "outlet").iter_rows())
         return pl.DataFrame([{
