@@ -49,6 +49,12 @@ synth: $(STAMP) ## Regenerate the synthetic default data (seed from SEED, defaul
 validate: $(STAMP) ## Validate a case file: make validate FILE=path.csv
 	$(BIN)/analysis validate $(FILE)
 
+bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render cost); see docs/performance.md
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.bench_synth
+	$(BIN)/python -m benchmarks.bench_aggregate
+	$(BIN)/python -m benchmarks.bench_render
+
 strip: $(STAMP) ## Strip outputs from every notebook in notebooks/
 	$(BIN)/python -m analysis.nbtools strip notebooks/*.ipynb
 

@@ -18,7 +18,8 @@ ROOT = paths.ROOT
 
 def _pyproject_requirements() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
+    extras = project["optional-dependencies"]
+    return set(project["dependencies"]).union(*extras.values())
 
 
 def test_environment_yml_declares_the_same_packages():

@@ -8,6 +8,9 @@ relative paths to the data folder. Two environment variables move things:
     to ``../shared/data`` beside the checkout, where CI puts it.
 ``LACRA_SITE``
     folder the published site is written to. Defaults to ``reports/site``.
+``LACRA_NOTEBOOKS``
+    folder of the notebooks to render. Defaults to ``notebooks``; the render benchmark
+    points it at a scratch copy.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ CLAIMS = DATA / "claims"  # the ledger of published figures
 SYNTHETIC = DATA / "synthetic"  # generated default data (not committed)
 MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts
 
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = Path(os.environ.get("LACRA_NOTEBOOKS", ROOT / "notebooks"))
 REPORTS = ROOT / "reports"
 REPORTS_CONFIG = REPORTS / "reports.yml"
 SITE = Path(os.environ.get("LACRA_SITE", REPORTS / "site"))
