@@ -93,8 +93,11 @@ class Assumptions:
         1976, "earliest misdemeanor conviction in the February 2020 motion",
         "records of minor possession before the 1976 reform are rarely kept")
     sep2021_first_year: int = _assumed(
-        1985, "earliest conviction in the September 2021 motion",
-        "reporting says the cases reach back more than three decades (before 1991)")
+        1985, "first year of conviction the county's searchable court records cover; the "
+        "September 2021 motion reaches back to it, and no earlier conviction is in court "
+        "records", "reporting says the 2021 cases reach back more than three decades "
+        "(before 1991); court files older than the case-management system are assumed "
+        "unsearchable")
     feb2020_felony_sections: tuple[tuple[str, float], ...] = _assumed(
         (("11358", 0.20), ("11359", 0.50), ("11360", 0.30)),
         "mix of code sections among the 2020 felonies",
@@ -132,10 +135,9 @@ class Assumptions:
         "population", "how cases spread over the 89 jurisdictions",
         "no city breakdown is published; shares follow 2020 population")
     court_capture_by_decade: tuple[tuple[int, float], ...] = _assumed(
-        ((1960, 0.25), (1970, 0.40), (1980, 0.60), (1990, 0.75), (2000, 0.85),
-         (2010, 0.90)),
+        ((1980, 0.60), (1990, 0.75), (2000, 0.85), (2010, 0.90)),
         "chance that a conviction on the 2020 (DOJ) list is also in county court records, "
-        "by decade of conviction",
+        "by decade of conviction, from the first searchable year on (none before it)",
         "older court records are less often digitised; no figure is published")
     doj_capture_of_sep2021: float = _assumed(
         0.0, "chance that a 2021 conviction is also in state DOJ records",

@@ -182,7 +182,8 @@ def _finish(rows: pl.DataFrame, a: Assumptions, prefix: str) -> pl.DataFrame:
         # which lists found it
         .with_columns(
             found_in_court=pl.when(pl.col("batch") == "sep2021").then(True)
-            .otherwise(pl.col("u_court") < decade.replace_strict(capture, default=0.9)),
+            .when(pl.col("conviction_date").dt.year() < a.sep2021_first_year).then(False)
+            .otherwise(pl.col("u_court") < decade.replace_strict(capture, default=0.0)),
             found_in_doj=pl.col("batch") == "feb2020",
         )
     )
