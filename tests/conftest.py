@@ -73,3 +73,22 @@ def shared_data() -> Path:
         pytest.skip(f"shared public data not found at {folder} "
                     "(set LACRA_SHARED_DATA to its folder)")
     return folder
+
+
+@pytest.fixture(scope="session")
+def small_case_file(tmp_path_factory, synthetic) -> Path:
+    """About a tenth of the synthetic cases (whole cases), as Parquet: quick to render."""
+    sample = synthetic.filter(synthetic["case_id"].str.ends_with("7"))
+    return synth.write(sample, tmp_path_factory.mktemp("small-cases") / "small.parquet")
+
+
+@pytest.fixture(scope="session")
+def rendered_site(tmp_path_factory, small_case_file) -> Path:
+    """The project's own reports config rendered on the small case file, once."""
+    from analysis import render
+
+    site = tmp_path_factory.mktemp("rendered") / "site"
+    result = render.render(site=site, data=small_case_file, jobs=os.cpu_count() or 1,
+                           quiet=True)
+    assert not result.failed, "\n".join(f["message"] for f in result.failed)
+    return site

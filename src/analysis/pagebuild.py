@@ -18,9 +18,12 @@ import base64
 import copy
 import html
 import json
+import os
 import re
 import shutil
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import charts, paths
@@ -39,26 +42,27 @@ class PageError(Exception):
     """A page that failed for a reason other than a notebook cell."""
 
 
-def _failed_cell(nb, injected: int) -> dict:
-    """Where the executed notebook stopped: cell number, id and first line."""
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
+def _injected(cell) -> bool:
+    """A cell papermill added (injected parameters, error notes), not the author's."""
+    tags = cell.metadata.get("tags", [])
+    return ("injected-parameters" in tags or "papermill-error-cell-tag" in tags
+            or str(cell.get("id", "")).startswith("papermill-error-cell"))
+
+
+def _failed_cell(nb) -> dict:
+    """Where the executed notebook stopped: the author's cell number (from 1), id, line."""
+    number = 0
+    for cell in nb.cells:
+        if _injected(cell):
             continue
-        for output in cell.get("outputs", []):
+        number += 1
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if output.get("output_type") == "error":
                 first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-                return {"cell": index - injected, "cell_id": cell.get("id", ""),
+                return {"cell": number, "cell_id": cell.get("id", ""),
                         "line": first.strip()[:80], "ename": output.get("ename", ""),
                         "evalue": output.get("evalue", "")}
     return {}
-
-
-def _injected_cells(nb) -> int:
-    """How many cells papermill added before the notebook's own (error note, parameters)."""
-    return sum(1 for c in nb.cells
-               if c.get("id") == "papermill-error-cell-id"
-               or "injected-parameters" in c.metadata.get("tags", [])
-               or c.metadata.get("tags", []) == ["papermill-error-cell-tag"])
 
 
 def _chart_html(payload: dict, number: int) -> str:
@@ -174,15 +178,17 @@ def build_page(job: dict) -> dict:
     out_dir = Path(job["out_dir"])
     stem = job["name"]
     executed = out_dir / f"{stem}.ipynb"
+    log = Path(job.get("log_dir") or out_dir.parent / "logs") / f"{stem}.log"
     try:
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters=job["parameters"],
-            kernel_name=job["kernel"], cwd=str(notebook.parent), progress_bar=False,
-            log_output=False, execution_timeout=job.get("timeout"))
+        with _stderr_to(log):  # the kernel's own warnings go to a log, not the terminal
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=job["parameters"],
+                kernel_name=job["kernel"], cwd=str(notebook.parent), progress_bar=False,
+                log_output=False, execution_timeout=job.get("timeout"))
     except PapermillExecutionError as exc:
-        return _failure(job, executed, started, exc.ename, exc.evalue)
+        return _failure(job, executed, started, exc.ename, exc.evalue, log=log)
     except Exception as exc:  # kernel died, timeout, unreadable notebook ...
-        return _failure(job, executed, started, type(exc).__name__, str(exc))
+        return _failure(job, executed, started, type(exc).__name__, str(exc), log=log)
 
     try:
         nb = nbformat.read(executed, as_version=4)
@@ -196,10 +202,32 @@ def build_page(job: dict) -> dict:
             "seconds": round(time.monotonic() - started, 2)}
 
 
+@contextmanager
+def _stderr_to(log: Path):
+    """Send file descriptor 2 (inherited by the kernel process) to ``log`` for a while."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log, "ab") as handle:
+            os.dup2(handle.fileno(), 2)
+            try:
+                yield
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
 def _failure(job: dict, executed: Path, started: float, ename: str, evalue: str,
-             cell: dict | None = None) -> dict:
+             cell: dict | None = None, log: Path | None = None) -> dict:
     """Keep the failed executed notebook for debugging and describe where it stopped."""
     kept = ""
+    if log is not None and log.is_file() and log.stat().st_size:
+        failed_dir = Path(job["failed_dir"])
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log, failed_dir / log.name)
     if executed.is_file():
         failed_dir = Path(job["failed_dir"])
         failed_dir.mkdir(parents=True, exist_ok=True)
@@ -211,7 +239,7 @@ def _failure(job: dict, executed: Path, started: float, ename: str, evalue: str,
 
             try:
                 nb = nbformat.read(executed, as_version=4)
-                cell = _failed_cell(nb, _injected_cells(nb))
+                cell = _failed_cell(nb)
             except Exception:  # an unreadable notebook still gets reported
                 cell = {}
     first = evalue.strip().splitlines()[0][:300] if evalue.strip() else ""

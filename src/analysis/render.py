@@ -820,6 +820,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="say which pages would render and why, then stop")
     p.add_argument("--config", type=Path, default=paths.REPORTS_CONFIG,
                    help="reports config (default %(default)s)")
+    p.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS,
+                   help="folder the config's notebook names are found in (default "
+                   "%(default)s)")
     p.add_argument("--site", type=Path, default=paths.SITE,
                    help="where the site is published (default %(default)s)")
     p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
@@ -832,7 +835,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     started = time.monotonic()
     try:
-        result = render(config=args.config, site=args.site, only=args.only, jobs=args.jobs,
+        result = render(config=args.config, site=args.site, notebooks=args.notebooks,
+                        only=args.only, jobs=args.jobs,
                         force=args.force, data=args.data, timeout=args.timeout,
                         dry_run=args.dry_run, quiet=args.quiet)
     except RenderError as exc:

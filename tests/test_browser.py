@@ -1,0 +1,105 @@
+"""Every page of the rendered site, opened from disk in headless Chromium, offline.
+
+Uses Debian's chromium (``make browser`` installs it when run as root). Without it the
+test skips, except under CI, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Vega draws data marks as groups carrying the role-mark class.
+DRAWN = """figure => {
+  const svg = figure.querySelector('.lacra-chart-view svg, .lacra-chart-view canvas');
+  if (!svg) return 0;
+  if (svg.tagName.toLowerCase() === 'canvas') return svg.width * svg.height > 0 ? 1 : 0;
+  return svg.querySelectorAll('g.role-mark > *').length;
+}"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = CHROMIUM if CHROMIUM.is_file() else shutil.which("chromium")
+    if not executable:
+        message = "Debian's chromium is not installed (run `make browser` as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(executable), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser, path: Path) -> tuple[object, list[str], list[str]]:
+    """Open a file with every non-file request blocked; collect errors and requests."""
+    page = browser.new_page()
+    errors: list[str] = []
+    escaped: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith("file://"):
+            request_route.continue_()
+        else:
+            escaped.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri(), wait_until="load")
+    return page, errors, escaped
+
+
+def test_every_page_draws_offline(chromium, rendered_site):
+    pages = sorted(rendered_site.glob("*.html"))
+    assert rendered_site / "index.html" in pages and len(pages) > 1
+    charts_seen = 0
+    for path in pages:
+        page, errors, escaped = _open(chromium, path)
+        figures = page.query_selector_all("figure.lacra-chart")
+        if figures:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('figure.lacra-chart')]"
+                ".every(f => f.dataset.rendered)", timeout=30_000)
+        for figure in figures:
+            assert figure.get_attribute("data-rendered") == "yes", (path.name, figure)
+            assert figure.evaluate(DRAWN) > 0, f"{path.name}: a chart drew no marks"
+            charts_seen += 1
+        # every link on the page leads to a file of the site
+        for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+            if href.startswith("file://"):
+                target = Path(href.removeprefix("file://").split("#")[0])
+                assert target.is_file(), f"{path.name}: broken link {href}"
+        if path.name != "index.html":
+            assert page.query_selector('a[href="index.html"]'), f"{path.name}: no home link"
+        assert errors == [], f"{path.name}: console errors {errors}"
+        assert escaped == [], f"{path.name}: requests left the machine: {escaped}"
+        page.close()
+    assert charts_seen > 0
+
+
+def test_tooltips_show_on_hover(chromium, rendered_site):
+    page, errors, escaped = _open(chromium, rendered_site / "batches.html")
+    page.wait_for_function("() => document.querySelector('figure.lacra-chart')"
+                           ".dataset.rendered === 'yes'", timeout=30_000)
+    mark = page.query_selector("figure.lacra-chart g.role-mark > path")
+    mark.scroll_into_view_if_needed()
+    box = mark.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+    tooltip = page.inner_text("#vg-tooltip-element")
+    assert "February 2020" in tooltip and "convictions" in tooltip
+    assert errors == [] and escaped == []

@@ -1,0 +1,424 @@
+"""The site renderer: config and parameter checks, incremental runs, atomic publishing."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import cli, paths, render
+
+KERNELSPEC = {"name": paths.KERNEL_NAME, "display_name": "Python (LA Cannabis Relief)",
+              "language": "python"}
+
+
+def write_notebook(path: Path, params: str, *cells: str) -> Path:
+    """A small notebook: a title, a parameters cell, then code cells (markdown if '#')."""
+    nb = new_notebook(metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    nb.cells.append(new_markdown_cell(f"# {path.stem}"))
+    nb.cells.append(new_code_cell(params, metadata={"tags": ["parameters"]}))
+    for source in cells:
+        make = new_markdown_cell if source.startswith("#") else new_code_cell
+        nb.cells.append(make(source))
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i:02d}"
+    nbformat.write(nb, path)
+    return path
+
+
+def write_config(path: Path, reports: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump({"reports": reports}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+PARAMS = '''label: str = "all"  # which slice
+year: int = 2020  # a year
+share: float = 0.5  # a share
+flag: bool = False  # a switch
+names: list[str] = []  # a list
+maybe: int | None = None  # optional
+data_path: str = ""  # a data file
+untyped = 3'''
+
+
+@pytest.fixture
+def typed_notebook(tmp_path) -> Path:
+    return write_notebook(tmp_path / "01_typed.ipynb", PARAMS, "print(label)")
+
+
+# ------------------------------------------------------------------ parameter checks
+
+
+def test_parameters_cell_is_read_with_types_and_defaults(typed_notebook):
+    found = render.notebook_parameters(typed_notebook)
+    assert list(found) == ["label", "year", "share", "flag", "names", "maybe", "data_path",
+                           "untyped"]
+    assert found["year"].annotation == "int" and found["year"].default == 2020
+    assert found["maybe"].annotation == "int | None"
+    assert found["untyped"].annotation is None and found["untyped"].default == 3
+
+
+def test_project_notebooks_declare_parameters():
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        declared = render.notebook_parameters(notebook)
+        assert declared, notebook.name
+        assert all(p.annotation for p in declared.values()), notebook.name
+
+
+@pytest.mark.parametrize(("annotation", "good", "bad"), [
+    ("int", [0, -3, 2020], ["2020", 1.5, True, None]),
+    ("float", [0.5, 2], ["0.5", False]),
+    ("str", ["", "x"], [1, None, ["x"]]),
+    ("bool", [True, False], [0, "yes"]),
+    ("list[str]", [[], ["a", "b"]], ["a", [1], None]),
+    ("int | None", [None, 3], ["3"]),
+    ("Optional[str]", [None, "a"], [1]),
+    ("dict[str, int]", [{"a": 1}], [{"a": "1"}, []]),
+    ("tuple[int, ...]", [[1, 2]], [["1"]]),
+    ("Literal['a', 'b']", ["a"], ["c"]),
+    ("'list[int]'", [[1]], [["1"]]),
+    ("Path", ["anything", 1], []),
+])
+def test_values_are_checked_against_annotations(annotation, good, bad):
+    node = ast.parse(annotation, mode="eval").body
+    assert all(render.value_matches(v, node) for v in good)
+    assert not any(render.value_matches(v, node) for v in bad)
+
+
+def test_unknown_parameter_names_report_and_parameter(typed_notebook):
+    declared = render.notebook_parameters(typed_notebook)
+    with pytest.raises(render.RenderError) as err:
+        render.check_parameters("profile", typed_notebook, declared, {"yaer": 2020})
+    message = str(err.value)
+    assert "report 'profile'" in message and "unknown parameter 'yaer'" in message
+    assert "label, year" in message  # says what the notebook takes
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ({"year": "2020"}, "parameter 'year' must be int, got str '2020'"),
+    ({"flag": 1}, "parameter 'flag' must be bool, got int 1"),
+    ({"names": "Compton"}, "parameter 'names' must be list[str]"),
+    ({"untyped": "three"}, "parameter 'untyped' must be int"),
+])
+def test_wrong_types_report_and_parameter(typed_notebook, given, expected):
+    declared = render.notebook_parameters(typed_notebook)
+    with pytest.raises(render.RenderError, match=re.escape(expected)) as err:
+        render.check_parameters("profile", typed_notebook, declared, given)
+    assert "report 'profile'" in str(err.value)
+
+
+def test_good_parameters_pass(typed_notebook):
+    declared = render.notebook_parameters(typed_notebook)
+    render.check_parameters("profile", typed_notebook, declared,
+                            {"year": 2021, "share": 1, "names": ["a"], "maybe": None})
+
+
+def test_bad_parameters_stop_the_cli_before_anything_runs(tmp_path, typed_notebook, capsys):
+    config = write_config(tmp_path / "reports.yml", [
+        {"name": "ok", "notebook": typed_notebook.name, "title": "T", "summary": "S",
+         "parameters": [{"year": 2020}]},
+        {"name": "bad", "notebook": typed_notebook.name, "title": "T", "summary": "S",
+         "parameters": [{"year": 2021}, {"year": "twenty"}]},
+    ])
+    site = tmp_path / "site"
+    code = cli.main(["render", "--config", str(config), "--site", str(site),
+                     "--notebooks", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: report 'bad': parameter 'year' must be int")
+    assert "Traceback" not in err
+    assert not site.exists() and not (tmp_path / ".staging").exists()
+
+
+# ------------------------------------------------------------------- config checks
+
+
+def _report(**extra) -> dict:
+    return {"name": "r", "notebook": "01_typed.ipynb", "title": "T", "summary": "S"} | extra
+
+
+@pytest.mark.parametrize(("reports", "expected"), [
+    ("not a list", "expected a top-level 'reports:' list"),
+    ([{"name": "r", "notebook": "01_typed.ipynb", "title": "T"}], "lacks summary"),
+    ([_report(name="Bad Name")], "must be lower-case"),
+    ([_report(), _report()], "two reports are named 'r'"),
+    ([_report(parameters={"year": 1})], "'parameters' must be a list of mappings"),
+])
+def test_config_shape_errors(tmp_path, typed_notebook, reports, expected):
+    config = tmp_path / "reports.yml"
+    config.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
+    with pytest.raises(render.RenderError, match=re.escape(expected)):
+        render.load_config(config)
+
+
+def test_missing_notebook_and_duplicate_pages(tmp_path, typed_notebook):
+    with pytest.raises(render.RenderError, match="notebook 'nope.ipynb' not found"):
+        render.plan_pages([_report(notebook="nope.ipynb", parameters=[{}])],
+                          notebooks=tmp_path)
+    twice = [_report(parameters=[{"label": "A b"}, {"label": "a-B"}])]
+    with pytest.raises(render.RenderError, match="page 'r--a-b' is produced twice"):
+        render.plan_pages(twice, notebooks=tmp_path)
+
+
+def test_one_page_per_parameter_set(tmp_path, typed_notebook):
+    reports = render.load_config(write_config(tmp_path / "c.yml", [
+        _report(name="agency-profile", title="Agency profile", parameters=[
+            {"label": "District Attorney"}, {"label": "Long Beach city prosecutor"}]),
+        _report(name="overview", parameters=[{}]),
+        _report(name="by-year", page="year-{year}", page_title="Year {year}",
+                parameters=[{"year": 2020}, {"year": 2021}]),
+    ]))
+    pages = render.plan_pages(reports, notebooks=tmp_path, data=tmp_path / "x.csv")
+    assert [p.name for p in pages] == [
+        "agency-profile--district-attorney", "agency-profile--long-beach-city-prosecutor",
+        "overview", "year-2020", "year-2021"]
+    assert pages[1].title == "Agency profile: Long Beach city prosecutor"
+    assert pages[3].title == "Year 2020"
+    # --data reaches every page whose notebook takes data_path, without renaming pages
+    assert all(p.parameters["data_path"] == str(tmp_path / "x.csv") for p in pages)
+
+
+def test_the_project_config_is_valid():
+    pages = render.plan_pages(render.load_config())
+    assert pages and len({p.name for p in pages}) == len(pages)
+
+
+def test_cli_rejects_missing_data_and_unknown_only(tmp_path, capsys):
+    assert cli.main(["render", "--data", str(tmp_path / "none.csv"),
+                     "--site", str(tmp_path / "site")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert cli.main(["render", "--only", "no-such-report", "--site",
+                     str(tmp_path / "site")]) == 2
+    assert "--only no-such-report: no such report or page" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ fingerprints, swap
+
+
+def test_stale_reasons_name_what_changed(tmp_path, typed_notebook):
+    page = render.plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
+    versions = render.stack_versions()
+    before = render.page_fingerprint(page, "pkg1", versions)
+    entry = dict(before, files=[])
+    assert render.why_stale(None, before, tmp_path) == "new page"
+    assert render.why_stale(entry, render.page_fingerprint(page, "pkg2", versions),
+                            tmp_path) == "package changed"
+    page.parameters = {"year": 1999}
+    assert "parameters changed" in render.why_stale(
+        entry, render.page_fingerprint(page, "pkg1", versions), tmp_path)
+    # same key but its published files are gone: render again
+    assert render.why_stale(entry, before, tmp_path) == "published files missing or changed"
+
+
+def test_data_fingerprint_follows_the_file(tmp_path, typed_notebook):
+    data = tmp_path / "cases.csv"
+    data.write_text("a\n1\n")
+    page = render.plan_pages([_report(parameters=[{}])], notebooks=tmp_path, data=data)[0]
+    first = render.data_fingerprint(page)
+    data.write_text("a\n2\n")
+    assert render.data_fingerprint(page) != first
+    default = render.plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
+    assert render.data_fingerprint(default)["data_path"].startswith("synthetic")
+
+
+def test_package_hash_ignores_caches(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    first = render.tree_hash([tmp_path / "pkg"])
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    assert render.tree_hash([tmp_path / "pkg"]) == first
+    (tmp_path / "pkg" / "a.py").write_text("x = 2\n")
+    assert render.tree_hash([tmp_path / "pkg"]) != first
+
+
+def test_swap_replaces_the_site_whole(tmp_path):
+    site, new = tmp_path / "site", tmp_path / ".staging" / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old")
+    new.mkdir(parents=True)
+    (new / "new.html").write_text("new")
+    render.swap_in(new, site)
+    assert [p.name for p in site.iterdir()] == ["new.html"]
+    assert not new.exists() and not (tmp_path / ".previous").exists()
+
+
+# ------------------------------------------------------------- rendering (kernel runs)
+
+RUNLOG_CELL = ('import os\n'
+               'with open(os.environ["LACRA_TEST_RUNLOG"], "a") as log:\n'
+               '    print(label, file=log)')
+TABLE_CELL = ('import polars as pl\nfrom analysis import page\n'
+              'rows = pl.read_csv(data_path) if data_path else pl.DataFrame({"n": [1]})\n'
+              'page.table(rows.with_columns(slice=pl.lit(label)), "Rows (computed)", name="rows")')
+
+
+@pytest.fixture
+def small_project(tmp_path, monkeypatch):
+    """Two tiny notebooks, three pages, a data file, a site folder and a run log."""
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    params = ('label: str = "all"  # slice\n'
+              'data_path: str = ""  # data file')
+    write_notebook(nbs / "01_alpha.ipynb", params, "## Rows", RUNLOG_CELL, TABLE_CELL)
+    write_notebook(nbs / "02_beta.ipynb", 'label: str = "beta"  # slice', RUNLOG_CELL,
+                   "print('step two')", "print('step three')")
+    data = tmp_path / "cases.csv"
+    data.write_text("n\n1\n2\n")
+    config = write_config(tmp_path / "reports.yml", [
+        {"name": "alpha", "notebook": "01_alpha.ipynb", "title": "Alpha",
+         "summary": "First.", "parameters": [{"label": "one"}, {"label": "two"}]},
+        {"name": "beta", "notebook": "02_beta.ipynb", "title": "Beta", "summary": "Second."},
+    ])
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "module.py").write_text("VALUE = 1\n")
+    runlog = tmp_path / "runs.log"
+    monkeypatch.setenv("LACRA_TEST_RUNLOG", str(runlog))
+
+    class Project:
+        root, notebooks, site, log = tmp_path, nbs, tmp_path / "reports" / "site", runlog
+
+        def render(self, **kw):
+            kw.setdefault("data", data)
+            return render.render(config=config, site=self.site, notebooks=nbs,
+                                 package_dirs=[package], quiet=True, **kw)
+
+        def runs(self) -> list[str]:
+            lines = runlog.read_text().split() if runlog.exists() else []
+            runlog.unlink(missing_ok=True)
+            return sorted(lines)
+
+        def snapshot(self) -> dict[str, bytes]:
+            return {p.relative_to(self.site).as_posix(): p.read_bytes()
+                    for p in sorted(self.site.rglob("*")) if p.is_file()}
+
+    project = Project()
+    project.data, project.config, project.package = data, config, package
+    return project
+
+
+@pytest.mark.slow
+def test_incremental_runs_execute_exactly_what_changed(small_project):
+    p = small_project
+    first = p.render(jobs=2)
+    assert not first.failed and first.published
+    assert p.runs() == ["beta", "one", "two"]
+    assert sorted(first.rendered) == ["alpha--one", "alpha--two", "beta"]
+    site = p.snapshot()
+    manifest = json.loads(site["manifest.json"])
+    assert {e["page"]: e["status"] for e in manifest["pages"]} == {
+        "alpha--one": "rendered", "alpha--two": "rendered", "beta": "rendered"}
+
+    # nothing changed: nothing executes and the site is not rewritten at all
+    again = p.render()
+    assert p.runs() == [] and again.rendered == [] and not again.published
+    assert p.snapshot() == site
+
+    # touching one notebook re-renders only its page
+    nb = nbformat.read(p.notebooks / "02_beta.ipynb", as_version=4)
+    nb.cells.append(new_markdown_cell("A new closing note."))
+    nbformat.write(nb, p.notebooks / "02_beta.ipynb")
+    touched = p.render()
+    assert p.runs() == ["beta"] and touched.rendered == ["beta"]
+    after = p.snapshot()
+    for name in ("alpha--one.html", "alpha--two.html", "csv/alpha--one/rows.csv"):
+        assert after[name] == site[name]
+    assert b"A new closing note." in after["beta.html"]
+    statuses = {e["page"]: e["status"] for e in json.loads(after["manifest.json"])["pages"]}
+    assert statuses == {"alpha--one": "unchanged", "alpha--two": "unchanged",
+                        "beta": "rendered"}
+
+    # new data re-renders the pages that read it, and only those
+    p.data.write_text("n\n1\n2\n3\n")
+    assert p.render().rendered and p.runs() == ["one", "two"]
+    assert p.snapshot()["csv/alpha--one/rows.csv"].count(b"\n") == 4  # header + 3 rows
+
+    # a changed parameter set re-renders that page; the package change re-renders all
+    config = yaml.safe_load(p.config.read_text())
+    config["reports"][0]["parameters"][1] = {"label": "three"}
+    write_config(p.config, config["reports"])
+    result = p.render()
+    assert p.runs() == ["three"] and result.rendered == ["alpha--three"]
+    assert "alpha--two.html" not in p.snapshot()  # the dropped parameter set's page
+    (p.package / "module.py").write_text("VALUE = 2\n")
+    p.render(jobs=2)
+    assert p.runs() == ["beta", "one", "three"]
+    # --only and --force: one report again, on demand
+    p.render(only=["beta"], force=True)
+    assert p.runs() == ["beta"]
+
+
+@pytest.mark.slow
+def test_a_failed_page_leaves_the_site_byte_for_byte_intact(small_project, capsys):
+    p = small_project
+    assert not p.render(jobs=2).failed
+    p.runs()
+    before = p.snapshot()
+    # alpha's data changes (its pages render fine) while beta now fails in its fifth cell:
+    # nothing of the run may be published
+    write_notebook(p.notebooks / "02_beta.ipynb", 'label: str = "beta"  # slice',
+                   RUNLOG_CELL, "print('step two')",
+                   "raise ValueError('synthetic failure for the test')")
+    p.data.write_text("n\n5\n")
+
+    code = cli.main(["render", "--config", str(p.config), "--site", str(p.site), "-j", "2",
+                     "--notebooks", str(p.notebooks), "--data", str(p.data)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert p.snapshot() == before  # every byte of the published site is as it was
+    assert ("error: report 'beta', page 'beta' (notebooks/02_beta.ipynb) failed in cell 5 "
+            "(id c04) `raise ValueError('synthetic failure for the test')`: "
+            "ValueError: synthetic failure for the test") in err
+    kept = p.root / "reports" / ".failed" / "beta.ipynb"
+    assert f"executed notebook kept for debugging: {kept}" in err
+    failed = nbformat.read(kept, as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in failed.cells
+               for o in c.get("outputs", []))
+    assert "site" in err and "left unchanged" in err
+    assert not (p.root / "reports" / ".staging").exists()
+
+
+@pytest.mark.slow
+def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_case_file):
+    import polars as pl
+
+    cases = pl.read_parquet(small_case_file, columns=["case_id", "person_id"])
+    identifiers = set(cases["case_id"]) | set(cases["person_id"])
+    manifest = json.loads((rendered_site / "manifest.json").read_text())
+    index = (rendered_site / "index.html").read_text()
+    config_pages = render.plan_pages(render.load_config())
+    assert {e["page"] for e in manifest["pages"]} == {p.name for p in config_pages}
+    for entry in manifest["pages"]:
+        for key in ("notebook_sha256", "parameters", "data", "versions", "git_commit",
+                    "rendered_at", "status", "package_sha256"):
+            assert key in entry, key
+        assert entry["data_source"]["file"] == "small.parquet"
+        for item in entry["files"]:
+            assert render.sha256_file(rendered_site / item["path"]) == item["sha256"]
+        html = (rendered_site / f"{entry['page']}.html").read_text()
+        assert f'href="{entry["page"]}.html"' in index and entry["title"] in index
+        assert len(html.encode()) < 1_500_000
+        assert html.count("window.vegaEmbed=") == 1  # the libraries, inlined once
+        assert 'href="index.html"' in html
+        assert "user-supplied file small.parquet" in html
+        # no code, no prompts, nothing from a CDN
+        assert "jp-InputArea" not in html and "In&nbsp;[" not in html
+        assert "import polars" not in html and "charts.enable()" not in html
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
+        assert "require.js" not in html and "MathJax" not in html
+        assert "fonts.googleapis" not in html
+        for csv in entry["csv"]:
+            text = (rendered_site / csv["path"]).read_text()
+            assert f'href="{csv["path"]}"' in html
+            header = text.splitlines()[0].split(",")
+            assert "case_id" not in header and "person_id" not in header
+        # no identifiers anywhere readers can see
+        for text in [html] + [(rendered_site / c["path"]).read_text() for c in entry["csv"]]:
+            assert not set(re.findall(r"[A-Za-z0-9-]{5,}", text)) & identifiers
