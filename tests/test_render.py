@@ -422,3 +422,16 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
         # no identifiers anywhere readers can see
         for text in [html] + [(rendered_site / c["path"]).read_text() for c in entry["csv"]]:
             assert not set(re.findall(r"[A-Za-z0-9-]{5,}", text)) & identifiers
+
+
+def test_scheduled_rendering_is_documented_and_wired():
+    readme = (paths.ROOT / "README.md").read_text()
+    cron = [ln for ln in readme.splitlines() if re.match(r"^[\d*/,-]+ [\d*/,-]+ .* \* \* ", ln)]
+    assert cron and "make reports" in cron[0]
+    workflow = yaml.safe_load((paths.ROOT / ".github/workflows/render.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML reads on: as True
+    assert triggers["schedule"][0]["cron"]
+    steps = workflow["jobs"]["render"]["steps"]
+    assert any(s.get("run") == "make reports" for s in steps)
+    upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+    assert upload[0]["with"]["path"] == "reports/site"

@@ -88,7 +88,7 @@ def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
     if counts:
         from .suppress import suppress  # lazily: only pages that suppress need it
 
-        kwargs = {} if by is None else {"by": by}
+        kwargs = {} if by is None else {"by": [by] if isinstance(by, str) else list(by)}
         frame = suppress(frame, list(counts), **kwargs)
     name = _slug(name or caption) or "table"
     csv_text = frame.write_csv()
@@ -96,8 +96,12 @@ def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
         csv_text.encode("utf-8")).decode("ascii")
 
     head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.iter_rows())
+    # suppressed counts come back as text ("1234", "<11"): print the numbers as numbers
+    numeric = [c in counts for c in frame.columns]
+    body = "".join("<tr>" + "".join(
+        f"<td>{_cell(int(v) if is_count and isinstance(v, str) and v.isdigit() else v)}</td>"
+        for v, is_count in zip(row, numeric, strict=True)) + "</tr>"
+        for row in frame.iter_rows())
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     link = (f'<p class="lacra-download"><a class="lacra-csv" data-lacra-csv="{name}" '
             f'download="{name}.csv" href="{href}">Download this table (CSV, '

@@ -192,6 +192,10 @@ def build_page(job: dict) -> dict:
 
     try:
         nb = nbformat.read(executed, as_version=4)
+        # the published notebook names its source, not this machine's staging folder
+        run = nb.metadata.get("papermill", {})
+        run.update(input_path=f"notebooks/{notebook.name}", output_path=executed.name)
+        nbformat.write(nb, executed)
         ready, csvs, data = _for_readers(nb, stem, out_dir)
         page = dict(job["page"], data=data or job["page"].get("data", {}),
                     vega_js=Path(job["vega_js"]).read_text(encoding="utf-8"))

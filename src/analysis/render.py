@@ -739,7 +739,10 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
                     "csv": o["csv"], "files": _entry_files(out, names)})
                 entries.append(entry)
             elif p.name in {c.name for c in carried}:
-                entry = dict(previous[p.name], status="unchanged")
+                current = page_fingerprint(p, package, versions)["key"]
+                # a page --only left out may be out of date: say so rather than hide it
+                state = "unchanged" if previous[p.name].get("key") == current else "stale"
+                entry = dict(previous[p.name], status=state)
                 for item in entry["files"]:
                     target = out / item["path"]
                     target.parent.mkdir(parents=True, exist_ok=True)

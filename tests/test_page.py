@@ -1,0 +1,56 @@
+"""The pieces of a published page: tables with their CSV, suppression, the data card."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import polars as pl
+import pytest
+
+from analysis import page
+from analysis.data import Source
+
+
+def _csv(html: str) -> str:
+    data = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', html)[1]
+    return base64.b64decode(data).decode("utf-8")
+
+
+def test_table_carries_its_csv_and_metadata():
+    frame = pl.DataFrame({"motion": ["Feb 2020", "Sept 2021"], "convictions": [65_700, 57_900]})
+    out = page.table(frame, "Convictions by motion (computed)")
+    html, meta = out._repr_html_()
+    assert "<td>65,700</td>" in html and "<caption>Convictions by motion (computed)" in html
+    assert _csv(html) == "motion,convictions\nFeb 2020,65700\nSept 2021,57900\n"
+    assert 'download="convictions-by-motion-computed.csv"' in html
+    assert meta["lacra"] == {"kind": "table", "name": "convictions-by-motion-computed",
+                             "caption": "Convictions by motion (computed)", "rows": 2,
+                             "columns": ["motion", "convictions"]}
+    named = page.table(frame, "x", name="By Motion")._repr_html_()[0]
+    assert 'data-lacra-csv="by-motion"' in named
+
+
+def test_table_suppresses_small_counts_in_html_and_csv():
+    frame = pl.DataFrame({"city": ["Avalon", "Bell", "Compton"], "convictions": [4, 250, 1_312]})
+    html = page.table(frame, "By city", counts=["convictions"])._repr_html_()[0]
+    csv = _csv(html)
+    assert "<td>&lt;11</td>" in html and "<td>1,312</td>" in html
+    assert "Avalon,<11" in csv and ",4\n" not in csv and ",4," not in csv
+    # complementary suppression: the lone small cell is not recoverable from the total
+    assert csv.count("<11") + csv.count("suppressed") >= 2
+
+
+@pytest.mark.parametrize("column", ["case_id", "person_id", "PERSON_ID"])
+def test_table_refuses_identifiers(column):
+    with pytest.raises(ValueError, match="refuses identifier column"):
+        page.table(pl.DataFrame({column: ["X1"], "n": [1]}), "leak")
+
+
+def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
+    source = Source(tmp_path / "list.csv", False, "ab" * 32)
+    card = page.data_card(synthetic.head(50), source)
+    text, meta = card._repr_markdown_()
+    assert "user-supplied file list.csv" in text
+    assert meta["lacra"]["kind"] == "data_card" and meta["lacra"]["synthetic"] is False
+    assert meta["lacra"]["file"] == "list.csv" and meta["lacra"]["sha256"] == "ab" * 32
