@@ -1,0 +1,206 @@
+"""The analysis pages (notebooks 02-05): reader views suppress, notebooks render.
+
+The view tests are fast; the notebook tests run papermill on a small sample of the
+synthetic data (marked slow).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+from collections import Counter
+
+import nbformat
+import papermill
+import polars as pl
+import pytest
+import yaml
+
+from analysis import aggregate, paths, render, schema, suppress, synth, views
+
+# --- views: every table and chart is suppressed ----------------------------------------
+
+
+@pytest.fixture
+def race_counts() -> pl.DataFrame:
+    return pl.DataFrame({
+        "race_ethnicity": pl.Series(["Latino", "Black", "White", "Other"], dtype=schema.Race),
+        "convictions": [400, 7, 35, 120],
+    })
+
+
+def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
+    chart = views.bar_chart(race_counts, category="race_ethnicity", title="t", source="s")
+    spec = chart.to_dict()
+    values = [row["convictions"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
+    assert sorted(values) == [120, 400]  # 7 and its complement 35 are not drawn
+    assert "7" not in re.findall(r"\d+", spec["description"])
+    assert "35" not in spec["description"] and "suppressed" in spec["description"]
+
+
+def test_rates_table_hides_the_rate_of_a_small_count():
+    counts = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
+                           "n": [5000, 4, 3000, 900]})
+    population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
+                               "population": [1_000_000, 500_000, 800_000, 100_000]})
+    out = views.rates_table(counts, population, count_col="n")
+    black = out.filter(pl.col("race_ethnicity") == "Black").row(0, named=True)
+    assert black["count"] == suppress.small_marker()
+    assert black["rate"] is None and black["rate_high"] is None
+    # a rate times the population would give the count back: its complement is hidden too
+    assert out.filter(pl.col("rate").is_null()).height == 2
+
+
+def test_ratios_are_all_hidden_when_the_reference_count_is():
+    counts = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
+                           "n": [500, 300, 6]})
+    population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
+                               "population": [100_000, 50_000, 80_000]})
+    table, model, choice = views.ratios_table(counts, population, count_col="n")
+    assert table["ratio"].null_count() == table.height
+    assert model == "Poisson GLM" and "cannot be tested" in choice
+
+
+def test_trend_table_years_are_labels_and_small_years_hidden():
+    fitted = pl.DataFrame({"conviction_year": [2000, 2001, 2002], "count": [50, 4, 60],
+                           "fitted": [40.2, 30.6, 45.1], "fitted_low": [30.0, 20.0, 35.0],
+                           "fitted_high": [50.0, 40.0, 55.0]})
+    out = views.trend_table(fitted)
+    assert out["conviction_year"].to_list() == ["2000", "2001", "2002"]
+    assert out["count"].to_list()[1] == suppress.small_marker()
+
+
+def test_every_agency_has_a_profile_page():
+    config = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))["reports"]
+    profile = next(r for r in config if r["notebook"] == "05_agency_profile.ipynb")
+    assert sorted(p["agency"] for p in profile["parameters"]) == sorted(schema.AGENCIES)
+    notebooks = {r["notebook"] for r in config}
+    assert {"02_overview.ipynb", "03_explorer.ipynb", "04_disparities.ipynb"} <= notebooks
+
+
+# --- notebooks through papermill ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, synthetic):
+    """About one case in a hundred: small enough to be quick, big enough for cells."""
+    rows = synthetic.filter(synthetic["case_id"].str.ends_with("17"))
+    return synth.write(rows, tmp_path_factory.mktemp("sample") / "sample.parquet")
+
+
+def run(notebook: str, out_dir, **parameters) -> tuple[str, list[dict]]:
+    """Execute a notebook; return its outputs' text and the CSVs of its tables."""
+    out = out_dir / f"{notebook}-{abs(hash(str(parameters)))}.ipynb"
+    papermill.execute_notebook(str(paths.NOTEBOOKS / notebook), str(out),
+                               parameters=parameters, kernel_name=render.kernel_name(),
+                               cwd=str(paths.NOTEBOOKS), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    # what the page shows: the prose cells and every output
+    text = "".join(c.source for c in nb.cells if c.cell_type == "markdown") + \
+        "".join(str(o) for o in outputs)
+    tables = []
+    for match in re.finditer(r'data-lacra-csv="([^"]+)"[^>]*href="data:text/csv;charset=utf-8;'
+                             r'base64,([^"]+)"', text):
+        body = base64.b64decode(match.group(2)).decode("utf-8")
+        tables.append({"name": match.group(1), "rows": list(csv.DictReader(io.StringIO(body)))})
+    return text, tables
+
+
+def no_identifiers(text: str) -> None:
+    assert not re.search(r"\b(D20|C21|P0)\d", text) and "person_id" not in text
+
+
+def small_cells_hidden(tables: list[dict]) -> None:
+    for table in tables:
+        for row in table["rows"]:
+            for column in ("convictions", "people", "count"):
+                value = row.get(column, "")
+                if value.replace(",", "").isdigit():
+                    assert int(value.replace(",", "")) == 0 or \
+                        int(value.replace(",", "")) >= 11, (table["name"], row)
+
+
+EXPLORER_CASES = [
+    ({}, "all cases"),
+    ({"batch": "sep2021", "group_by": "conviction_decade,charge_level"}, "motion sep2021"),
+    ({"year_from": 1990, "year_to": 1999, "level": "felony", "group_by": "race"},
+     "convicted from 1990 to 1999"),
+    ({"agency": "Long Beach city prosecutor", "group_by": "year"},
+     "prosecuting agency Long Beach city prosecutor"),
+    ({"jurisdiction": "Compton", "group_by": "offense_type,race_ethnicity"},
+     "jurisdiction Compton"),
+    ({"batch": "sep2021", "level": "felony", "year_from": 2017}, "No cases match"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("params", "expect"), EXPLORER_CASES,
+                         ids=[str(i) for i in range(len(EXPLORER_CASES))])
+def test_explorer_renders(tmp_path, sample, synthetic, params, expect):
+    text, tables = run("03_explorer.ipynb", tmp_path, data_path=str(sample), **params)
+    assert expect in text
+    assert "user-supplied file sample.parquet" in text
+    no_identifiers(text)
+    small_cells_hidden(tables)
+    if expect == "No cases match":
+        assert "explorer-counts" not in text and "Nothing to count" in text
+        return
+    # the page's total equals an independent count over the same rows
+    cases = pl.read_parquet(sample)
+    filters = aggregate.Filters(
+        batch=params.get("batch"), year_from=params.get("year_from"),
+        year_to=params.get("year_to"), charge_level=params.get("level"),
+        prosecuting_agency=params.get("agency"), jurisdiction=params.get("jurisdiction"))
+    want = sum(1 for r in cases.iter_rows(named=True)
+               if all(v is None or r[k] == v for k, v in (
+                   ("batch", filters.batch), ("charge_level", filters.charge_level),
+                   ("prosecuting_agency", filters.prosecuting_agency),
+                   ("jurisdiction", filters.jurisdiction)))
+               and (filters.year_from is None or r["conviction_date"].year >= filters.year_from)
+               and (filters.year_to is None or r["conviction_date"].year <= filters.year_to))
+    total = next(t for t in tables if t["name"] == "explorer-total")["rows"][0]["convictions"]
+    assert total == (str(want) if want >= 11 else suppress.small_marker())
+    assert "<svg" in text or "No chart" in text
+
+
+@pytest.mark.slow
+def test_overview_renders_the_whole_story(tmp_path, sample):
+    text, tables = run("02_overview.ipynb", tmp_path, data_path=str(sample))
+    names = {t["name"] for t in tables}
+    assert {"overview-totals", "overview-level", "overview-decade", "overview-race",
+            "overview-per-person", "overview-people-motions"} <= names
+    totals = next(t for t in tables if t["name"] == "overview-totals")["rows"]
+    cases = pl.read_parquet(sample)
+    per_batch = Counter(cases["batch"].cast(pl.String).to_list())
+    assert [r["convictions"] for r in totals] == [
+        str(per_batch["feb2020"]), str(per_batch["sep2021"]), str(cases.height)]
+    assert text.count("<svg") >= 3 and "What these numbers do not show" in text
+    no_identifiers(text)
+    small_cells_hidden(tables)
+
+
+@pytest.mark.slow
+def test_disparities_renders_with_model_choice(tmp_path, sample):
+    text, tables = run("04_disparities.ipynb", tmp_path, data_path=str(sample))
+    assert "Cameron-Trivedi" in text and "Model:" in text
+    assert "Today's population stands in for the population at conviction time" in text
+    assert "has no population" in text
+    names = {t["name"] for t in tables}
+    assert {"disparities-rates-convictions", "disparities-rate-ratios",
+            "disparities-trend", "disparities-population"} <= names
+    no_identifiers(text)
+    small_cells_hidden(tables)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("agency", ["District Attorney", "Hermosa Beach city prosecutor"])
+def test_agency_profile_renders(tmp_path, sample, agency):
+    text, tables = run("05_agency_profile.ipynb", tmp_path, data_path=str(sample),
+                       agency=agency)
+    assert f"{agency}: convictions" in text or "No cases match" in text
+    no_identifiers(text)
+    small_cells_hidden(tables)
