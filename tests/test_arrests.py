@@ -174,3 +174,40 @@ def test_readme_documents_the_arrest_spec():
     block = readme.split("<!-- arrests:start -->")[1].split("<!-- arrests:end -->")[0]
     assert block.strip() == arrests.markdown_table()
 
+
+
+def test_exact_poisson_interval_matches_tabulated_values():
+    low, high = arrests.exact_poisson_interval([0, 10])
+    assert low[0] == 0 and high[0] == pytest.approx(3.689, abs=1e-3)
+    assert (low[1], high[1]) == (pytest.approx(4.795, abs=1e-3), pytest.approx(18.390, abs=1e-3))
+
+
+def test_rates_per_person_years_with_ratio_to_a_reference():
+    counts = pl.DataFrame({"year": [2010, 2011, 2010, 2011], "race_ethnicity": ["Black", "Black",
+                           "White", "White"], "count": [60, 40, 100, 100]})
+    pop = pl.DataFrame({"year": [2010, 2011, 2010, 2011], "race_ethnicity": ["Black", "Black",
+                        "White", "White"], "population": [50_000, 50_000, 500_000, 500_000]})
+    out = {r["race_ethnicity"]: r for r in
+           arrests.rates(counts, pop, reference="White").iter_rows(named=True)}
+    assert out["Black"]["rate"] == pytest.approx(100 * 10_000 / 100_000)  # 10 per 10,000
+    assert out["White"]["rate"] == pytest.approx(2.0)
+    assert out["Black"]["ratio"] == pytest.approx(5.0)
+    assert out["Black"]["ratio_low"] < 5 < out["Black"]["ratio_high"]
+    assert out["White"]["ratio_low"] is None
+    low, high = arrests.exact_poisson_interval([100])
+    assert out["Black"]["rate_low"] == pytest.approx(low[0] / 10)
+
+
+def test_prop64_change_recovers_a_known_step():
+    years = list(range(2010, 2020))
+    pop = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
+                        "population": [1_000_000] * 10}).cast({"year": pl.Int16})
+    # 1,000 arrests a year falling 10% a year, then halved from 2017 on
+    counts = [1000 * 0.9 ** (y - 2010) * (0.5 if y >= 2017 else 1) for y in years]
+    yearly = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
+                           "count": [round(c) for c in counts]}).cast({"year": pl.Int16})
+    out = arrests.prop64_change(yearly, pop).row(0, named=True)
+    assert out["step"] == pytest.approx(0.5, rel=0.01)
+    assert out["pre_trend_pct"] == pytest.approx(-10, abs=0.2)
+    assert out["ratio"] < 0.5  # the plain before/after ratio mixes trend and step
+    assert out["arrests_before"] + out["arrests_after"] == sum(round(c) for c in counts)

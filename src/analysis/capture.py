@@ -448,7 +448,7 @@ def _summary(sc: Scenario, target: str, est, chap, truth, low, high, p_low, p_hi
 SMALL_CELL = 11  # published counts below this (but above 0) are shown as "<11"
 
 
-def _count(value) -> str:
+def count_text(value) -> str:
     if value is None:
         return ""
     value = round(value)
@@ -460,21 +460,21 @@ def readable(est: pl.DataFrame, by: tuple[str, ...] = STRATA, level: float = LEV
     """:func:`estimate`'s table as text for a page: rounded, intervals in one column,
     small cells suppressed."""
     def interval(low, high) -> str:
-        return "" if low is None else f"{_count(low)} to {_count(high)}"
+        return "" if low is None else f"{count_text(low)} to {count_text(high)}"
 
     rows = []
     for r in est.iter_rows(named=True):
         rows.append({
             **{c: "" if r[c] is None else str(r[c]) for c in by},
-            "found by both": _count(r["both"]),
-            "DOJ only": _count(r["doj_only"]),
-            "court only": _count(r["court_only"]),
+            "found by both": count_text(r["both"]),
+            "DOJ only": count_text(r["doj_only"]),
+            "court only": count_text(r["court_only"]),
             "estimate status": r["status"],
             "found by neither (estimate)": ("not estimable" if r["missed"] is None
-                                            else _count(r["missed"])),
+                                            else count_text(r["missed"])),
             f"{level:.0%} interval": interval(r["missed_low"], r["missed_high"]),
             "profile-likelihood interval of the total": interval(r["profile_low"],
                                                                 r["profile_high"]),
-            "Chapman total": _count(r["chapman"]),
+            "Chapman total": count_text(r["chapman"]),
         })
     return pl.DataFrame(rows)
