@@ -41,9 +41,8 @@ import polars as pl
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, page, reference, schema
+from analysis import arrests, charts, page, reference, schema, suppress
 from analysis.assumptions import target
-from analysis.capture import count_text
 
 charts.enable()
 mapping = arrests.load_mapping(mapping_path or None)
@@ -97,9 +96,8 @@ by_race = (
 )
 display(page.table(
     by_race.select(pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
-                   pl.col("arrests").map_elements(count_text, return_dtype=pl.String),
-                   pl.format("{}%", (pl.col("share") * 100).round(1)).alias("share")),
-    "LAPD marijuana arrests by race/ethnicity, all years (computed)"))
+                   "arrests", pl.format("{}%", (pl.col("share") * 100).round(1)).alias("share")),
+    "LAPD marijuana arrests by race/ethnicity, all years (computed)", counts=["arrests"]))
 """)),
     ("md", """
 ## By charge level and year
@@ -129,10 +127,10 @@ wide = (
     .fill_null(0)
     .sort("year")
 )
-display(page.table(wide.with_columns(pl.col(c).map_elements(count_text, return_dtype=pl.String)
-                                     for c in wide.columns if c != "year")
-                   .with_columns(pl.col("year").cast(pl.String)),
-                   "LAPD marijuana arrests by year and charge (computed; counts under 11 shown as <11)"))
+display(page.table(wide.with_columns(pl.col("year").cast(pl.String)),
+                   "LAPD marijuana arrests by year and charge (computed)",
+                   counts=[c for c in wide.columns if c != "year"]))
+display(Markdown(suppress.footnote()))
 """)),
     ("md", """
 ## Beside the dismissals
@@ -220,13 +218,14 @@ yearly = lapd.group_by("year", "race_ethnicity").agg(count=pl.len())
 rated = arrests.rates(yearly, pop, per=per, level=level, reference="White")
 display(page.table(
     rated.select(pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
-                 pl.col("count").map_elements(count_text, return_dtype=pl.String).alias("arrests"),
+                 pl.col("count").alias("arrests"),
                  pl.col("population").alias("county person-years"),
                  arrests.interval_text("rate").alias(f"per {per:,} a year"),
                  pl.when(pl.col("race_ethnicity") == "White").then(pl.lit("1 (reference)"))
                  .otherwise(arrests.interval_text("ratio"))
                  .alias("ratio to White")),
-    f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {level:.0%} intervals)"))
+    f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {level:.0%} intervals)",
+    counts=["arrests"]))
 """)),
     ("md", """
 ## Before and after Proposition 64
@@ -251,13 +250,14 @@ change = window.select(
 display(page.table(change, f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {level:.0%} intervals)"))
 """)),
     ("code", guarded("""
-lines = (
+lines = suppress.mask(
     yearly.join(pop, on=["year", "race_ethnicity"])
-    # hide small counts rather than publish them through the rate
-    .with_columns(rate=pl.when(pl.col("count") >= 11).then(pl.col("count") * per / pl.col("population")))
+    # arrests per resident, per group and year
+    .with_columns(rate=pl.col("count") * per / pl.col("population"))
     .with_columns(pl.col("race_ethnicity").cast(pl.String))
-    .sort("race_ethnicity", "year")
-)
+    .sort("race_ethnicity", "year"),
+    # hide small counts, and the rates that would reveal them
+    ["count"], dims=["year", "race_ethnicity"], derived={"rate": "count"})
 rule = alt.Chart(pl.DataFrame({"year": [2016.85]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x="year:Q")
 chart = (
     alt.Chart(lines).mark_line(point=True)
@@ -271,7 +271,7 @@ display(charts.titled(
     chart + rule, "LAPD marijuana arrest rates by race, with Proposition 64 (dashed)", f"{source.label}; US Census Bureau",
     alt_text="Lines of arrest rates per year by race on a log scale: " + "; ".join(
         f"{r} {y}: {v:.2f}" for r, y, v in lines.drop_nulls("rate").select("race_ethnicity", "year", "rate").iter_rows())
-    + ". Years with fewer than 11 arrests in a group are left out."))
+    + ". Points hidden by small-cell suppression are left out."))
 """)),
     ("md", """
 ## Limits
