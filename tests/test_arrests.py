@@ -176,26 +176,11 @@ def test_readme_documents_the_arrest_spec():
 
 
 
-def test_exact_poisson_interval_matches_tabulated_values():
-    low, high = arrests.exact_poisson_interval([0, 10])
-    assert low[0] == 0 and high[0] == pytest.approx(3.689, abs=1e-3)
-    assert (low[1], high[1]) == (pytest.approx(4.795, abs=1e-3), pytest.approx(18.390, abs=1e-3))
-
-
-def test_rates_per_person_years_with_ratio_to_a_reference():
-    counts = pl.DataFrame({"year": [2010, 2011, 2010, 2011], "race_ethnicity": ["Black", "Black",
-                           "White", "White"], "count": [60, 40, 100, 100]})
-    pop = pl.DataFrame({"year": [2010, 2011, 2010, 2011], "race_ethnicity": ["Black", "Black",
-                        "White", "White"], "population": [50_000, 50_000, 500_000, 500_000]})
-    out = {r["race_ethnicity"]: r for r in
-           arrests.rates(counts, pop, reference="White").iter_rows(named=True)}
-    assert out["Black"]["rate"] == pytest.approx(100 * 10_000 / 100_000)  # 10 per 10,000
-    assert out["White"]["rate"] == pytest.approx(2.0)
-    assert out["Black"]["ratio"] == pytest.approx(5.0)
-    assert out["Black"]["ratio_low"] < 5 < out["Black"]["ratio_high"]
-    assert out["White"]["ratio_low"] is None
-    low, high = arrests.exact_poisson_interval([100])
-    assert out["Black"]["rate_low"] == pytest.approx(low[0] / 10)
+def test_person_years_sum_the_years_per_group():
+    pop = pl.DataFrame({"year": [2010, 2011, 2012, 2010], "race_ethnicity": ["Black"] * 3
+                        + ["White"], "population": [10, 20, 40, 7]})
+    out = arrests.person_years(pop, [2010, 2011])
+    assert dict(out.iter_rows()) == {"Black": 30, "White": 7}
 
 
 def test_prop64_change_recovers_a_known_step():
@@ -211,3 +196,4 @@ def test_prop64_change_recovers_a_known_step():
     assert out["pre_trend_pct"] == pytest.approx(-10, abs=0.2)
     assert out["ratio"] < 0.5  # the plain before/after ratio mixes trend and step
     assert out["arrests_before"] + out["arrests_after"] == sum(round(c) for c in counts)
+    assert out["step_model"] == "Poisson GLM"  # no overdispersion in exact data

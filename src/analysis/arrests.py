@@ -373,59 +373,18 @@ def county_population(years: range | list[int] = range(2010, 2020)) -> pl.DataFr
 FIRST_YEAR_AFTER_PROP64 = schema.PROP64_EFFECTIVE.year + 1
 
 
-def exact_poisson_interval(count, level: float = 0.95):
-    """Exact (Garwood) interval for a Poisson mean given an observed ``count``."""
-    from scipy import stats as st
-
-    count = np.asarray(count, float)
-    alpha = 1 - level
-    low = np.where(count > 0, st.chi2.ppf(alpha / 2, 2 * count) / 2, 0.0)
-    high = st.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
-    return low, high
-
-
-def rates(counts: pl.DataFrame, population: pl.DataFrame, *, group: str = "race_ethnicity",
-          count_col: str = "count", per: int = 10_000, level: float = 0.95,
-          reference: str | None = None) -> pl.DataFrame:
-    """Rates per ``per`` person-years by ``group`` with exact Poisson intervals.
-
-    With ``reference`` (a group value), also each rate's ratio to that group's rate with
-    a log-scale Wald interval (``ratio``, ``ratio_low``, ``ratio_high``).
-
-    ``counts`` and ``population`` share ``group`` (and may share ``year``: population is
-    then summed over the years present in ``counts``, as person-years).
-    """
-    keys = [c for c in (group, "year") if c in counts.columns and c in population.columns]
-    joined = (
-        counts
-        # attach the population of each group (and year)
-        .join(population, on=keys, how="left")
-        # person-years per group
-        .group_by(group)
-        .agg(pl.col(count_col).sum().alias("count"), pl.col("population").sum())
+def person_years(population: pl.DataFrame, years, *, group: str = "race_ethnicity"
+                 ) -> pl.DataFrame:
+    """Residents summed over ``years`` per group: the denominator of a rate per year,
+    in the shape :func:`analysis.stats.rates` takes (one row per group)."""
+    return (
+        population
+        # the years the counts cover
+        .filter(pl.col("year").is_in(list(years)))
+        # one row per group
+        .group_by(group).agg(pl.col("population").sum())
         .sort(group)
     )
-    low, high = exact_poisson_interval(joined["count"].to_numpy(), level)
-    scale = per / joined["population"].to_numpy()
-    out = joined.with_columns(
-        rate=pl.col("count") * per / pl.col("population"),
-        rate_low=pl.Series(low * scale), rate_high=pl.Series(high * scale))
-    if reference is None:
-        return out
-    # ratio to the reference group's rate; Wald interval on the log scale
-    from scipy import stats as st
-
-    ref = out.filter(pl.col(group).cast(pl.String) == reference)
-    if ref.height != 1:
-        raise ValueError(f"no {group} {reference!r} to compare with")
-    ref_rate, ref_count = ref["rate"].item(), ref["count"].item()
-    z = st.norm.ppf(0.5 + level / 2)
-    se = (1 / pl.col("count") + 1 / ref_count).sqrt()
-    ratio = pl.col("rate") / ref_rate
-    other = pl.col(group).cast(pl.String) != reference  # no interval for the reference itself
-    return out.with_columns(ratio=ratio,
-                            ratio_low=pl.when(other).then(ratio * (-z * se).exp()),
-                            ratio_high=pl.when(other).then(ratio * (z * se).exp()))
 
 
 def prop64_change(yearly: pl.DataFrame, population: pl.DataFrame, *,
@@ -433,18 +392,23 @@ def prop64_change(yearly: pl.DataFrame, population: pl.DataFrame, *,
                   first_after: int = FIRST_YEAR_AFTER_PROP64) -> pl.DataFrame:
     """How arrest rates changed after Proposition 64, per group and for all groups.
 
-    ``yearly`` has ``year``, ``group`` and ``count``. For each group two quasi-Poisson
-    GLMs (statsmodels; Poisson with the dispersion estimated from Pearson's chi-square, so
-    year-to-year swings widen the intervals) with log population as offset:
+    ``yearly`` has ``year``, ``group`` and ``count``; ``population`` has ``year``,
+    ``group`` and ``population``. For each group two count models with log population
+    as offset, fitted by :func:`analysis.stats.fit_counts` (Poisson GLM, or negative
+    binomial when the Cameron-Trivedi test finds overdispersion, so year-to-year swings
+    widen the intervals):
 
-    * before/after: ``log rate = a + b * after``; ``exp(b)`` is the ratio of the mean
-      rate in the years from ``first_after`` on to the mean rate before;
+    * before/after: ``log rate = a + b * after``; ``exp(b)`` (``ratio``) is the ratio of
+      the mean rate in the years from ``first_after`` on to the mean rate before;
     * interrupted time series: ``log rate = a + c * (year - first year) + b * after``;
-      ``exp(b)`` is the step at ``first_after`` beyond the trend of the years before,
-      assuming that trend would have continued.
+      ``exp(b)`` (``step``) is the change at ``first_after`` beyond the trend of the
+      years before, assuming that trend would have continued.
+
+    ``ratio_model`` and ``step_model`` name the model each fit used.
     """
-    import statsmodels.api as sm
     from scipy import stats as st
+
+    from .stats import fit_counts
 
     z = st.norm.ppf(0.5 + level / 2)
     years = sorted(yearly["year"].unique().to_list())
@@ -466,27 +430,25 @@ def prop64_change(yearly: pl.DataFrame, population: pl.DataFrame, *,
         y = data["count"].to_numpy().astype(float)
         year = data["year"].to_numpy().astype(float)
         after = (year >= first_after).astype(float)
-        offset = np.log(data["population"].to_numpy().astype(float))
+        pop_y = data["population"].to_numpy().astype(float)
         row = {group: name, "arrests_before": int(y[after == 0].sum()),
                "arrests_after": int(y[after == 1].sum()),
-               "rate_before": float(y[after == 0].sum() / np.exp(offset[after == 0]).sum()
-                                    * 10_000),
-               "rate_after": float(y[after == 1].sum() / np.exp(offset[after == 1]).sum()
-                                   * 10_000)}
+               "rate_before": float(y[after == 0].sum() / pop_y[after == 0].sum() * 10_000),
+               "rate_after": float(y[after == 1].sum() / pop_y[after == 1].sum() * 10_000)}
         for label, design in (
             ("ratio", np.column_stack([np.ones_like(year), after])),
             ("step", np.column_stack([np.ones_like(year), year - year.min(), after])),
         ):
             if y[after == 1].sum() == 0 or y[after == 0].sum() == 0:
-                row |= {label: None, f"{label}_low": None, f"{label}_high": None}
+                row |= {label: None, f"{label}_low": None, f"{label}_high": None,
+                        f"{label}_model": None}
                 continue
-            fit = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(
-                scale="X2")
-            b, se = float(fit.params[-1]), float(fit.bse[-1])
+            fit = fit_counts(y, design, np.log(pop_y))
+            b, se = float(fit.result.params[-1]), float(fit.result.bse[-1])
             row |= {label: math.exp(b), f"{label}_low": math.exp(b - z * se),
-                    f"{label}_high": math.exp(b + z * se)}
+                    f"{label}_high": math.exp(b + z * se), f"{label}_model": fit.model}
             if label == "step":
-                row["pre_trend_pct"] = 100 * (math.exp(float(fit.params[1])) - 1)
+                row["pre_trend_pct"] = 100 * (math.exp(float(fit.result.params[1])) - 1)
         rows.append(row)
     return pl.DataFrame(rows)
 

@@ -41,7 +41,7 @@ import polars as pl
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, page, reference, schema, suppress
+from analysis import arrests, charts, page, reference, schema, stats, suppress
 from analysis.assumptions import target
 
 charts.enable()
@@ -215,7 +215,11 @@ display(Markdown(
     ("code", guarded("""
 pop = arrests.county_population(sorted(lapd["year"].unique().to_list()))
 yearly = lapd.group_by("year", "race_ethnicity").agg(count=pl.len())
-rated = arrests.rates(yearly, pop, per=per, level=level, reference="White")
+residents = arrests.person_years(pop, pop["year"].unique())
+rated = stats.rates(yearly, residents, per=per, conf=level).join(
+    stats.rate_ratios(yearly, residents, strata=["year"], per=per, conf=level)
+    .select("race_ethnicity", "ratio", "ratio_low", "ratio_high", "model_choice"),
+    on="race_ethnicity", how="left")
 display(page.table(
     rated.select(pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
                  pl.col("count").alias("arrests"),
@@ -226,11 +230,14 @@ display(page.table(
                  .alias("ratio to White")),
     f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {level:.0%} intervals)",
     counts=["arrests"]))
+display(Markdown(
+    "Rates: exact Poisson intervals. Ratios to White: a count model with the year as a fixed "
+    f"effect ({rated['model_choice'].drop_nulls()[0]})."))
 """)),
     ("md", """
 ## Before and after Proposition 64
 
-Proposition 64 legalised adult use on 9 November 2016, so 2017 is the first full year after it. Two measures, each by group, with intervals from quasi-Poisson models (year-to-year swings widen them):
+Proposition 64 legalised adult use on 9 November 2016, so 2017 is the first full year after it. Two measures, each by group, with intervals from count models (Poisson, or negative binomial when the year-to-year swings are larger than Poisson variation allows; the model columns name them):
 
 - **Before/after ratio**: the mean arrest rate in 2017-2019 divided by the mean rate in 2014-2016 (three years each side).
 - **Step beyond the trend** (interrupted time series over all years): arrests were already falling before 2016; the step is the change at 2017 relative to where the earlier trend would have led. A ratio near 1 means the fall after 2016 is no steeper than the fall before it.
@@ -244,9 +251,11 @@ change = window.select(
     pl.col("rate_before").round(2).alias(f"rate {after - 3}-{after - 1}"),
     pl.col("rate_after").round(2).alias(f"rate {after}-{lapd['year'].max()}"),
     arrests.interval_text("ratio").alias("before/after ratio"),
+    pl.col("ratio_model").alias("model (ratio)"),
 ).join(its.select(pl.col("race_ethnicity").alias("race/ethnicity"),
                   pl.col("pre_trend_pct").round(1).alias("trend before, % a year"),
-                  arrests.interval_text("step").alias("step beyond the trend")), on="race/ethnicity", how="left")
+                  arrests.interval_text("step").alias("step beyond the trend"),
+                  pl.col("step_model").alias("model (step)")), on="race/ethnicity", how="left")
 display(page.table(change, f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {level:.0%} intervals)"))
 """)),
     ("code", guarded("""
