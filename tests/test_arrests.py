@@ -174,3 +174,26 @@ def test_readme_documents_the_arrest_spec():
     block = readme.split("<!-- arrests:start -->")[1].split("<!-- arrests:end -->")[0]
     assert block.strip() == arrests.markdown_table()
 
+
+
+def test_person_years_sum_the_years_per_group():
+    pop = pl.DataFrame({"year": [2010, 2011, 2012, 2010], "race_ethnicity": ["Black"] * 3
+                        + ["White"], "population": [10, 20, 40, 7]})
+    out = arrests.person_years(pop, [2010, 2011])
+    assert dict(out.iter_rows()) == {"Black": 30, "White": 7}
+
+
+def test_prop64_change_recovers_a_known_step():
+    years = list(range(2010, 2020))
+    pop = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
+                        "population": [1_000_000] * 10}).cast({"year": pl.Int16})
+    # 1,000 arrests a year falling 10% a year, then halved from 2017 on
+    counts = [1000 * 0.9 ** (y - 2010) * (0.5 if y >= 2017 else 1) for y in years]
+    yearly = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
+                           "count": [round(c) for c in counts]}).cast({"year": pl.Int16})
+    out = arrests.prop64_change(yearly, pop).row(0, named=True)
+    assert out["step"] == pytest.approx(0.5, rel=0.01)
+    assert out["pre_trend_pct"] == pytest.approx(-10, abs=0.2)
+    assert out["ratio"] < 0.5  # the plain before/after ratio mixes trend and step
+    assert out["arrests_before"] + out["arrests_after"] == sum(round(c) for c in counts)
+    assert out["step_model"] == "Poisson GLM"  # no overdispersion in exact data

@@ -128,6 +128,9 @@ def test_readable_suppresses_small_cells_and_says_not_estimable():
         _cases({("felony", 1985): (20, 30, 5), ("misdemeanor", 1995): (0, 12, 40)})))
     shown = capture.readable(est)
     assert shown["court only"].to_list()[0] == "<11"
+    # 30 * 5 / 20 would give the hidden 5 back: no estimate for that stratum
+    assert shown["found by neither (estimate)"].to_list()[0] == "suppressed (small cell)"
+    assert shown["Chapman total"].to_list()[0] == ""
     assert shown["found by neither (estimate)"].to_list()[1] == "not estimable"
 
 

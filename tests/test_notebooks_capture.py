@@ -30,3 +30,42 @@ def test_still_unidentified_runs_on_a_small_list(tmp_path, synthetic):
     assert "over 200 synthetic draws" in text
     assert "<svg" in text
     assert "D20-" not in text and "C21-" not in text and "P00" not in text
+
+
+def test_arrests_page_renders_from_the_lapd_file_and_its_shares_match_the_file(
+        tmp_path, shared_data, synthetic):
+    import csv
+    import re
+    from collections import Counter
+
+    small = synth.write(synthetic.filter(synthetic["case_id"].str.ends_with("5")),
+                        tmp_path / "small.parquet")
+    lapd = shared_data / "lapd_marijuana_arrests_2010_2019.csv"
+    text = _run("07_arrests_vs_relief.ipynb", tmp_path / "out.ipynb",
+                {"arrests_path": str(lapd), "data_path": str(small)})
+    with open(lapd, newline="", encoding="utf-8") as handle:
+        races = Counter(row["race"] for row in csv.DictReader(handle))
+    total = sum(races.values())
+    names = {"Hispanic/Latino": "Latino", "Asian or Pacific Islander": "Asian/Pacific Islander"}
+    for code, n in races.items():
+        shown = re.search(rf"<tr><td>{re.escape(names.get(code, code))}</td><td>([\d,]+)</td>"
+                          r"<td>([\d.]+)%</td></tr>", text)
+        assert shown, code
+        assert int(shown.group(1).replace(",", "")) == n
+        assert float(shown.group(2)) == round(100 * n / total, 1)
+    assert "matches the project&#x27;s source manifest" in text or \
+        "matches the project's source manifest" in text
+    assert "per 10,000 county residents" in text
+    assert "step beyond the trend" in text
+    assert text.count("<svg") >= 3
+    assert "100411412" not in text  # report numbers never reach the page
+
+
+def test_arrests_page_explains_how_to_get_a_missing_file(tmp_path, synthetic):
+    small = synth.write(synthetic.filter(synthetic["case_id"].str.ends_with("5")),
+                        tmp_path / "small.parquet")
+    text = _run("07_arrests_vs_relief.ipynb", tmp_path / "out.ipynb",
+                {"arrests_path": str(tmp_path / "absent.csv"), "data_path": str(small)})
+    assert "The arrest file was not found" in text
+    assert "LACRA_SHARED_DATA" in text
+    assert "per 10,000 county residents" not in text

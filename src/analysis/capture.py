@@ -52,7 +52,7 @@ import numpy as np
 import polars as pl
 from scipy import special, stats
 
-from . import schema
+from . import schema, suppress
 
 STRATA = ("charge_level", "decade")
 CELLS = ("both", "doj_only", "court_only")
@@ -445,36 +445,45 @@ def _summary(sc: Scenario, target: str, est, chap, truth, low, high, p_low, p_hi
 
 # --- for readers ------------------------------------------------------------------------
 
-SMALL_CELL = 11  # published counts below this (but above 0) are shown as "<11"
+SMALL_CELL = suppress.DEFAULT_THRESHOLD  # counts from 1 to SMALL_CELL - 1 are not shown
 
 
-def _count(value) -> str:
+def count_text(value) -> str:
+    """A rounded count for a page, ``"<11"`` when it is small (but not zero)."""
     if value is None:
         return ""
     value = round(value)
-    return f"<{SMALL_CELL}" if 0 < value < SMALL_CELL else f"{value:,}"
+    return suppress.small_marker() if 0 < value < SMALL_CELL else f"{value:,}"
 
 
 def readable(est: pl.DataFrame, by: tuple[str, ...] = STRATA, level: float = LEVEL
              ) -> pl.DataFrame:
-    """:func:`estimate`'s table as text for a page: rounded, intervals in one column,
-    small cells suppressed."""
+    """:func:`estimate`'s table as text for a page: rounded, intervals in one column.
+
+    Cells from 1 to 10 are shown as "<11", and a stratum with such a cell shows no
+    estimate (the estimate and the other two cells would reveal it). Complementary
+    suppression across strata is not applied: the Total row sums them all.
+    """
     def interval(low, high) -> str:
-        return "" if low is None else f"{_count(low)} to {_count(high)}"
+        return "" if low is None else f"{count_text(low)} to {count_text(high)}"
 
     rows = []
     for r in est.iter_rows(named=True):
+        # an estimate would give away a hidden cell (n11 = n10 * n01 / f0): hide it too
+        small = any(0 < r[c] < SMALL_CELL for c in CELLS)
+        missed = ("not estimable" if r["missed"] is None else
+                  "suppressed (small cell)" if small else count_text(r["missed"]))
         rows.append({
             **{c: "" if r[c] is None else str(r[c]) for c in by},
-            "found by both": _count(r["both"]),
-            "DOJ only": _count(r["doj_only"]),
-            "court only": _count(r["court_only"]),
+            "found by both": count_text(r["both"]),
+            "DOJ only": count_text(r["doj_only"]),
+            "court only": count_text(r["court_only"]),
             "estimate status": r["status"],
-            "found by neither (estimate)": ("not estimable" if r["missed"] is None
-                                            else _count(r["missed"])),
-            f"{level:.0%} interval": interval(r["missed_low"], r["missed_high"]),
-            "profile-likelihood interval of the total": interval(r["profile_low"],
-                                                                r["profile_high"]),
-            "Chapman total": _count(r["chapman"]),
+            "found by neither (estimate)": missed,
+            f"{level:.0%} interval": "" if small else interval(r["missed_low"],
+                                                               r["missed_high"]),
+            "profile-likelihood interval of the total": "" if small else interval(
+                r["profile_low"], r["profile_high"]),
+            "Chapman total": "" if small else count_text(r["chapman"]),
         })
     return pl.DataFrame(rows)
