@@ -414,8 +414,9 @@ def test_corrupted_bytes_are_clean_or_reported(pool, data):
         content = bytes(content)
     name = data.draw(st.sampled_from(["cases.csv", "cases.txt", "cases.parquet", "cases"]))
     with input_file(content, name) as path:
-        assert_clean_or_reported(path, encoding=data.draw(
-            st.sampled_from([None, "utf-8", "latin-1", "utf-16", "shift_jis"])))
+        assert_clean_or_reported(path, encoding=data.draw(st.sampled_from(
+            [None, "utf-8", "latin-1", "utf-16", "shift_jis", "utf-7", "punycode", "idna",
+             "unicode_escape", "rot13", "base64", "no-such-codec"])))
 
 
 @bounded(60)
@@ -493,6 +494,37 @@ def test_any_error_cap_still_rejects_bad_files(pool, data, max_errors):
         path = write_rows(Path(folder) / "bad.csv", rows)
         report = assert_clean_or_reported(path, max_errors=max_errors)
         assert not report.ok and report.total >= 1
+
+
+@bounded(80)
+@given(data=st.data())
+def test_check_frame_takes_any_frame(pool, data):
+    """The frame-level entry point (for callers that read data themselves): columns of
+    any type and any name, including the validator's own working names."""
+    rows = data.draw(st.lists(st.sampled_from(pool), min_size=3, max_size=3))
+    frame = pl.DataFrame(rows)
+    for _ in range(data.draw(st.integers(0, 3))):
+        frame = frame.with_columns(WRONG_TYPES[data.draw(st.sampled_from(sorted(
+            WRONG_TYPES)))].alias(data.draw(st.sampled_from(
+                [*schema.COLUMNS, "_row", "_p_count", "_rule0", "notes"]))))
+    report = validate.check_frame(frame, "frame")
+    if report.ok:
+        assert report.frame.schema == schema.SCHEMA and report.frame.height == 3
+    else:
+        assert report.frame is None and report.problems
+        assert all(p.file == "frame" and "\n" not in str(p) for p in report.problems)
+        assert all(p.column in schema.COLUMNS for p in report.problems if p.row is not None)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_one_problem(tmp_path):
+    path = write_rows(tmp_path / "locked.csv", [GOOD_ROW])
+    path.chmod(0)
+    try:
+        problem = validate.check(path).problems[0]
+    finally:
+        path.chmod(0o644)
+    assert problem.rule == "file" and "cannot be read" in problem.message
 
 
 def test_read_raw_gives_text_columns_or_a_validation_error(pool):

@@ -148,6 +148,10 @@ def _decode(data: bytes, name: str, encoding: str | None) -> str:
         except UnicodeDecodeError as exc:
             raise _fail(name, "encoding", f"cannot decode as {encoding}: {exc.reason} at "
                         f"byte {exc.start}") from None
+        except ValueError as exc:  # other codec failures (UnicodeError and the like)
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise _fail(name, "encoding",
+                        f"cannot decode as {encoding}: {_shown(first[:200])}") from None
     utf16 = ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff"))
              else _utf16_without_bom(data))
     if utf16:
@@ -542,15 +546,17 @@ def check_frame(raw: pl.DataFrame, name: str = "<frame>", *, max_errors: int = M
     extra = [c for c in raw.columns if c not in schema.COLUMNS]
     warnings = ([f"ignored columns not in the schema: {', '.join(_shown(c) for c in extra)}"]
                 if extra else [])
-    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
-                              for c in raw.columns)
+    blank = raw.select(pl.all_horizontal(
+        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in raw.columns
+    )).to_series()
     raw = (
         raw
+        # drop columns outside the schema
+        .drop(extra)
         # number the rows as they are in the file, then skip wholly blank lines
         .with_row_index("_row", offset=1)
         .filter(~blank)
-        # drop columns outside the schema; add absent optional ones
-        .drop(extra)
+        # add absent optional columns
         .with_columns(pl.lit(None, pl.String).alias(c) for c in OPTIONAL
                       if c not in raw.columns)
         # blank cells are missing values
