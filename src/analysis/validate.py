@@ -16,6 +16,7 @@ import io
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,13 +265,15 @@ def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
     return frame.select(pl.nth(i).alias(names[i]) for i in keep)
 
 
-def _as_text(frame: pl.DataFrame, names: list[str], name: str) -> pl.DataFrame:
+def _as_text(frame: pl.DataFrame, names: list[str], name: str, *,
+             required: Iterable[str] = schema.COLUMNS) -> pl.DataFrame:
     """``frame`` with every column cast to text (its column names kept).
 
-    A schema column (by its canonical name in ``names``) whose type cannot hold its
-    values (nested data, bytes that are not UTF-8, durations) is a problem naming it;
-    such a column outside the schema becomes empty, since it is dropped later anyway.
+    A column the caller reads (its name in ``names`` is one of ``required``) whose type
+    cannot hold its values (nested data, bytes that are not UTF-8, durations) is a
+    problem naming it; any other such column becomes empty, as it is dropped anyway.
     """
+    required = set(required)
     problems, columns = [], []
     for series, canonical in zip(frame.get_columns(), names, strict=True):
         text = None
@@ -280,7 +283,7 @@ def _as_text(frame: pl.DataFrame, names: list[str], name: str) -> pl.DataFrame:
             except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
                 pass
         if text is None:
-            if canonical in schema.COLUMNS:
+            if canonical in required:
                 problems.append(Problem(
                     name, "type", f"a column of type {series.dtype} cannot hold "
                     f"{canonical} values (expected text, a number or a date)",
