@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from analysis import cli, data, schema, validate
+from analysis import arrests, cli, data, schema, validate
 
 FUZZ = int(os.environ.get("LACRA_FUZZ", "1"))
 
@@ -414,8 +414,9 @@ def test_corrupted_bytes_are_clean_or_reported(pool, data):
         content = bytes(content)
     name = data.draw(st.sampled_from(["cases.csv", "cases.txt", "cases.parquet", "cases"]))
     with input_file(content, name) as path:
-        assert_clean_or_reported(path, encoding=data.draw(
-            st.sampled_from([None, "utf-8", "latin-1", "utf-16", "shift_jis"])))
+        assert_clean_or_reported(path, encoding=data.draw(st.sampled_from(
+            [None, "utf-8", "latin-1", "utf-16", "shift_jis", "utf-7", "punycode", "idna",
+             "unicode_escape", "rot13", "base64", "no-such-codec"])))
 
 
 @bounded(60)
@@ -493,6 +494,37 @@ def test_any_error_cap_still_rejects_bad_files(pool, data, max_errors):
         path = write_rows(Path(folder) / "bad.csv", rows)
         report = assert_clean_or_reported(path, max_errors=max_errors)
         assert not report.ok and report.total >= 1
+
+
+@bounded(80)
+@given(data=st.data())
+def test_check_frame_takes_any_frame(pool, data):
+    """The frame-level entry point (for callers that read data themselves): columns of
+    any type and any name, including the validator's own working names."""
+    rows = data.draw(st.lists(st.sampled_from(pool), min_size=3, max_size=3))
+    frame = pl.DataFrame(rows)
+    for _ in range(data.draw(st.integers(0, 3))):
+        frame = frame.with_columns(WRONG_TYPES[data.draw(st.sampled_from(sorted(
+            WRONG_TYPES)))].alias(data.draw(st.sampled_from(
+                [*schema.COLUMNS, "_row", "_p_count", "_rule0", "notes"]))))
+    report = validate.check_frame(frame, "frame")
+    if report.ok:
+        assert report.frame.schema == schema.SCHEMA and report.frame.height == 3
+    else:
+        assert report.frame is None and report.problems
+        assert all(p.file == "frame" and "\n" not in str(p) for p in report.problems)
+        assert all(p.column in schema.COLUMNS for p in report.problems if p.row is not None)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_one_problem(tmp_path):
+    path = write_rows(tmp_path / "locked.csv", [GOOD_ROW])
+    path.chmod(0)
+    try:
+        problem = validate.check(path).problems[0]
+    finally:
+        path.chmod(0o644)
+    assert problem.rule == "file" and "cannot be read" in problem.message
 
 
 def test_read_raw_gives_text_columns_or_a_validation_error(pool):
@@ -595,3 +627,124 @@ def test_cli_process_exits_cleanly_on_nasty_files(tmp_path, name):
     if name != "utf16-no-bom.csv":
         assert done.returncode == 1 and "nothing was written" in done.stderr
     assert _snapshot(tmp_path) == before
+
+
+# --- the arrest-extract loader -------------------------------------------------------------
+
+LAPD_HEADER = ["reportid", "age", "race", "type", "charge", "year", "sex"]
+
+
+@pytest.fixture(scope="module")
+def lapd() -> tuple[arrests.Mapping, list[list[str]]]:
+    """The shipped LAPD mapping and rows shaped like its extract, one per code."""
+    mapping = arrests.load_mapping()
+    codes = mapping.codes
+    rows = []
+    for i, (race, level, charge) in enumerate(zip(
+            list(codes["race_ethnicity"]) * 3, list(codes["charge_level"]) * 5,
+            list(codes["charge"]) * 3, strict=False)):
+        rows.append([str(100411412 + i), str(18 + 3 * i), race, level, charge,
+                     str(2010 + i % 10), ("Male", "Female")[i % 2]])
+    return mapping, rows
+
+
+def assert_arrests_clean_or_reported(path: Path, mapping: arrests.Mapping, *,
+                                     encoding: str | None = None,
+                                     max_errors: int = validate.MAX_ERRORS) -> bool:
+    """The arrest loader's one-of-two outcome; True when the extract was accepted."""
+    before = _snapshot(path.parent)
+    try:
+        frame = arrests.read_arrests(path, mapping, encoding=encoding, max_errors=max_errors)
+    except validate.ValidationError as exc:
+        accepted = False
+        assert exc.problems and exc.total >= len(exc.problems)
+        assert len(exc.problems) <= max(1, max_errors)
+        for problem in exc.problems:
+            text = str(problem)
+            assert problem.file == str(path) and f"[{problem.rule}]" in text
+            assert "\n" not in text and "\r" not in text, text
+            if problem.row is not None:
+                assert problem.row >= 1 and problem.column in mapping.columns.values()
+    else:
+        accepted = True
+        assert frame.schema == arrests.SCHEMA and frame.height > 0
+        assert frame.null_count().sum_horizontal().item() == 0
+    out, err = io.StringIO(), io.StringIO()
+    args = ["arrests", str(path), "--mapping", str(mapping.path),
+            "--max-errors", str(max(1, max_errors))] + (["--encoding", encoding]
+                                                       if encoding else [])
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(args)
+    assert code == (0 if accepted else 1) and "Traceback" not in err.getvalue()
+    assert _snapshot(path.parent) == before
+    return accepted
+
+
+@bounded(80)
+@given(data=st.data())
+def test_arrest_extracts_read_the_same_in_any_dialect(lapd, data):
+    mapping, pool = lapd
+    rows = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6))
+    order = data.draw(st.permutations(range(len(LAPD_HEADER))))
+    content, d = encode_exactly([LAPD_HEADER[i] for i in order],
+                                [[r[i] for i in order] for r in rows], data.draw(dialects()))
+    with input_file(content) as path:
+        assert assert_arrests_clean_or_reported(path, mapping, encoding=explicit_encoding(d))
+        frame = arrests.read_arrests(path, mapping, encoding=explicit_encoding(d))
+        assert frame["year"].to_list() == [int(r[5]) for r in rows]
+
+
+@bounded(150)
+@given(data=st.data())
+def test_mutated_arrest_extracts_are_clean_or_reported(lapd, data):
+    mapping, pool = lapd
+    rows = [list(r) for r in data.draw(st.lists(st.sampled_from(pool), min_size=1,
+                                                max_size=6))]
+    for _ in range(data.draw(st.integers(0, 5))):
+        rows[data.draw(st.integers(0, len(rows) - 1))][
+            data.draw(st.integers(0, len(LAPD_HEADER) - 1))] = data.draw(NASTY)
+    header = list(LAPD_HEADER)
+    if data.draw(st.booleans()):  # drop, repeat or add a column
+        i = data.draw(st.integers(0, len(header) - 1))
+        action = data.draw(st.sampled_from(["drop", "repeat", "extra"]))
+        if action == "drop":
+            header.pop(i)
+            rows = [r[:i] + r[i + 1:] for r in rows]
+        elif action == "repeat":
+            header.append(header[i])
+            rows = [r + [r[i]] for r in rows]
+        else:
+            header.append(data.draw(st.sampled_from(EXTRA_COLUMNS)))
+            rows = [r + [data.draw(NASTY)] for r in rows]
+    d = data.draw(dialects())
+    if data.draw(st.booleans()):  # cut at a random byte
+        content = encode_rows(header, rows, d)
+        content = content[:data.draw(st.integers(0, len(content)))]
+    else:
+        content = encode_rows(header, rows, d)
+    with input_file(content, data.draw(st.sampled_from(["x.csv", "x.parquet"]))) as path:
+        assert_arrests_clean_or_reported(
+            path, mapping, encoding=data.draw(st.sampled_from([None, explicit_encoding(d)])),
+            max_errors=data.draw(st.integers(-1, 60)))
+
+
+@bounded(60)
+@given(data=st.data())
+def test_arrest_extract_with_a_bad_code_is_never_accepted(lapd, data):
+    mapping, pool = lapd
+    rows = [list(r) for r in data.draw(st.lists(st.sampled_from(pool), min_size=1,
+                                                max_size=4))]
+    row = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.sampled_from([2, 3, 4, 5]))
+    rows[row][column] = data.draw(st.sampled_from(
+        ["", "Martian", "Wobbler", "Arson", "1949", "3000", "20x0", "NaN", "\x1b[2J"]))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.csv"
+        path.write_bytes(encode_rows(LAPD_HEADER, rows, data.draw(dialects()) | {
+            "encoding": "utf-8", "bom": False}))
+        assert not assert_arrests_clean_or_reported(
+            path, mapping, max_errors=data.draw(st.integers(0, 3)))
+        with pytest.raises(validate.ValidationError) as err:
+            arrests.read_arrests(path, mapping)
+        assert any((p.row, p.column) == (row + 1, LAPD_HEADER[column])
+                   for p in err.value.problems)

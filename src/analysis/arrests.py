@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import json
 import math
 import sys
@@ -39,7 +38,7 @@ import polars as pl
 import yaml
 
 from . import paths, reference, schema
-from .validate import MAX_ERRORS, Problem, ValidationError
+from .validate import MAX_ERRORS, Problem, ValidationError, _at_least_one
 
 LAPD_FILE = "lapd_marijuana_arrests_2010_2019.csv"
 LAPD_MAPPING = paths.MAPPINGS / "lapd_marijuana_arrests.yml"
@@ -211,31 +210,28 @@ def default_path(mapping: Mapping | None = None) -> Path:
     return paths.shared_file((mapping.file if mapping and mapping.file else None) or LAPD_FILE)
 
 
-def _read_text_csv(path: Path, encoding: str | None) -> pl.DataFrame:
-    from .validate import _csv_problem, _decode, _sniff_separator
+def _read_text_csv(path: Path, encoding: str | None, wanted: tuple[str, ...] = ()
+                   ) -> pl.DataFrame:
+    """Every column of an extract as text, named as in its header.
+
+    Reading is :func:`analysis.validate.read_table` (encodings, separators, broken
+    files). A name repeated in the header is a problem when the mapping uses it;
+    otherwise only its first column is kept (the others are never read).
+    """
+    from .validate import _as_text, _shown, read_table
 
     name = str(path)
-    if not path.is_file():
-        raise ValidationError([Problem(name, "file", "no such file" if not path.exists()
-                                       else "is a folder, not a file")])
-    data = path.read_bytes()
-    if not data.strip():
-        raise ValidationError([Problem(name, "empty", "the file is empty")])
-    text = _decode(data, name, encoding).lstrip("\ufeff")
-    separator = _sniff_separator(text.split("\n", 1)[0])
-    try:
-        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
-    except pl.exceptions.ComputeError as exc:
-        raise ValidationError([Problem(name, "format", _csv_problem(text, separator, exc))]
-                              ) from None
-    except pl.exceptions.DuplicateError as exc:
-        raise ValidationError([Problem(name, "header", f"a column name is repeated ({exc})")]
-                              ) from None
-    except pl.exceptions.NoDataError:
-        raise ValidationError([Problem(name, "empty", "the file is empty")]) from None
+    header, frame = read_table(path, encoding=encoding)
+    frame = _as_text(frame, header, name, required=wanted)
     if frame.height == 0:
         raise ValidationError([Problem(name, "empty", "the file has a header but no data rows")])
-    return frame
+    seen: dict[str, int] = {}
+    for i, column in enumerate(header):
+        if column in seen and column in wanted:
+            raise ValidationError([Problem(name, "header", f"the column {_shown(repr(column))} "
+                                           "appears twice in the header", column=column)])
+        seen.setdefault(column, i)
+    return frame.select(pl.nth(i).alias(column) for column, i in seen.items())
 
 
 def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping | None = None,
@@ -250,7 +246,8 @@ def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping |
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(path) if path else default_path(mapping)
     name = str(path)
-    raw = _read_text_csv(path, encoding)
+    max_errors = max(1, max_errors)
+    raw = _read_text_csv(path, encoding, tuple(mapping.columns.values()))
     missing = [c for c in dict.fromkeys(mapping.columns.values()) if c not in raw.columns]
     if missing:
         raise ValidationError([Problem(
@@ -258,6 +255,8 @@ def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping |
             f"the header has only: {', '.join(raw.columns)}", column=c) for c in missing])
 
     today = today or dt.date.today()
+    blank = raw.select(pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+                                         for c in raw.columns)).to_series()
     frame = raw.select(pl.col(mapping.columns[f]).str.strip_chars().alias(f) for f in FIELDS)
     frame = frame.with_columns(pl.when(pl.col(f) != "").then(pl.col(f)) for f in FIELDS)
     if mapping.date_format:
@@ -271,8 +270,16 @@ def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping |
         default = mapping.unmapped.get(f)
         parsed[f] = folded.replace_strict(lookup, default=pl.lit(default, pl.String),
                                           return_dtype=pl.String)
-    checked = frame.with_row_index("_row", offset=1).with_columns(
-        **{f"_p_{f}": expr for f, expr in parsed.items()})
+    checked = (
+        frame
+        # number rows as in the file, then skip wholly blank lines
+        .with_row_index("_row", offset=1)
+        .filter(~blank)
+        .with_columns(**{f"_p_{f}": expr for f, expr in parsed.items()})
+    )
+    if checked.height == 0:
+        raise ValidationError([Problem(name, "empty", "the file has a header but no data rows "
+                                       "(only blank lines)")])
 
     how = ("a year (YYYY)" if not mapping.date_format
            else f"a date in the format {mapping.date_format}")
@@ -294,7 +301,7 @@ def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping |
         total += hits.height
         for row, value in hits.select("_row", f).head(max_errors).iter_rows():
             problems.append(Problem(name, rule, message, row, mapping.columns[f], value))
-    if problems:
+    if total:  # the cap limits the listing, never the decision
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise ValidationError(problems[:max_errors], total)
     return checked.select(pl.col(f"_p_{f}").cast(dtype).alias(f) for f, dtype in SCHEMA.items())
@@ -472,7 +479,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=f"arrest extract (default: {LAPD_FILE} in the shared data folder)")
     p.add_argument("--mapping", type=Path, default=None,
                    help="YAML mapping (default: data/mappings/lapd_marijuana_arrests.yml)")
-    p.add_argument("--max-errors", type=int, default=MAX_ERRORS,
+    p.add_argument("--max-errors", type=_at_least_one, default=MAX_ERRORS,
                    help="problems to list at most (default %(default)s)")
     p.add_argument("--encoding", default=None, help="text encoding when not UTF-8")
     p.set_defaults(func=_run)

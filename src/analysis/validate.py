@@ -16,6 +16,7 @@ import io
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,10 @@ def _decode(data: bytes, name: str, encoding: str | None) -> str:
         except UnicodeDecodeError as exc:
             raise _fail(name, "encoding", f"cannot decode as {encoding}: {exc.reason} at "
                         f"byte {exc.start}") from None
+        except ValueError as exc:  # other codec failures (UnicodeError and the like)
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise _fail(name, "encoding",
+                        f"cannot decode as {encoding}: {_shown(first[:200])}") from None
     utf16 = ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff"))
              else _utf16_without_bom(data))
     if utf16:
@@ -260,13 +265,15 @@ def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
     return frame.select(pl.nth(i).alias(names[i]) for i in keep)
 
 
-def _as_text(frame: pl.DataFrame, names: list[str], name: str) -> pl.DataFrame:
+def _as_text(frame: pl.DataFrame, names: list[str], name: str, *,
+             required: Iterable[str] = schema.COLUMNS) -> pl.DataFrame:
     """``frame`` with every column cast to text (its column names kept).
 
-    A schema column (by its canonical name in ``names``) whose type cannot hold its
-    values (nested data, bytes that are not UTF-8, durations) is a problem naming it;
-    such a column outside the schema becomes empty, since it is dropped later anyway.
+    A column the caller reads (its name in ``names`` is one of ``required``) whose type
+    cannot hold its values (nested data, bytes that are not UTF-8, durations) is a
+    problem naming it; any other such column becomes empty, as it is dropped anyway.
     """
+    required = set(required)
     problems, columns = [], []
     for series, canonical in zip(frame.get_columns(), names, strict=True):
         text = None
@@ -276,7 +283,7 @@ def _as_text(frame: pl.DataFrame, names: list[str], name: str) -> pl.DataFrame:
             except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
                 pass
         if text is None:
-            if canonical in schema.COLUMNS:
+            if canonical in required:
                 problems.append(Problem(
                     name, "type", f"a column of type {series.dtype} cannot hold "
                     f"{canonical} values (expected text, a number or a date)",
@@ -542,15 +549,17 @@ def check_frame(raw: pl.DataFrame, name: str = "<frame>", *, max_errors: int = M
     extra = [c for c in raw.columns if c not in schema.COLUMNS]
     warnings = ([f"ignored columns not in the schema: {', '.join(_shown(c) for c in extra)}"]
                 if extra else [])
-    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
-                              for c in raw.columns)
+    blank = raw.select(pl.all_horizontal(
+        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in raw.columns
+    )).to_series()
     raw = (
         raw
+        # drop columns outside the schema
+        .drop(extra)
         # number the rows as they are in the file, then skip wholly blank lines
         .with_row_index("_row", offset=1)
         .filter(~blank)
-        # drop columns outside the schema; add absent optional ones
-        .drop(extra)
+        # add absent optional columns
         .with_columns(pl.lit(None, pl.String).alias(c) for c in OPTIONAL
                       if c not in raw.columns)
         # blank cells are missing values
