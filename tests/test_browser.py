@@ -17,12 +17,20 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# Vega draws data marks as groups carrying the role-mark class.
+# What a chart drew: every mark element (axes and legends included) and the data marks
+# (groups carrying Vega's role-mark class), beside how many data rows its spec holds.
 DRAWN = """figure => {
-  const svg = figure.querySelector('.lacra-chart-view svg, .lacra-chart-view canvas');
-  if (!svg) return 0;
-  if (svg.tagName.toLowerCase() === 'canvas') return svg.width * svg.height > 0 ? 1 : 0;
-  return svg.querySelectorAll('g.role-mark > *').length;
+  const spec = JSON.parse(figure.querySelector('script.lacra-chart-spec').textContent);
+  const rows = Object.values(spec.datasets || {}).reduce((n, d) => n + d.length, 0)
+    + ((spec.data && spec.data.values) || []).length;
+  const view = figure.querySelector('.lacra-chart-view svg, .lacra-chart-view canvas');
+  if (!view) return {rows, marks: 0, dataMarks: 0};
+  if (view.tagName.toLowerCase() === 'canvas') {
+    const drawn = view.width * view.height > 0 ? 1 : 0;
+    return {rows, marks: drawn, dataMarks: drawn};
+  }
+  return {rows, marks: view.querySelectorAll('g[class*="mark-"] > *').length,
+          dataMarks: view.querySelectorAll('g.role-mark > *').length};
 }"""
 
 
@@ -76,7 +84,11 @@ def test_every_page_draws_offline(chromium, rendered_site):
                 ".every(f => f.dataset.rendered)", timeout=30_000)
         for figure in figures:
             assert figure.get_attribute("data-rendered") == "yes", (path.name, figure)
-            assert figure.evaluate(DRAWN) > 0, f"{path.name}: a chart drew no marks"
+            drawn = figure.evaluate(DRAWN)
+            assert drawn["marks"] > 0, f"{path.name}: a chart drew nothing"
+            if drawn["rows"]:  # a chart with data draws it (one whose cells are all
+                # suppressed has none, and says so in its text alternative)
+                assert drawn["dataMarks"] > 0, f"{path.name}: a chart drew no data marks"
             charts_seen += 1
         # every link on the page leads to a file of the site
         for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
