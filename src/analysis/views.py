@@ -84,7 +84,7 @@ def bar_chart(table: pl.DataFrame, *, category: str, value: str = "convictions",
                 f" (computed): {_alt_items(shown, labels, value)}."
                 + (f" {hidden} small or complementary cell(s) are suppressed and not drawn."
                    if hidden else ""))
-    return charts.titled(chart, title, source, alt_text=alt_text)
+    return charts.titled(chart, title, f"{source} (counts computed)", alt_text=alt_text)
 
 
 def no_cases(filters: aggregate.Filters) -> Markdown:
@@ -167,7 +167,7 @@ def ratio_chart(table: pl.DataFrame, *, reference: str, title: str,
                       data.select("race_ethnicity", "ratio", "ratio_low", "ratio_high")
                       .iter_rows() if lo is not None)
     chart = (bars + points + one).properties(width=480, height=max(60, 30 * data.height))
-    return charts.titled(chart, title, source,
+    return charts.titled(chart, title, f"{source} (ratios computed)",
                          alt_text=f"Rate ratios with 95% intervals against {reference} "
                          f"residents (computed): {items or 'none shown'}.")
 
@@ -193,7 +193,7 @@ def trend_chart(fitted: pl.DataFrame, *, title: str, source: str,
                 f"model's expected count with its 95% interval, peaking at about "
                 f"{_round(peak['fitted'])} in {peak[year_col]}.")
     return charts.titled((band + line + dots).properties(width=700, height=260), title,
-                         source, alt_text=alt_text)
+                         f"{source} (counts and trend computed)", alt_text=alt_text)
 
 
 def _round(x: float) -> str:

@@ -22,7 +22,7 @@ seed: int = 2020  # seed of the synthetic default, used only when data_path is e
 population_year: int = 2019  # Census year of the resident counts: 2019 (estimate) or 2010 (census)
 reference: str = "White"  # group the rate ratios compare against
 per: int = 10000  # rates are per this many residents
-spline_df: int = 4  # flexibility of the trend (1 = constant yearly change)
+spline_df: int = 6  # flexibility of the trend (degrees of freedom of the spline; 1 = constant yearly change)
 """),
     ("code", """
 import polars as pl
@@ -100,7 +100,7 @@ views.ratio_chart(ratios, reference=reference, title=f"Dismissed convictions per
     ("md", """
 ## Over the years of conviction
 
-Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band (*computed*). The band is for the expected count in a year, not for a single year's count.
+Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band (*computed*). The band is for the expected count in a year, not for a single year's count. A smooth curve cannot follow an abrupt step: the September 2021 list reaches back only to 1985, so counts jump there, and the dots, not the line, show that step.
 """),
     ("code", """
 years = aggregate.counts(cases, ["conviction_year"], people=False)
