@@ -40,6 +40,12 @@ def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
     assert "35" not in spec["description"] and "suppressed" in spec["description"]
 
 
+def test_a_chart_with_every_cell_hidden_becomes_a_note():
+    tiny = pl.DataFrame({"race_ethnicity": ["Latino", "Black"], "convictions": [3, 4]})
+    out = views.bar_chart(tiny, category="race_ethnicity", title="Tiny", source="s")
+    assert "no chart" in out.data and "3" not in out.data
+
+
 def test_rates_table_hides_the_rate_of_a_small_count():
     counts = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
                            "n": [5000, 4, 3000, 900]})
@@ -164,7 +170,7 @@ def test_explorer_renders(tmp_path, sample, synthetic, params, expect):
                and (filters.year_to is None or r["conviction_date"].year <= filters.year_to))
     total = next(t for t in tables if t["name"] == "explorer-total")["rows"][0]["convictions"]
     assert total == (str(want) if want >= 11 else suppress.small_marker())
-    assert "<svg" in text or "No chart" in text
+    assert "<svg" in text or "no chart, because every count in it is suppressed" in text
 
 
 @pytest.mark.slow

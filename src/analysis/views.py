@@ -61,11 +61,18 @@ def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:
 def bar_chart(table: pl.DataFrame, *, category: str, value: str = "convictions",
               color: str | None = None, title: str, source: str,
               by_groups: Sequence[str] | None = None, horizontal: bool = True,
-              value_title: str = "Convictions dismissed") -> alt.Chart:
-    """Bars of a suppressed count; hidden cells are left out and named in the alt text."""
+              value_title: str = "Convictions dismissed") -> alt.Chart | Markdown:
+    """Bars of a suppressed count; hidden cells are left out and named in the alt text.
+
+    When every cell is hidden there is nothing to draw: a one-line note replaces the chart.
+    """
     shown = suppress.mask(table, [c for c in COUNTS if c in table.columns],
                           by=list(by_groups) if by_groups else None)
     shown = readable(shown)
+    if shown.filter(pl.col(value).is_not_null()).height == 0:
+        # nothing left to draw: say so instead of an empty frame
+        return Markdown(f"*{title}: no chart, because every count in it is suppressed "
+                        "(below 11, or hidden so that a total cannot reveal one).*")
     labels = [category] + ([color] if color else [])
     cat_title = aggregate.DIMENSIONS.get(category, category)
     axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=None)
@@ -149,9 +156,13 @@ def ratios_display(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def ratio_chart(table: pl.DataFrame, *, reference: str, title: str,
-                source: str) -> alt.Chart:
+                source: str) -> alt.Chart | Markdown:
     """Rate ratios as points with interval bars on a log scale; a rule marks 1."""
-    data = table.filter(pl.col("ratio").is_not_null(), pl.col("race_ethnicity") != reference)
+    data = table.filter(pl.col("ratio").is_not_null(), pl.col("race_ethnicity") != reference,
+                        pl.col("ratio_low").is_not_null())
+    if data.height == 0:
+        return Markdown(f"*{title}: no chart, because no ratio can be shown (counts "
+                        "suppressed or missing).*")
     base = alt.Chart(data)
     scale = alt.Scale(type="log")
     points = base.mark_point(filled=True, size=70).encode(
