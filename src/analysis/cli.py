@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # Modules offering a subcommand, in the order --help lists them.
-COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests")
+COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
