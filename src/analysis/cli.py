@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 # Modules offering a subcommand, in the order --help lists them.
-COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests")
+COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
+        # Work cut short (a notebook's kernel, say) may still report from asyncio as
+        # the process exits; the one line below is the whole story.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("interrupted", file=sys.stderr)
         return 130
 

@@ -195,6 +195,7 @@ def build_page(job: dict) -> dict:
         # the published notebook names its source, not this machine's staging folder
         run = nb.metadata.get("papermill", {})
         run.update(input_path=f"notebooks/{notebook.name}", output_path=executed.name)
+        _stable_ids(nb)
         nbformat.write(nb, executed)
         ready, csvs, data = _for_readers(nb, stem, out_dir)
         page = dict(job["page"], data=data or job["page"].get("data", {}),
@@ -204,6 +205,18 @@ def build_page(job: dict) -> dict:
         return _failure(job, executed, started, type(exc).__name__, str(exc), cell={})
     return {"ok": True, "name": stem, "csv": csvs, "data": data,
             "seconds": round(time.monotonic() - started, 2)}
+
+
+def _stable_ids(nb) -> bool:
+    """Give the cell papermill injects (a random id on every run) a fixed id, so two
+    renders of the same inputs ship the same notebook. True when one changed."""
+    changed = False
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []) and \
+                cell.get("id") != "injected-parameters":
+            cell["id"] = "injected-parameters"
+            changed = True
+    return changed
 
 
 @contextmanager

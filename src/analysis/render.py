@@ -24,6 +24,7 @@ import argparse
 import ast
 import ctypes
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -539,6 +540,16 @@ def _lock(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextmanager
+def _cleaned(staging: Path):
+    """Remove the staging folder when a render stops on an error or an interrupt."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one atomic step (Linux renameat2); False if unsupported."""
     try:
@@ -563,8 +574,19 @@ def swap_in(new: Path, site: Path) -> None:
     previous = site.parent / ".previous"
     shutil.rmtree(previous, ignore_errors=True)
     site.rename(previous)
-    new.rename(site)
+    try:
+        new.rename(site)
+    except BaseException:
+        previous.rename(site)  # put the published site back
+        raise
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def recover_previous(site: Path) -> None:
+    """Put back a site that a crash left moved aside by :func:`swap_in`."""
+    previous = site.parent / ".previous"
+    if previous.is_dir() and not site.exists():
+        previous.rename(site)
 
 
 def _run_jobs(jobs: list[dict], workers: int, progress: Progress) -> list[dict]:
@@ -688,7 +710,8 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
 
     staging_root = site.parent / ".staging"
     failed_dir = site.parent / ".failed"
-    with _lock(site.parent / ".render.lock"):
+    with _lock(site.parent / ".render.lock"), _cleaned(staging_root):
+        recover_previous(site)
         shutil.rmtree(staging_root, ignore_errors=True)
         out = staging_root / "site"
         out.mkdir(parents=True)
@@ -832,6 +855,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run)
 
 
+_WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
+                 errno.ENOTDIR, errno.EEXIST, errno.EISDIR}
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
@@ -845,6 +872,12 @@ def _run(args: argparse.Namespace) -> int:
     except RenderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the output folder cannot be written, the disk is full ...
+        where = f" {exc.filename}" if exc.filename else ""
+        verb = "cannot write" if exc.errno in _WRITE_ERRORS else "file system error at"
+        print(f"error: {verb}{where}: {exc.strerror or exc}; the published site "
+              f"{args.site} was left unchanged", file=sys.stderr)
+        return 1
     if result.failed:
         for failure in result.failed:
             print(f"error: {failure['message']}", file=sys.stderr)

@@ -1,0 +1,239 @@
+"""Disclosure control and reproducibility of the published site, on a canary input.
+
+The canary is the synthetic dataset with a unique marker planted in every text value a
+reader must never see: case and person ids, courthouse and subsection free text, and
+columns an extract might carry beside the schema (names, dates of birth, notes). The
+whole site is rendered on it twice, through the command line, into temporary folders.
+No published file, the executed notebooks shipped to readers included, may contain a
+marker; the two renders must be byte-identical apart from the render time; and
+``analysis verify`` must find the site matching its manifest, then report tampering.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import difflib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analysis import paths, render, verify
+
+pytestmark = pytest.mark.slow
+
+MARK = "QZX"  # every planted value contains it; nothing else in the project does
+EXTRA = ("defendant_name", "date_of_birth", "notes")
+
+
+def _render(data: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "render", "--data", str(data), "--site",
+         str(site), "--jobs", "2", "--quiet", *extra],
+        capture_output=True, text=True, timeout=1800, cwd=paths.ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def canary(tmp_path_factory, synthetic) -> Path:
+    """The synthetic cases with a marker in every text value, plus extra columns."""
+    frame = synthetic.with_row_index("_i").with_columns(
+        case_id=pl.format(MARK + "C-{}", "case_id"),
+        person_id=pl.format(MARK + "P-{}", "person_id"),
+        court_location=pl.when(pl.col("court_location").is_not_null())
+        .then(pl.format("{} " + MARK + "L{}", "court_location", "_i")),
+        hs_subsection=pl.format(MARK + "S{}", pl.col("_i") % 997),
+        defendant_name=pl.format(MARK + "N{} Roe", "_i"),
+        date_of_birth=pl.format(MARK + "D{}", "_i"),
+        notes=pl.format(MARK + "F free text about case {}", "_i"),
+    ).drop("_i")
+    # three infractions: a group every count table must suppress
+    rare = (frame.filter(pl.col("batch") == "sep2021", pl.col("charge_level") == "misdemeanor")
+             .head(3).with_columns(charge_level=pl.lit("infraction").cast(frame["charge_level"]
+                                                                         .dtype),
+                                   case_id=pl.format("{}-I", "case_id")))
+    frame = pl.concat([frame, rare])
+    path = tmp_path_factory.mktemp("canary") / "cases.csv"
+    frame.write_csv(path)
+    return path
+
+
+# Pages rendered a second time for the reproducibility check: one of each notebook kind
+# that reads the case list (rendering all of them twice would double the suite's time).
+AGAIN = ("batches", "overview", "explorer--race-ethnicity", "disparities",
+         "agency-long-beach-city-prosecutor", "reconciliation")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory, canary) -> tuple[Path, Path]:
+    """The whole site rendered on the canary; and a copy of it in which the pages of
+    ``AGAIN`` were rendered a second time (``--force --only``)."""
+    first = tmp_path_factory.mktemp("first") / "site"
+    second = tmp_path_factory.mktemp("second") / "site"
+    _render(canary, first)
+    shutil.copytree(first, second)
+    _render(canary, second, "--force", *(f"--only={page}" for page in AGAIN))
+    return first, second
+
+
+def _texts(path: Path) -> list[str]:
+    """The file's text, and the text of every base64 payload inside it."""
+    raw = path.read_bytes()
+    texts = [raw.decode("utf-8", "replace")]
+    for blob in re.findall(rb"[A-Za-z0-9+/]{40,}={0,2}", raw):
+        try:
+            texts.append(base64.b64decode(blob + b"=" * (-len(blob) % 4)).decode(
+                "utf-8", "replace"))
+        except (binascii.Error, ValueError):
+            pass
+    return texts
+
+
+def test_canary_is_valid_and_reaches_every_page(canary, sites):
+    site = sites[0]
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    pages = manifest["pages"]
+    assert pages and all(p["data_source"]["synthetic"] is False for p in pages)
+    assert {p["page"] for p in pages} == {p.name for p in render.plan_pages(
+        render.load_config())}
+    # the planted values are really in the input the pages read
+    text = canary.read_text(encoding="utf-8")
+    assert text.count(MARK) > 5 * 123_600 and all(c in text.splitlines()[0] for c in EXTRA)
+
+
+def test_no_marker_or_identifier_in_any_published_file(sites):
+    site = sites[0]
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    kinds = {p.suffix for p in files}
+    assert {".html", ".ipynb", ".csv", ".json"} <= kinds
+    leaks = []
+    for path in files:
+        for text in _texts(path):
+            for hit in re.finditer(MARK + r"\w*", text):
+                leaks.append(f"{path.relative_to(site)}: {hit.group()}")
+                break
+    assert not leaks, leaks[:20]
+
+
+def test_published_csvs_carry_no_identifier_columns(sites):
+    for path in sites[0].rglob("*.csv"):
+        header = path.read_text(encoding="utf-8").splitlines()[0].lower()
+        assert not {"case_id", "person_id", *EXTRA} & {c.strip('"') for c in
+                                                       header.split(",")}, path
+
+
+# Columns of published tables that count convictions, cases or people.
+COUNTS = {"convictions", "cases", "people", "found by both", "doj only", "court only"}
+
+
+def test_small_cells_are_suppressed_in_every_csv(sites):
+    site = sites[0]
+    small = []
+    for path in site.rglob("*.csv"):
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+            for column, value in row.items():
+                number = (value or "").replace(",", "")
+                if (column or "").lower() in COUNTS and number.isdigit() \
+                        and 1 <= int(number) <= 10:
+                    small.append(f"{path.relative_to(site)}: {column}={value}")
+    assert not small, small
+    # the three planted infractions are there, and shown suppressed
+    table = (site / "csv" / "batches").glob("*.csv")
+    rows = [r for p in table for r in csv.DictReader(io.StringIO(p.read_text("utf-8")))
+            if r.get("charge_level") == "infraction"]
+    assert rows and all(r["convictions"] == "<11" for r in rows), rows
+
+
+def _render_time(site: Path) -> list[str]:
+    """The render-time strings a site shows (the manifest's timestamps, as printed)."""
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    import datetime as dt
+
+    stamps = {manifest["generated_at"]} | {p["rendered_at"] for p in manifest["pages"]}
+    shown = set()
+    for stamp in stamps:
+        when = dt.datetime.fromisoformat(stamp)
+        shown |= {stamp, when.strftime("%Y-%m-%d %H:%M UTC")}
+    return sorted(shown, key=len, reverse=True)
+
+
+def _without_render_time(site: Path, path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    for stamp in _render_time(site):
+        text = text.replace(stamp, "<render time>")
+    return text
+
+
+# Notebook metadata that records when and where it ran, not what it computed.
+VOLATILE = ("start_time", "end_time", "duration", "output_path", "iopub.execute_input",
+            "iopub.status.busy", "iopub.status.idle", "shell.execute_reply", "execution")
+
+
+def _stable_notebook(path: Path) -> dict:
+    def scrub(node):
+        if isinstance(node, dict):
+            return {k: scrub(v) for k, v in node.items() if k not in VOLATILE}
+        if isinstance(node, list):
+            return [scrub(v) for v in node]
+        return node
+
+    return scrub(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_two_renders_are_identical_apart_from_the_render_time(sites):
+    first, second = sites
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*")
+                           if p.is_file())
+    assert any(n.endswith(".csv") for n in names)
+    for name in names:
+        a, b = first / name, second / name
+        if name.endswith(".csv"):
+            assert a.read_bytes() == b.read_bytes(), name
+        elif name.endswith(".html"):
+            assert _without_render_time(first, a) == _without_render_time(second, b), name
+        elif name.endswith(".ipynb"):
+            left, right = _stable_notebook(a), _stable_notebook(b)
+            assert left == right, name + "\n" + "\n".join(difflib.unified_diff(
+                json.dumps(left, indent=1).splitlines(),
+                json.dumps(right, indent=1).splitlines(), lineterm="", n=1))[:4000]
+    # the pages compared were really rendered again, and show when
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    again = {p["page"] for p in manifest["pages"] if p["status"] == "rendered"}
+    assert again == set(AGAIN)
+    assert "<render time>" in _without_render_time(first, first / "index.html")
+
+
+def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(sites[0], site)
+    drifts, pages = verify.verify(site)
+    assert drifts == [] and pages == len(render.plan_pages(render.load_config()))
+
+    csv = next(site.rglob("*.csv"))
+    csv.write_text(csv.read_text(encoding="utf-8") + "tampered\n", encoding="utf-8")
+    (site / "batches.ipynb").unlink()
+    (site / "stray.html").write_text("<p>not from a render</p>", encoding="utf-8")
+    kinds = {(d.kind, d.page) for d in verify.verify(site)[0]}
+    assert ("missing-file", "batches") in kinds
+    assert ("unlisted-file", None) in kinds
+    assert any(kind == "changed-file" for kind, _ in kinds)
+
+    # the input the pages were rendered from changes
+    original = canary.read_bytes()
+    try:
+        canary.write_bytes(original + original.splitlines(keepends=True)[1])
+        assert {d.kind for d in verify.verify(sites[0])[0]} == {"input-changed"}
+    finally:
+        canary.write_bytes(original)
+    assert verify.verify(sites[0])[0] == []
