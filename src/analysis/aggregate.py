@@ -89,7 +89,9 @@ class Filters:
             if unknown:
                 raise ValueError(f"unknown {column} {unknown[0]!r}; choose from "
                                  f"{', '.join(allowed)}")
-            conditions.append(pl.col(column).cast(pl.String).is_in(wanted))
+            # compare in the column's own Enum type: no per-row cast to text
+            conditions.append(pl.col(column).is_in(
+                pl.Series(wanted, dtype=schema.SCHEMA[column]).implode()))
         for bound in (self.year_from, self.year_to):
             if bound is not None and not isinstance(bound, int):
                 raise ValueError(f"year bounds must be whole years, not {bound!r}")
@@ -179,7 +181,16 @@ def counts(cases: Frame, by: Sequence[str] | str = (), *, filters: Filters | Non
         # a single row: the totals
         table = frame.select(measures)
     # denominators: all filtered cases, or each share_within group
-    denominators = frame.group_by(within).agg(measures) if within else frame.select(measures)
+    if within:
+        denominators = frame.group_by(within).agg(measures)
+    else:
+        # distinct people counted as the length of the unique ids: on millions of rows
+        # this runs several times faster than n_unique over the whole column
+        denominators = frame.select(measures[0])
+        if people:
+            denominators = denominators.join(
+                frame.select("person_id").unique().select(
+                    pl.len().cast(pl.Int64).alias("people")), how="cross")
     denominators = denominators.rename({"convictions": "_conv_total"}
                                        | ({"people": "_people_total"} if people else {}))
     table = table.join(denominators, on=within, how="left") if within \
