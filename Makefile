@@ -54,6 +54,7 @@ bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render 
 	$(BIN)/python -m benchmarks.bench_synth
 	$(BIN)/python -m benchmarks.bench_aggregate
 	$(BIN)/python -m benchmarks.bench_render
+	$(BIN)/python -m benchmarks.report
 
 strip: $(STAMP) ## Strip outputs from every notebook in notebooks/
 	$(BIN)/python -m analysis.nbtools strip notebooks/*.ipynb

@@ -212,6 +212,32 @@ def slope(results: dict) -> float | None:
             / math.log(hi["rows"] / lo["rows"]))
 
 
+def machine() -> dict:
+    """What the numbers were measured on."""
+    import datetime as dt
+    import os
+    import platform
+    from importlib.metadata import version
+
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    load = os.getloadavg()[0]
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory,
+        "python": platform.python_version(),
+        "stack": ", ".join(f"{p} {version(p)}" for p in ("polars", "pandas", "duckdb")),
+        "date": dt.date.today().isoformat(),
+        "conditions": f"1-minute load average {load:.1f} when the run started",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_aggregate",
@@ -230,12 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    info = machine()
     report = {}
     for label in args.sizes.split(","):
         if label not in SIZES:
             parser.error(f"unknown size {label!r}; choose from {', '.join(SIZES)}")
         report[label] = bench_size(label, SIZES[label], args.repeats, log)
-    output = {"sizes": report, "polars_slope": slope(report)}
+    output = {"machine": info, "sizes": report, "polars_slope": slope(report)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(output, indent=2) + "\n")
     for label, r in report.items():
