@@ -41,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import paths, reference
 
 SITE_TITLE = "LA Cannabis Relief Analytics"
 MANIFEST = "manifest.json"
@@ -350,12 +350,8 @@ def _input_path(report: str, entry: str) -> Path:
 # ---------------------------------------------------------------------- fingerprints
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+# One checksum function for the whole project (the reference manifests use it too).
+sha256_file = reference.sha256
 
 
 def tree_hash(folders: Iterable[Path]) -> str:
