@@ -29,7 +29,6 @@ import argparse
 import datetime as dt
 import json
 import math
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +37,7 @@ import polars as pl
 import yaml
 
 from . import paths, reference, schema
-from .validate import MAX_ERRORS, Problem, ValidationError, _at_least_one
+from .validate import MAX_ERRORS, Problem, ValidationError, _at_least_one, print_problems
 
 LAPD_FILE = "lapd_marijuana_arrests_2010_2019.csv"
 LAPD_MAPPING = paths.MAPPINGS / "lapd_marijuana_arrests.yml"
@@ -491,11 +490,7 @@ def _run(args: argparse.Namespace) -> int:
         frame = read_arrests(args.file, mapping, max_errors=args.max_errors,
                              encoding=args.encoding)
     except ValidationError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        if exc.total > len(exc.problems):
-            print(f"... and {exc.total - len(exc.problems)} more problems", file=sys.stderr)
-        print(f"{exc.total} problem(s); nothing was written", file=sys.stderr)
+        print_problems(exc.problems, exc.total)
         return 1
     file = args.file or default_path(mapping)
     years = f"{frame['year'].min()}-{frame['year'].max()}"

@@ -656,17 +656,21 @@ def _at_least_one(text: str) -> int:
     return number
 
 
+def print_problems(problems: list[Problem], total: int, prefix: str = "") -> None:
+    """The command-line report of a rejected input: one line per problem, then a count."""
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if total > len(problems):
+        print(f"... and {total - len(problems)} more problems", file=sys.stderr)
+    print(f"{prefix}{total} problem(s); nothing was written", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
     report = check(args.file, max_errors=args.max_errors, encoding=args.encoding)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not report.ok:
-        for problem in report.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        if report.total > len(report.problems):
-            print(f"... and {report.total - len(report.problems)} more problems",
-                  file=sys.stderr)
-        print(f"{args.file}: {report.total} problem(s); nothing was written", file=sys.stderr)
+        print_problems(report.problems, report.total, prefix=f"{args.file}: ")
         return 1
     frame = report.frame
     batches = ", ".join(f"{b}: {n:,}" for b, n in
