@@ -60,4 +60,4 @@ strip: $(STAMP) ## Strip outputs from every notebook in notebooks/
 	$(BIN)/python -m analysis.nbtools strip notebooks/*.ipynb
 
 clean: ## Remove the virtual environment, generated data and the staging area
-	rm -rf $(VENV) data/synthetic/*.parquet reports/.staging reports/.failed reports/.cache benchmarks/.data
+	rm -rf $(VENV) data/synthetic/*.parquet data/cache reports/.staging reports/.failed reports/.cache benchmarks/.data

@@ -52,6 +52,22 @@ def write_rows(path: Path, rows: list[dict], *, sep: str = ",",
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def validation_memos(tmp_path_factory) -> Path:
+    """Validation memos of the test run go to a scratch folder, for this process and
+    for the kernels the notebook tests start, never to the checkout's data/cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    saved = (paths.VALIDATED, os.environ.get("LACRA_CACHE"))
+    paths.VALIDATED = folder / "validated"
+    os.environ["LACRA_CACHE"] = str(folder)
+    yield paths.VALIDATED
+    paths.VALIDATED = saved[0]
+    if saved[1] is None:
+        os.environ.pop("LACRA_CACHE", None)
+    else:
+        os.environ["LACRA_CACHE"] = saved[1]
+
+
 @pytest.fixture(scope="session")
 def synthetic() -> pl.DataFrame:
     """The default synthetic dataset, generated once per test session."""

@@ -137,6 +137,62 @@ def test_headline(small):
                           ("all", 7, 5, 4, 3, 0)]
 
 
+# --- exact distinct people over a hash that is proven one-to-one ----------------------
+
+
+def test_people_key_hashes_when_no_two_ids_collide(small):
+    key = aggregate.people_key(small.lazy())
+    assert key.hashed and key.total == 5
+
+
+@pytest.mark.parametrize("buckets", [1, 2, 3])
+def test_colliding_hashes_fall_back_to_the_ids(small, monkeypatch, buckets):
+    """A hash squeezed into a few buckets makes different ids collide: the counts must
+    still be exact, by falling back to the ids themselves."""
+    cuts = (("batch", "level"), ("race",), ())
+    expected = {by: aggregate.counts(small, list(by)) for by in cuts}
+    expected_headline = aggregate.headline(small)
+    monkeypatch.setattr(aggregate, "person_key",
+                        lambda: pl.col("person_id").hash(seed=0) % buckets)
+    key = aggregate.people_key(small.lazy())
+    assert not key.hashed and key.total == 5
+    for by, frame in expected.items():
+        assert_frame_equal(aggregate.counts(small, list(by)), frame)
+    assert_frame_equal(aggregate.headline(small), expected_headline)
+
+
+# Ids as real lists spell them: padded, cased, accented, empty, one character apart.
+MESSY_IDS = [
+    ["P1", "P1 ", " P1", "p1", "P1"],
+    ["", "", "0", "00", "0"],
+    ["José-7", "Jose-7", "JOSÉ-7", "José-7"],
+    ["a" * 40, "a" * 39 + "b", "a" * 40, "a" * 12, "a" * 13],
+    ["CII 12345678", "CII 12345678", "CII 1234567B", "XREF:0001", "XREF:0001"],
+]
+
+
+@pytest.mark.parametrize("ids", MESSY_IDS)
+@pytest.mark.parametrize("buckets", [None, 2])
+def test_people_counts_match_python_sets(small, monkeypatch, ids, buckets):
+    if buckets is not None:
+        monkeypatch.setattr(aggregate, "person_key",
+                            lambda: pl.col("person_id").hash(seed=0) % buckets)
+    frame = small.head(len(ids)).with_columns(person_id=pl.Series(ids))
+    out = aggregate.counts(frame, ["batch"])
+    by_batch = defaultdict(set)
+    for batch, person in zip(frame["batch"].cast(pl.String), ids, strict=True):
+        by_batch[batch].add(person)
+    assert dict(zip(out["batch"].cast(pl.String), out["people"], strict=True)) == {
+        b: len(p) for b, p in by_batch.items()}
+    assert aggregate.counts(frame)["people"].item() == len(set(ids))
+    assert aggregate.people_key(frame.lazy()).total == len(set(ids))
+
+
+def test_people_key_of_no_rows(small):
+    key = aggregate.people_key(small.lazy().filter(pl.lit(False)))
+    assert key.total == 0
+
+
 # --- the headline figures by two independent paths ------------------------------------
 
 

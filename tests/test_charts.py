@@ -45,3 +45,22 @@ def test_display_bundle_is_offline_and_complete(bars):
     assert bundle[charts.MIMETYPE]["spec"]["datasets"]  # data inline, nothing to fetch
     assert bundle["image/svg+xml"].lstrip().startswith("<svg")
     assert "http" not in str(bundle[charts.MIMETYPE]["spec"].get("data", ""))
+
+
+def test_deferred_svg_is_drawn_later_and_matches(bars, monkeypatch):
+    """The renderer's kernels leave the SVG out; the worker draws the same one after."""
+    import nbformat
+
+    charts.enable()
+    chart = charts.titled(bars, "By motion", "data", "Two bars.")
+    in_place = chart._repr_mimebundle_()
+    monkeypatch.setenv(charts.SVG_ENV, "defer")
+    deferred = chart._repr_mimebundle_()
+    assert set(deferred) == {charts.MIMETYPE, "text/plain"}
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "display_data", data=deferred)]),
+        nbformat.v4.new_markdown_cell("text")])
+    assert charts.add_static_svgs(nb) == 1
+    assert nb.cells[0].outputs[0]["data"] == in_place
+    assert charts.add_static_svgs(nb) == 0  # nothing left to draw

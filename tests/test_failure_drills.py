@@ -137,6 +137,9 @@ def test_a_killed_kernel(drill, capsys):
     code, text = drill.cli(capsys)
     assert code == 1 and "Traceback" not in text
     assert "report 'drill'" in text and "died" in text.lower()
+    # the notebook as far as it got is kept, though it is written only when a run ends
+    assert (drill.site.parent / ".failed" / "drill.ipynb").is_file()
+    assert "executed notebook kept for debugging" in text
     assert drill.snapshot() == before
     drill.recovers(capsys, before)
 

@@ -1,13 +1,28 @@
-"""Loading case data: the synthetic default or a user's real list, always validated."""
+"""Loading case data: the synthetic default or a user's real list, always validated.
+
+Validation is remembered: the validated frame of a file is kept in ``paths.VALIDATED``
+under a key made of the file's SHA-256, the text encoding asked for, the day, the
+versions of the validating code and of polars. The same bytes read again on the same
+day by the same code give the same frame, so a render of twenty pages validates its
+data once. Any change to the file, the rules or the schema makes a new key; a memo that
+cannot be read is ignored and rebuilt; a folder that cannot be written only means no
+memo. Failures are never remembered: a rejected file is re-checked every time.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from . import paths, reference, synth, validate
+from . import paths, reference, schema, synth, validate
+
+MEMOS_KEPT = 8  # validated copies kept; older ones are removed
 
 
 def resolve(path: str | Path | None = None, seed: int = paths.DEFAULT_SEED) -> Path:
@@ -18,9 +33,59 @@ def resolve(path: str | Path | None = None, seed: int = paths.DEFAULT_SEED) -> P
 
 
 def load_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED,
-               encoding: str | None = None) -> pl.DataFrame:
-    """The validated case frame; raises :class:`analysis.validate.ValidationError`."""
-    return validate.read_cases(resolve(path, seed), encoding=encoding)
+               encoding: str | None = None, memo: bool = True) -> pl.DataFrame:
+    """The validated case frame; raises :class:`analysis.validate.ValidationError`.
+
+    With ``memo`` (the default) a file validated before is read back from its memo
+    instead of being validated again (see the module's notes).
+    """
+    file = resolve(path, seed)
+    if not memo or not file.is_file():
+        return validate.read_cases(file, encoding=encoding)
+    kept = paths.VALIDATED / f"{memo_key(file, encoding)}.parquet"
+    try:
+        frame = pl.read_parquet(kept)
+        if frame.schema == schema.SCHEMA:
+            return frame
+    except Exception:  # no memo yet, or one that cannot be read: validate afresh
+        pass
+    frame = validate.read_cases(file, encoding=encoding)
+    _remember(frame, kept)
+    return frame
+
+
+def _code_version() -> str:
+    """A digest of the code that decides what a valid, typed frame is."""
+    digest = hashlib.sha256(pl.__version__.encode())
+    for module in (validate, schema):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def memo_key(file: Path, encoding: str | None = None) -> str:
+    """The name of ``file``'s validation memo: its bytes, the encoding, the day, the code."""
+    parts = [reference.sha256(file), encoding or "", dt.date.today().isoformat(),
+             _code_version()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _remember(frame: pl.DataFrame, target: Path) -> None:
+    """Write the memo atomically (a reader never sees half a file); drop old memos."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        os.close(handle)
+        try:
+            frame.write_parquet(name)
+            os.replace(name, target)
+        finally:
+            Path(name).unlink(missing_ok=True)
+        memos = sorted(target.parent.glob("*.parquet"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+        for old in memos[MEMOS_KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:  # a read-only checkout still loads, only without the memo
+        pass
 
 
 @dataclass(frozen=True)

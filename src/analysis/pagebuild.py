@@ -15,7 +15,7 @@ A page is three kinds of file in the output folder::
 from __future__ import annotations
 
 import base64
-import copy
+import functools
 import html
 import json
 import os
@@ -79,12 +79,12 @@ def _chart_html(payload: dict, number: int) -> str:
 
 
 def _for_readers(nb, stem: str, out_dir: Path) -> tuple[object, list[dict], dict]:
-    """A copy of the executed notebook ready for export, its CSVs and its data card.
+    """The executed notebook made ready for export (changed in place: write the
+    researchers' copy first), its CSVs and its data card.
 
     Charts become figures for vega-embed; each table's CSV is written under
     ``csv/STEM/`` and its link points there instead of carrying the data inline.
     """
-    nb = copy.deepcopy(nb)
     csvs: list[dict] = []
     data: dict = {}
     used: set[str] = set()
@@ -148,16 +148,48 @@ def _extract_csv(text: str, stem: str, out_dir: Path, used: set[str], csvs: list
     return _CSV_LINK.sub(replace, text)
 
 
-def export_html(nb, resources: dict) -> str:
-    """The reader page for an executed (and prepared) notebook."""
+@functools.cache
+def _exporter():
+    """One HTML exporter per process: its templates are compiled once, not per page."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name=TEMPLATE,
-                            extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"lacra": resources})
+    return HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def export_html(nb, resources: dict) -> str:
+    """The reader page for an executed (and prepared) notebook."""
+    body, _ = _exporter().from_notebook_node(nb, resources={"lacra": resources})
     return body
+
+
+ENGINE = "lacra"
+
+
+@functools.cache
+def _register_engine() -> None:
+    """Register papermill's nbclient engine, writing the executed notebook only when
+    the run ends (papermill's own last write, or on failure) instead of at the start
+    and end of every cell: two JSON dumps of the growing notebook per cell were a
+    tenth of a page's cost. A run cut short (a kernel that died, a timeout) still
+    leaves the notebook as far as it got, for debugging."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SaveAtEnd(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            write, complete = nb_man.save, nb_man.notebook_complete
+
+            def complete_and_write(**kw):
+                nb_man.save = write  # the end of the run writes, as papermill would
+                return complete(**kw)
+
+            nb_man.save = lambda **kw: None  # per-cell writes skipped
+            nb_man.notebook_complete = complete_and_write
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register(ENGINE, SaveAtEnd)
 
 
 def build_page(job: dict) -> dict:
@@ -173,6 +205,7 @@ def build_page(job: dict) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    _register_engine()
     started = time.monotonic()
     notebook = Path(job["notebook"])
     out_dir = Path(job["out_dir"])
@@ -180,22 +213,24 @@ def build_page(job: dict) -> dict:
     executed = out_dir / f"{stem}.ipynb"
     log = Path(job.get("log_dir") or out_dir.parent / "logs") / f"{stem}.log"
     try:
-        with _stderr_to(log):  # the kernel's own warnings go to a log, not the terminal
-            papermill.execute_notebook(
+        # the kernel's own warnings go to a log, not the terminal; charts' SVGs are
+        # drawn below, in this long-lived process, instead of in every kernel
+        with _stderr_to(log), _environment({charts.SVG_ENV: "defer"}):
+            nb = papermill.execute_notebook(
                 str(notebook), str(executed), parameters=job["parameters"],
                 kernel_name=job["kernel"], cwd=str(notebook.parent), progress_bar=False,
-                log_output=False, execution_timeout=job.get("timeout"))
+                log_output=False, execution_timeout=job.get("timeout"), engine_name=ENGINE)
     except PapermillExecutionError as exc:
         return _failure(job, executed, started, exc.ename, exc.evalue, log=log)
     except Exception as exc:  # kernel died, timeout, unreadable notebook ...
         return _failure(job, executed, started, type(exc).__name__, str(exc), log=log)
 
     try:
-        nb = nbformat.read(executed, as_version=4)
         # the published notebook names its source, not this machine's staging folder
         run = nb.metadata.get("papermill", {})
         run.update(input_path=f"notebooks/{notebook.name}", output_path=executed.name)
         _stable_ids(nb)
+        charts.add_static_svgs(nb)
         nbformat.write(nb, executed)
         ready, csvs, data = _for_readers(nb, stem, out_dir)
         page = dict(job["page"], data=data or job["page"].get("data", {}),
@@ -217,6 +252,21 @@ def _stable_ids(nb) -> bool:
             cell["id"] = "injected-parameters"
             changed = True
     return changed
+
+
+@contextmanager
+def _environment(values: dict[str, str]):
+    """Set environment variables (inherited by the kernel) for a while, then restore."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @contextmanager

@@ -11,6 +11,8 @@ relative paths to the data folder. Two environment variables move things:
 ``LACRA_NOTEBOOKS``
     folder of the notebooks to render. Defaults to ``notebooks``; the render benchmark
     points it at a scratch copy.
+``LACRA_CACHE``
+    folder of remembered validation results. Defaults to ``data/cache``; safe to delete.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ SOURCES = DATA / "sources"  # manifests of the public files we read but never co
 CLAIMS = DATA / "claims"  # the ledger of published figures
 SYNTHETIC = DATA / "synthetic"  # generated default data (not committed)
 MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts
+# Validated copies of case files, named by the input's checksum (not committed): every
+# page of a render loads the same file, and validating it once is enough.
+VALIDATED = Path(os.environ.get("LACRA_CACHE", DATA / "cache")) / "validated"
 
 NOTEBOOKS = Path(os.environ.get("LACRA_NOTEBOOKS", ROOT / "notebooks"))
 REPORTS = ROOT / "reports"
