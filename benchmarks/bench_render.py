@@ -3,7 +3,8 @@ notebook changed, each as a ratio to a measured floor.
 
 The floor is what rendering N pages cannot go below: N times the start of a bare
 project kernel that imports the package (measured in the same run), divided by the
-cores that render in parallel. Every render runs the real command line
+machine's cores. Each run also records the CPU seconds it used (the render and every
+process it started), which tells work apart from waiting. Every render runs the real command line
 (``analysis render``) into a temporary site, from a temporary copy of the notebooks so
 that "one notebook changed" can be staged without touching the checkout.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,19 +47,26 @@ def kernel_start_seconds(repeats: int) -> float:
     return statistics.median(times)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_render(site: Path, notebooks: Path, config: Path, jobs: int,
-               force: bool = False) -> float:
+               force: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds of one ``analysis render``."""
     command = [sys.executable, "-m", "analysis", "render", "--site", str(site),
                "--config", str(config), "--jobs", str(jobs), "--quiet"]
     if force:
         command.append("--force")
     env = dict(os.environ, LACRA_NOTEBOOKS=str(notebooks))
+    cpu = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"render failed:\n{proc.stderr[-3000:]}")
-    return seconds
+    return seconds, _children_cpu() - cpu
 
 
 def touch_notebook(path: Path) -> None:
@@ -71,7 +80,8 @@ def touch_notebook(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_render",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="pages rendered at a time (default: the cores, %(default)s)")
     parser.add_argument("--kernel-repeats", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/render.json"))
     args = parser.parse_args(argv)
@@ -81,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
 
     pages = render.plan_pages(render.load_config())
     log(f"{len(pages)} pages; measuring the floor (bare kernel start + imports)")
+    cores = os.cpu_count() or 1
     kernel = kernel_start_seconds(args.kernel_repeats)
-    floor = len(pages) * kernel / args.jobs
+    floor = len(pages) * kernel / cores
     with tempfile.TemporaryDirectory(prefix="lacra-bench-") as tmp:
         tmp = Path(tmp)
         notebooks = tmp / "notebooks"
@@ -90,28 +101,28 @@ def main(argv: list[str] | None = None) -> int:
         site = tmp / "reports" / "site"
         config = paths.REPORTS_CONFIG
         log("cold render of the full site ...")
-        cold = run_render(site, notebooks, config, args.jobs, force=True)
+        cold, cold_cpu = run_render(site, notebooks, config, args.jobs, force=True)
         log("warm render, nothing changed ...")
-        warm = run_render(site, notebooks, config, args.jobs)
+        warm, _ = run_render(site, notebooks, config, args.jobs)
         changed_nb = notebooks / pages[0].notebook.name
         touch_notebook(changed_nb)
         changed_pages = sum(p.notebook.name == changed_nb.name for p in pages)
         log(f"render after changing {changed_nb.name} ({changed_pages} page(s)) ...")
-        one = run_render(site, notebooks, config, args.jobs)
+        one, _ = run_render(site, notebooks, config, args.jobs)
     one_floor = changed_pages * kernel
     report = {
-        "pages": len(pages), "jobs": args.jobs, "kernel_start_s": kernel,
+        "pages": len(pages), "jobs": args.jobs, "cores": cores, "kernel_start_s": kernel,
         "floor_s": floor,
-        "cold_s": cold, "cold_ratio_to_floor": cold / floor,
+        "cold_s": cold, "cold_cpu_s": cold_cpu, "cold_ratio_to_floor": cold / floor,
         "warm_s": warm,
         "one_changed_s": one, "one_changed_floor_s": one_floor,
         "one_changed_ratio_to_floor": one / one_floor,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"floor {floor:.1f}s ({len(pages)} pages x {kernel:.2f}s kernel / {args.jobs} "
-          f"cores) | cold {cold:.1f}s (x{cold / floor:.2f}) | warm {warm:.2f}s | one "
-          f"notebook changed {one:.1f}s (x{one / one_floor:.2f} of its floor)")
+    print(f"floor {floor:.1f}s ({len(pages)} pages x {kernel:.2f}s kernel / {cores} "
+          f"cores) | cold {cold:.1f}s (x{cold / floor:.2f}, {cold_cpu:.0f} CPU s) | warm "
+          f"{warm:.2f}s | one notebook changed {one:.1f}s (x{one / one_floor:.2f} of its floor)")
     print(f"wrote {args.out}")
     return 0
 

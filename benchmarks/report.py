@@ -113,7 +113,11 @@ def build() -> str:
                   f"{render['pages']} pages, {render['jobs']} at a time. The floor is "
                   f"{render['pages']} x {render['kernel_start_s']:.2f} s (a bare project "
                   f"kernel started, the package and its stack imported, stopped) / "
-                  f"{render['jobs']} = {render['floor_s']:.1f} s.", "",
+                  f"{render.get('cores', render['jobs'])} cores = "
+                  f"{render['floor_s']:.1f} s."
+                  + (f" The cold render used {render['cold_cpu_s']:.0f} CPU seconds in all "
+                     f"processes, against {render['pages'] * render['kernel_start_s']:.0f} "
+                     "for the bare kernels." if "cold_cpu_s" in render else ""), "",
                   "| run | seconds | ratio to its floor |", "|---|---:|---:|",
                   f"| cold, full site | {render['cold_s']:.1f} | "
                   f"x{render['cold_ratio_to_floor']:.2f} |",
