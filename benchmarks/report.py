@@ -116,8 +116,9 @@ def build() -> str:
                   f"{render.get('cores', render['jobs'])} cores = "
                   f"{render['floor_s']:.1f} s."
                   + (f" The cold render used {render['cold_cpu_s']:.0f} CPU seconds in all "
-                     f"processes, against {render['pages'] * render['kernel_start_s']:.0f} "
-                     "for the bare kernels." if "cold_cpu_s" in render else ""), "",
+                     f"its processes; {render['pages']} bare kernels use "
+                     f"{render['pages'] * render['kernel_cpu_s']:.0f}."
+                     if "kernel_cpu_s" in render else ""), "",
                   "| run | seconds | ratio to its floor |", "|---|---:|---:|",
                   f"| cold, full site | {render['cold_s']:.1f} | "
                   f"x{render['cold_ratio_to_floor']:.2f} |",
