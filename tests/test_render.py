@@ -227,6 +227,39 @@ def test_data_fingerprint_follows_the_file(tmp_path, typed_notebook):
     assert render.data_fingerprint(default)["data_path"].startswith("synthetic")
 
 
+@pytest.mark.parametrize(("where", "expected"), [
+    ("root", "data/synthetic/cases_seed2020.parquet"),
+    ("shared", "shared:lapd_marijuana_arrests_2010_2019.csv"),
+    ("elsewhere", "my list (2021).csv"),
+])
+def test_published_names_carry_no_folders(tmp_path, monkeypatch, where, expected):
+    shared = tmp_path / "shared" / "data"
+    monkeypatch.setenv("LACRA_SHARED_DATA", str(shared))
+    name = expected.removeprefix("shared:")
+    path = {"root": paths.ROOT, "shared": shared,
+            "elsewhere": tmp_path / "home" / "reporter"}[where] / name
+    assert render.public_path(path) == expected
+    assert render.public_path(str(path)) == expected
+    params = {"data_path": str(path), "year": 2020}
+    assert render.public_parameters(params) == {"data_path": expected, "year": 2020}
+    assert params["data_path"] == str(path)  # the page itself still reads the real file
+    assert render.public_parameters({"data_path": ""}) == {"data_path": ""}
+
+
+def test_the_executed_notebook_shows_published_parameters():
+    from analysis import pagebuild
+
+    cell = new_code_cell('# Parameters\ndata_path = "/home/reporter/secret/list.csv"\n'
+                         'year = 2020\n', metadata={"tags": ["injected-parameters"]})
+    nb = new_notebook(cells=[cell], metadata={"papermill": {"parameters": {
+        "data_path": "/home/reporter/secret/list.csv", "year": 2020}}})
+    actual = {"data_path": "/home/reporter/secret/list.csv", "year": 2020}
+    pagebuild._publish_parameters(nb, actual, {"data_path": "list.csv", "year": 2020})
+    assert nb.cells[0].source == "# Parameters\ndata_path = 'list.csv'\nyear = 2020\n"
+    assert nb.metadata.papermill.parameters == {"data_path": "list.csv", "year": 2020}
+    ast.parse(nb.cells[0].source)  # still runs
+
+
 def test_package_hash_ignores_caches(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("x = 1\n")

@@ -125,6 +125,21 @@ def test_no_marker_or_identifier_in_any_published_file(sites):
     assert not leaks, leaks[:20]
 
 
+def test_no_published_file_names_a_folder_of_this_machine(sites, canary):
+    """The data file, the checkout and the shared data are named without their folders
+    (``render.public_path``), in pages, notebooks and the manifest alike."""
+    folders = {str(canary.parent), str(paths.ROOT), str(paths.shared_data().resolve()),
+               str(paths.shared_data())}
+    leaks = []
+    for path in sorted(p for p in sites[0].rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaks += [f"{path.name}: {folder}" for folder in folders if folder + "/" in text]
+    assert not leaks, leaks[:20]
+    manifest = json.loads((sites[0] / "manifest.json").read_text(encoding="utf-8"))
+    named = {p["parameters"].get("data_path") for p in manifest["pages"]}
+    assert named <= {canary.name, None}
+
+
 def test_published_csvs_carry_no_identifier_columns(sites):
     for path in sites[0].rglob("*.csv"):
         header = path.read_text(encoding="utf-8").splitlines()[0].lower()
@@ -217,14 +232,25 @@ def test_two_renders_are_identical_apart_from_the_render_time(sites):
 def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(sites[0], site)
-    drifts, pages = verify.verify(site)
+    drifts, pages = verify.verify(site, data=canary)
     assert drifts == [] and pages == len(render.plan_pages(render.load_config()))
+    # the data file lies outside the checkout: without --data it cannot be checked
+    unknown = verify.verify(site)[0]
+    data_pages = [p for p in render.plan_pages(render.load_config(), data=canary)
+                  if p.parameters.get("data_path")]
+    assert {d.kind for d in unknown} == {"input-missing"}
+    assert len(unknown) == len(data_pages) and "--data" in str(unknown[0])
+    # nor can another file of the same name stand in for it
+    impostor = tmp_path / "elsewhere" / canary.name
+    impostor.parent.mkdir()
+    impostor.write_text(canary.read_text(encoding="utf-8")[:20_000], encoding="utf-8")
+    assert {d.kind for d in verify.verify(site, data=impostor)[0]} == {"input-changed"}
 
     csv = next(site.rglob("*.csv"))
     csv.write_text(csv.read_text(encoding="utf-8") + "tampered\n", encoding="utf-8")
     (site / "batches.ipynb").unlink()
     (site / "stray.html").write_text("<p>not from a render</p>", encoding="utf-8")
-    kinds = {(d.kind, d.page) for d in verify.verify(site)[0]}
+    kinds = {(d.kind, d.page) for d in verify.verify(site, data=canary)[0]}
     assert ("missing-file", "batches") in kinds
     assert ("unlisted-file", None) in kinds
     assert any(kind == "changed-file" for kind, _ in kinds)
@@ -233,7 +259,8 @@ def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, t
     original = canary.read_bytes()
     try:
         canary.write_bytes(original + original.splitlines(keepends=True)[1])
-        assert {d.kind for d in verify.verify(sites[0])[0]} == {"input-changed"}
+        assert {d.kind for d in verify.verify(sites[0], data=canary)[0]} == {
+            "input-changed"}
     finally:
         canary.write_bytes(original)
-    assert verify.verify(sites[0])[0] == []
+    assert verify.verify(sites[0], data=canary)[0] == []

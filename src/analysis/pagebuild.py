@@ -232,6 +232,7 @@ def build_page(job: dict) -> dict:
         # the published notebook names its source, not this machine's staging folder
         run = nb.metadata.get("papermill", {})
         run.update(input_path=f"notebooks/{notebook.name}", output_path=executed.name)
+        _publish_parameters(nb, job["parameters"], job.get("public_parameters") or {})
         _stable_ids(nb)
         charts.add_static_svgs(nb)
         nbformat.write(nb, executed)
@@ -243,6 +244,25 @@ def build_page(job: dict) -> dict:
         return _failure(job, executed, started, type(exc).__name__, str(exc), cell={})
     return {"ok": True, "name": stem, "csv": csvs, "data": data,
             "seconds": round(time.monotonic() - started, 2)}
+
+
+def _publish_parameters(nb, actual: dict, public: dict) -> None:
+    """Show the parameters as published files name them (``render.public_path``: no
+    folders of this machine) in the injected cell and papermill's metadata."""
+    changed = {k: v for k, v in public.items() if actual.get(k) != v}
+    if not changed:
+        return
+    run = nb.metadata.setdefault("papermill", {})
+    run["parameters"] = dict(run.get("parameters") or {}, **changed)
+    for cell in nb.cells:
+        if "injected-parameters" not in cell.metadata.get("tags", []):
+            continue
+        lines = cell.source.split("\n")
+        for i, line in enumerate(lines):
+            name = line.split(" = ", 1)[0].strip()
+            if name in changed:
+                lines[i] = f"{name} = {changed[name]!r}"
+        cell.source = "\n".join(lines)
 
 
 def _stable_ids(nb) -> bool:

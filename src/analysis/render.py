@@ -338,6 +338,28 @@ def plan_pages(reports: list[dict], *, notebooks: Path = paths.NOTEBOOKS,
     return pages
 
 
+def public_path(value: str | Path) -> str:
+    """How published files name a local file: ``shared:NAME`` for the shared public data,
+    the path from the checkout for a file inside it, else the file name alone. Pages and
+    manifests never show the folders of the machine that rendered them."""
+    path = Path(value).expanduser()
+    resolved = path.resolve()
+    for base, prefix in ((paths.shared_data(), "shared:"), (paths.ROOT, "")):
+        try:
+            return prefix + resolved.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def public_parameters(params: dict) -> dict:
+    """A page's parameters as published: the data file named by :func:`public_path`."""
+    value = params.get(DATA_PARAMETER)
+    if isinstance(value, str) and value:
+        return dict(params, **{DATA_PARAMETER: public_path(value)})
+    return dict(params)
+
+
 def _input_path(report: str, entry: str) -> Path:
     """An extra input a notebook reads: ``shared:FILE`` or a path from the checkout."""
     entry = str(entry)
@@ -396,7 +418,8 @@ def data_fingerprint(page: Page) -> dict:
             elif key == DATA_PARAMETER:
                 found[key] = "missing"
     for path in page.inputs:
-        found[str(path)] = "sha256:" + sha256_file(path) if path.is_file() else "missing"
+        found[public_path(path)] = ("sha256:" + sha256_file(path) if path.is_file()
+                                    else "missing")
     return found
 
 
@@ -405,7 +428,7 @@ def page_fingerprint(page: Page, package: str, versions: dict[str, str]) -> dict
     parts = {
         "format": FORMAT,
         "notebook_sha256": sha256_file(page.notebook),
-        "parameters": page.parameters,
+        "parameters": public_parameters(page.parameters),
         "package_sha256": package,
         "data": data_fingerprint(page),
         "versions": versions,
@@ -721,6 +744,7 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
             for p in todo:
                 jobs_list.append({
                     "notebook": str(p.notebook), "name": p.name, "parameters": p.parameters,
+                    "public_parameters": public_parameters(p.parameters),
                     "out_dir": str(out), "failed_dir": str(failed_dir), "kernel": kernel,
                     "timeout": timeout, "vega_js": str(bundle),
                     "page": {"name": p.name, "title": p.title, "site_title": SITE_TITLE,

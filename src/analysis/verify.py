@@ -89,11 +89,33 @@ def _short(value: str) -> str:
     return value[:7 + 12] + "…" if value.startswith("sha256:") else value
 
 
+# Stands for a data file the manifest names that cannot be found on this machine.
+_NOT_HERE = object()
+
+
+def _data_file(recorded: str | None, data: Path | None) -> Path | None | object:
+    """Where the data file a page was rendered from is now: ``None`` for the synthetic
+    default, ``_NOT_HERE`` when it is neither ``data`` nor a file the published name
+    (see ``render.public_path``) points to."""
+    if not recorded:
+        return None
+    if data is not None and render.public_path(data) == recorded:
+        return Path(data).expanduser().resolve()
+    if recorded.startswith("shared:"):
+        candidate = paths.shared_file(recorded.removeprefix("shared:"))
+    else:
+        candidate = paths.ROOT / recorded
+    inside = candidate.is_file() and render.public_path(candidate) == recorded
+    return candidate.resolve() if inside else _NOT_HERE
+
+
 def verify(site: Path = paths.SITE, *, config: Path = paths.REPORTS_CONFIG,
-           notebooks: Path = paths.NOTEBOOKS,
+           notebooks: Path = paths.NOTEBOOKS, data: Path | None = None,
            package_dirs=render.PACKAGE_DIRS) -> tuple[list[Drift], int]:
     """Every drift between ``site`` and its manifest, and the number of pages checked.
 
+    Published files name a user's data file without its folder, so ``data`` says where
+    it is now (``analysis verify --data``); a file inside the checkout is found alone.
     Raises :class:`VerifyError` when the site has no readable manifest or the config
     cannot be read.
     """
@@ -114,12 +136,14 @@ def verify(site: Path = paths.SITE, *, config: Path = paths.REPORTS_CONFIG,
     # The pages as the config and the data each page was rendered with define them now.
     overrides = {(e.get("parameters") or {}).get(render.DATA_PARAMETER) for e in entries}
     overrides = overrides or {None}
+    files = {override: _data_file(override, data) for override in overrides}
     planned: dict[tuple[str | None, str], render.Page] = {}
     drifts: list[Drift] = []
-    for override in overrides:
+    for override, file in files.items():
+        if file is _NOT_HERE:
+            continue
         try:
-            pages = render.plan_pages(reports, notebooks=Path(notebooks),
-                                      data=Path(override) if override else None)
+            pages = render.plan_pages(reports, notebooks=Path(notebooks), data=file)
         except render.RenderError as exc:
             raise VerifyError(str(exc)) from None
         planned |= {(override, p.name): p for p in pages}
@@ -133,6 +157,11 @@ def verify(site: Path = paths.SITE, *, config: Path = paths.REPORTS_CONFIG,
         listed |= {item["path"] for item in entry.get("files") or []}
         drifts += _file_drift(site, entry)
         override = (entry.get("parameters") or {}).get(render.DATA_PARAMETER)
+        if files.get(override) is _NOT_HERE:
+            drifts.append(Drift("input-missing", f"rendered from the data file {override}, "
+                                "which is not in the checkout; say where it is with --data",
+                                name))
+            continue
         page = planned.get((override, name))
         if page is None:
             drifts.append(Drift("page-dropped", "no longer produced by the config", name))
@@ -189,12 +218,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="the site folder (default %(default)s)")
     p.add_argument("--config", type=Path, default=paths.REPORTS_CONFIG,
                    help="reports config the site was rendered from (default %(default)s)")
+    p.add_argument("--data", type=Path, default=None, metavar="FILE",
+                   help="the case list the site was rendered from with 'render --data', "
+                   "when it lies outside the checkout (published files name it without "
+                   "its folder)")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        drifts, pages = verify(args.site, config=args.config)
+        drifts, pages = verify(args.site, config=args.config, data=args.data)
     except VerifyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
