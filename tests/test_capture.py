@@ -134,6 +134,66 @@ def test_readable_suppresses_small_cells_and_says_not_estimable():
     assert shown["found by neither (estimate)"].to_list()[1] == "not estimable"
 
 
+HIDDEN = {"<11", "suppressed"}
+
+
+def _lines_hide_none_or_two(shown: pl.DataFrame) -> None:
+    """No hidden cell can be worked out: every row (its cells add up to the stratum's
+    published conviction count) and every column (its cells add up to the Total row)
+    hides no cell or at least two."""
+    cells = ["found by both", "DOJ only", "court only"]
+    for row in shown.iter_rows(named=True):
+        hidden = sum(row[c] in HIDDEN for c in cells)
+        assert hidden != 1, row
+    for c in cells:
+        hidden = sum(v in HIDDEN for v in shown[c])
+        assert hidden != 1, (c, shown[c].to_list())
+
+
+@pytest.mark.parametrize("cells", [
+    # one small cell: its row and its column each need a second hidden cell
+    {("felony", 1985): (20, 30, 5), ("felony", 1995): (400, 300, 200),
+     ("misdemeanor", 1995): (150, 120, 90)},
+    # small cells in two strata of the same column
+    {("felony", 1975): (50, 3, 60), ("felony", 1985): (80, 7, 70),
+     ("misdemeanor", 1995): (90, 100, 110)},
+    # a stratum that is nearly all small
+    {("felony", 1965): (2, 4, 12), ("felony", 1985): (500, 400, 300),
+     ("misdemeanor", 2005): (30, 40, 50)},
+])
+def test_no_hidden_cell_can_be_worked_out_from_totals(cells):
+    est = capture.estimate(capture.capture_table(_cases(cells)))
+    shown = capture.readable(est)
+    _lines_hide_none_or_two(shown)
+    assert shown.filter(pl.col("charge_level") == "Total").height == 1
+    # every stratum with a hidden cell shows no estimate, in the table and for charts;
+    # nor does the Total then (Total less the strata shown = the hidden strata's sum)
+    safe = capture.publishable(est)
+    hides = [any(text[c] in HIDDEN for c in ("found by both", "DOJ only", "court only"))
+             for text in shown.iter_rows(named=True)]
+    hides[-1] = hides[-1] or any(h and s in ("estimated", "boundary") for h, s in
+                                 zip(hides[:-1], est["status"][:-1], strict=True))
+    assert hides[-1]  # each case above hides a cell of an estimable stratum
+    for row, text, hidden in zip(safe.iter_rows(named=True), shown.iter_rows(named=True),
+                                 hides, strict=True):
+        assert row["hidden"] == hidden
+        if hidden:
+            assert all(row[c] is None for c in capture.ESTIMATES)
+            assert text["found by neither (estimate)"] in ("suppressed (small cell)",
+                                                           "not estimable")
+            assert text["Chapman total"] == "" and text["95% interval"] == ""
+
+
+def test_large_cells_are_all_shown():
+    est = capture.estimate(capture.capture_table(_cases({
+        ("felony", 1985): (200, 300, 150), ("misdemeanor", 1995): (120, 130, 140)})))
+    shown = capture.readable(est)
+    assert not any(v in HIDDEN for c in ("found by both", "DOJ only", "court only")
+                   for v in shown[c])
+    assert not capture.publishable(est)["hidden"].any()
+    assert shown["found by both"].to_list() == ["200", "120", "320"]
+
+
 def test_simulated_lists_are_independent_with_the_given_chances():
     sc = capture.Scenario("t", (10_000,), (0.6,), (0.3,))
     cells = capture.simulate(sc, 200, np.random.default_rng(3))

@@ -456,34 +456,85 @@ def count_text(value) -> str:
     return suppress.small_marker() if 0 < value < SMALL_CELL else f"{value:,}"
 
 
+ESTIMATES = ("missed", "missed_low", "missed_high", "total", "total_low", "total_high",
+             "chapman", "profile_low", "profile_high")
+
+
+def cell_status(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame:
+    """Which observed cells of :func:`estimate`'s table a page may show.
+
+    One row per row of ``est``, one column per cell of ``CELLS``: ``suppress.SHOWN``,
+    ``SMALL`` (1 to 10) or ``COMPLEMENT``. Complements are chosen by
+    :func:`analysis.suppress.plan` so that no hidden cell can be worked out from the
+    ``Total`` row (the cells of each column add up to it) or from a stratum's count of
+    convictions, which other pages publish (the three cells of a row add up to it).
+    """
+    strata = [c for c in by if c in est.columns]
+    label = (pl.when(pl.col(strata[0]).cast(pl.String) == "Total").then(pl.lit("Total"))
+             .otherwise(pl.concat_str([pl.col(c).cast(pl.String) for c in strata],
+                                      separator=", ", ignore_nulls=True))
+             if strata else pl.lit("all"))
+    frame = est.select(label.alias("stratum"), *(pl.col(c).cast(pl.Int64) for c in CELLS),
+                       pl.col("observed").cast(pl.Int64))
+    status = suppress.plan(frame, [*CELLS, "observed"], threshold=SMALL_CELL,
+                           dims=["stratum"], row_total="observed", total_labels=("Total",))
+    return status.select(CELLS)
+
+
+def publishable(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame:
+    """``est`` with the estimates a page may not show set to null, and a ``hidden``
+    column marking those rows: what tables and charts may draw.
+
+    A stratum's estimate would give its hidden cells away (``n11 = n10 * n01 / f0``),
+    so a stratum with any cell hidden shows no estimate, interval or total. The
+    ``Total`` row's estimates then go too: they add up the strata's, so the Total less
+    the strata shown is the hidden strata's sum, one more equation in their cells.
+    """
+    status = cell_status(est, by)
+    hidden = status.select(pl.any_horizontal(pl.col(c) != suppress.SHOWN for c in CELLS)
+                           .alias("hidden")).to_series()
+    is_total = pl.Series([False] * (est.height - 1) + [True]) if est.height else \
+        pl.Series([], dtype=pl.Boolean)
+    estimable = est["status"].is_in(["estimated", "boundary"])
+    if (hidden & estimable & ~is_total).any():
+        hidden = hidden | is_total
+    return est.with_columns(hidden).with_columns(
+        pl.when(pl.col("hidden")).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ESTIMATES)
+
+
 def readable(est: pl.DataFrame, by: tuple[str, ...] = STRATA, level: float = LEVEL
              ) -> pl.DataFrame:
     """:func:`estimate`'s table as text for a page: rounded, intervals in one column.
 
-    Cells from 1 to 10 are shown as "<11", and a stratum with such a cell shows no
-    estimate (the estimate and the other two cells would reveal it). Complementary
-    suppression across strata is not applied: the Total row sums them all.
+    Cells from 1 to 10 are shown as "<11" and, where needed, other cells are hidden
+    with them (:func:`cell_status`); a row with any hidden cell shows no estimate.
     """
     def interval(low, high) -> str:
         return "" if low is None else f"{count_text(low)} to {count_text(high)}"
 
+    def cell(value, status: str) -> str:
+        if status == suppress.SHOWN:
+            return count_text(value)
+        return suppress.small_marker(SMALL_CELL) if value < SMALL_CELL \
+            else suppress.COMPLEMENT_MARKER
+
+    status = cell_status(est, by)
+    safe = publishable(est, by)
     rows = []
-    for r in est.iter_rows(named=True):
-        # an estimate would give away a hidden cell (n11 = n10 * n01 / f0): hide it too
-        small = any(0 < r[c] < SMALL_CELL for c in CELLS)
-        missed = ("not estimable" if r["missed"] is None else
-                  "suppressed (small cell)" if small else count_text(r["missed"]))
+    for r, st in zip(safe.iter_rows(named=True), status.iter_rows(named=True), strict=True):
+        missed = ("not estimable" if r["status"] == "not estimable" else
+                  "suppressed (small cell)" if r["hidden"] else count_text(r["missed"]))
         rows.append({
             **{c: "" if r[c] is None else str(r[c]) for c in by},
-            "found by both": count_text(r["both"]),
-            "DOJ only": count_text(r["doj_only"]),
-            "court only": count_text(r["court_only"]),
+            "found by both": cell(r["both"], st["both"]),
+            "DOJ only": cell(r["doj_only"], st["doj_only"]),
+            "court only": cell(r["court_only"], st["court_only"]),
             "estimate status": r["status"],
             "found by neither (estimate)": missed,
-            f"{level:.0%} interval": "" if small else interval(r["missed_low"],
-                                                               r["missed_high"]),
-            "profile-likelihood interval of the total": "" if small else interval(
-                r["profile_low"], r["profile_high"]),
-            "Chapman total": "" if small else count_text(r["chapman"]),
+            f"{level:.0%} interval": interval(r["missed_low"], r["missed_high"]),
+            "profile-likelihood interval of the total": interval(r["profile_low"],
+                                                                 r["profile_high"]),
+            "Chapman total": count_text(r["chapman"]),
         })
     return pl.DataFrame(rows)

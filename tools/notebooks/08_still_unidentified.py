@@ -62,7 +62,9 @@ In each stratum we count convictions found by both sources, by the DOJ records o
     ("code", """
 table = capture.capture_table(cases, by=by)
 est = capture.estimate(table, by=by, level=level)
-total = est.row(est.height - 1, named=True)
+# what may be shown: no estimate beside a hidden cell, since it would give the cell away
+shown = capture.publishable(est, by=by)
+total = shown.row(shown.height - 1, named=True)
 page.table(capture.readable(est, by=by, level=level),
            f"Convictions found and estimated unfound, by stratum (computed; {level:.0%} intervals)")
 """),
@@ -70,9 +72,12 @@ page.table(capture.readable(est, by=by, level=level),
 skipped = est.filter(pl.col("status") == "not estimable")
 boundary = est.filter(pl.col("status") == "boundary")
 Markdown(
-    f"**Estimate: about {total['missed']:,.0f} eligible convictions found by neither list** "
-    f"({level:.0%} interval {total['missed_low']:,.0f} to {total['missed_high']:,.0f}), beside "
-    f"{total['observed']:,} found by at least one (computed). "
+    (f"**Estimate: about {total['missed']:,.0f} eligible convictions found by neither list** "
+     f"({level:.0%} interval {total['missed_low']:,.0f} to {total['missed_high']:,.0f}), beside "
+     f"{total['observed']:,} found by at least one (computed). " if not total["hidden"] else
+     "**The total estimate is suppressed**: a stratum has cells too small to publish, and "
+     "the total would give them away. Coarser strata (the `strata` parameter) or the pooled "
+     "table below avoid this. ")
     + (f"{skipped.height} stratum(s) share no conviction between the lists and cannot be "
        f"estimated; their {skipped['observed'].sum():,} found convictions are counted, their "
        "unfound ones are not. " if skipped.height else "")
@@ -85,8 +90,8 @@ The chart shows the estimate for each stratum with its interval.
 """),
     ("code", """
 strata_rows = (
-    est
-    # estimable strata only
+    shown
+    # estimable strata whose estimate may be shown
     .filter(pl.col("status") != "sum of estimable strata", pl.col("missed").is_not_null())
     # one label per stratum
     .with_columns(stratum=pl.concat_str([pl.col(c).cast(pl.String) for c in by], separator=", "))
@@ -122,12 +127,15 @@ for name, columns in choices.items():
     else:
         pooled = capture.capture_table(cases.with_columns(all=pl.lit("all")), by=("all",))
         t = capture.estimate(pooled, by=("all",), level=level)
-    last = t.row(t.height - 1, named=True)
+    # a total is withheld when a stratum under this choice has a cell too small to show
+    last = capture.publishable(t, by=columns or ("all",)).row(t.height - 1, named=True)
     rows.append({"strata": name,
                  "strata estimable": int((t["status"] == "estimated").sum() + (t["status"] == "boundary").sum()),
                  "strata not estimable": int((t["status"] == "not estimable").sum()),
-                 "found by neither (estimate)": f"{last['missed']:,.0f}",
-                 f"{level:.0%} interval": f"{last['missed_low']:,.0f} to {last['missed_high']:,.0f}"})
+                 "found by neither (estimate)": ("suppressed (small cell)" if last["hidden"]
+                                                 else f"{last['missed']:,.0f}"),
+                 f"{level:.0%} interval": ("" if last["hidden"] else
+                                           f"{last['missed_low']:,.0f} to {last['missed_high']:,.0f}")})
 page.table(pl.DataFrame(rows), "Total found by neither list under three choices of strata (computed)")
 """),
     ("md", """
