@@ -44,7 +44,8 @@ def build() -> str:
         "",
         "Measured speed, memory and growth of the project's own code paths. Written by "
         "`python -m benchmarks.report` from `benchmarks/results/*.json`; reproduce with "
-        "`make bench` (about 10 minutes; the 10-million-row table needs about 2 GB of disk "
+        "`make bench` (about 6 minutes on the machine below; the 10-million-row table "
+        "needs about 2 GB of disk "
         "in `benchmarks/.data`).",
         "",
         "## Machine",
