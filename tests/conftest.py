@@ -52,6 +52,25 @@ def write_rows(path: Path, rows: list[dict], *, sep: str = ",",
     return path
 
 
+def execute_notebook(notebook: str, out: Path, parameters: dict):
+    """Run one of the project's notebooks through papermill with the project kernel, as
+    the renderer does; the executed notebook."""
+    import nbformat
+    import papermill
+
+    from analysis import render
+
+    papermill.execute_notebook(
+        str(paths.NOTEBOOKS / notebook), str(out), parameters=parameters,
+        kernel_name=render.kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+def outputs_text(nb) -> str:
+    """Every output of an executed notebook, as one text to search."""
+    return "".join(str(o) for c in nb.cells for o in c.get("outputs", []))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def validation_memos(tmp_path_factory) -> Path:
     """Validation memos of the test run go to a scratch folder, for this process and

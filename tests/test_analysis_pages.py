@@ -12,13 +12,12 @@ import io
 import re
 from collections import Counter
 
-import nbformat
-import papermill
 import polars as pl
 import pytest
 import yaml
+from conftest import execute_notebook
 
-from analysis import aggregate, paths, render, schema, suppress, synth, views
+from analysis import aggregate, paths, schema, suppress, synth, views
 
 # --- views: every table and chart is suppressed ----------------------------------------
 
@@ -99,10 +98,7 @@ def sample(tmp_path_factory, synthetic):
 def run(notebook: str, out_dir, **parameters) -> tuple[str, list[dict]]:
     """Execute a notebook; return its outputs' text and the CSVs of its tables."""
     out = out_dir / f"{notebook}-{abs(hash(str(parameters)))}.ipynb"
-    papermill.execute_notebook(str(paths.NOTEBOOKS / notebook), str(out),
-                               parameters=parameters, kernel_name=render.kernel_name(),
-                               cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    nb = nbformat.read(out, as_version=4)
+    nb = execute_notebook(notebook, out, parameters)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     # what the page shows: the prose cells and every output

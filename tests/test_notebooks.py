@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import nbformat
-import papermill
 import pytest
+from conftest import execute_notebook, outputs_text
 
-from analysis import paths, render, synth
+from analysis import synth
 
 pytestmark = pytest.mark.slow
 
@@ -18,26 +17,16 @@ def small_cases(tmp_path_factory, synthetic):
 
 
 def test_batches_notebook_runs_on_small_data(tmp_path, small_cases):
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(
-        str(paths.NOTEBOOKS / "01_dismissals_by_batch.ipynb"), str(out),
-        parameters={"data_path": str(small_cases)}, kernel_name=render.kernel_name(),
-        cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    nb = nbformat.read(out, as_version=4)
-    text = "".join(str(o) for c in nb.cells for o in c.get("outputs", []))
+    text = outputs_text(execute_notebook("01_dismissals_by_batch.ipynb", tmp_path / "out.ipynb",
+                                         {"data_path": str(small_cases)}))
     assert "user-supplied file small.parquet" in text
     assert "<svg" in text  # the chart rendered
     assert "D20-" not in text and "P00" not in text  # no identifiers on the page
 
 
 def test_reconciliation_notebook_runs_on_small_data(tmp_path, small_cases):
-    out = tmp_path / "out06.ipynb"
-    papermill.execute_notebook(
-        str(paths.NOTEBOOKS / "06_reconciliation.ipynb"), str(out),
-        parameters={"data_path": str(small_cases)}, kernel_name=render.kernel_name(),
-        cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    nb = nbformat.read(out, as_version=4)
-    text = "".join(str(o) for c in nb.cells for o in c.get("outputs", []))
+    text = outputs_text(execute_notebook("06_reconciliation.ipynb", tmp_path / "out06.ipynb",
+                                         {"data_path": str(small_cases)}))
     assert "user-supplied file small.parquet" in text
     assert text.count("<svg") >= 2  # the waterfall and the people chart
     # a tenth of the cases cannot meet the published totals: the page says which fail

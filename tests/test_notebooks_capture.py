@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import nbformat
-import papermill
 import pytest
+from conftest import execute_notebook, outputs_text
 
-from analysis import capture, paths, render, synth
+from analysis import capture, synth
 
 pytestmark = pytest.mark.slow
 
 
 def _run(notebook: str, out, parameters: dict) -> str:
-    papermill.execute_notebook(
-        str(paths.NOTEBOOKS / notebook), str(out), parameters=parameters,
-        kernel_name=render.kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    nb = nbformat.read(out, as_version=4)
-    return "".join(str(o) for c in nb.cells for o in c.get("outputs", []))
+    return outputs_text(execute_notebook(notebook, out, parameters))
 
 
 def test_still_unidentified_runs_on_a_small_list(tmp_path, synthetic):

@@ -56,6 +56,7 @@ from . import schema, suppress
 
 STRATA = ("charge_level", "decade")
 CELLS = ("both", "doj_only", "court_only")
+TOTAL_STATUS = "sum of estimable strata"  # the status of estimate()'s totals row
 LEVEL = 0.95
 
 # --- the observed table -------------------------------------------------------------------
@@ -315,7 +316,7 @@ def estimate(table: pl.DataFrame, *, by: tuple[str, ...] | None = None,
     total = {c: None for c in rows.columns} | {
         by[0]: "Total" if by else None,
         **{c: int(table[c].sum()) for c in (*CELLS, "observed")},
-        "status": "sum of estimable strata",
+        "status": TOTAL_STATUS,
         "missed": f0, "missed_low": t_low - obs.sum(), "missed_high": t_high - obs.sum(),
         "total": obs.sum() + f0, "total_low": t_low, "total_high": t_high,
         "chapman": float(np.nansum(np.where(ok, chap, np.nan))) + float(obs[~ok].sum()),
@@ -460,6 +461,16 @@ ESTIMATES = ("missed", "missed_low", "missed_high", "total", "total_low", "total
              "chapman", "profile_low", "profile_high")
 
 
+def stratum_label(by: tuple[str, ...] = STRATA) -> pl.Expr:
+    """One text label per stratum of :func:`estimate`'s table (``"felony, 1990s"``), and
+    ``"Total"`` for its totals row."""
+    if not by:
+        return pl.lit("all")
+    return (pl.when(pl.col(by[0]).cast(pl.String) == "Total").then(pl.lit("Total"))
+            .otherwise(pl.concat_str([pl.col(c).cast(pl.String) for c in by],
+                                     separator=", ", ignore_nulls=True)))
+
+
 def cell_status(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame:
     """Which observed cells of :func:`estimate`'s table a page may show.
 
@@ -469,12 +480,9 @@ def cell_status(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame
     ``Total`` row (the cells of each column add up to it) or from a stratum's count of
     convictions, which other pages publish (the three cells of a row add up to it).
     """
-    strata = [c for c in by if c in est.columns]
-    label = (pl.when(pl.col(strata[0]).cast(pl.String) == "Total").then(pl.lit("Total"))
-             .otherwise(pl.concat_str([pl.col(c).cast(pl.String) for c in strata],
-                                      separator=", ", ignore_nulls=True))
-             if strata else pl.lit("all"))
-    frame = est.select(label.alias("stratum"), *(pl.col(c).cast(pl.Int64) for c in CELLS),
+    strata = tuple(c for c in by if c in est.columns)
+    frame = est.select(stratum_label(strata).alias("stratum"),
+                       *(pl.col(c).cast(pl.Int64) for c in CELLS),
                        pl.col("observed").cast(pl.Int64))
     status = suppress.plan(frame, [*CELLS, "observed"], threshold=SMALL_CELL,
                            dims=["stratum"], row_total="observed", total_labels=("Total",))
@@ -490,11 +498,14 @@ def publishable(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame
     ``Total`` row's estimates then go too: they add up the strata's, so the Total less
     the strata shown is the hidden strata's sum, one more equation in their cells.
     """
-    status = cell_status(est, by)
+    return _publishable(est, cell_status(est, by))
+
+
+def _publishable(est: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
+    """:func:`publishable` from the cells' statuses already worked out."""
     hidden = status.select(pl.any_horizontal(pl.col(c) != suppress.SHOWN for c in CELLS)
                            .alias("hidden")).to_series()
-    is_total = pl.Series([False] * (est.height - 1) + [True]) if est.height else \
-        pl.Series([], dtype=pl.Boolean)
+    is_total = est["status"] == TOTAL_STATUS
     estimable = est["status"].is_in(["estimated", "boundary"])
     if (hidden & estimable & ~is_total).any():
         hidden = hidden | is_total
@@ -520,7 +531,7 @@ def readable(est: pl.DataFrame, by: tuple[str, ...] = STRATA, level: float = LEV
             else suppress.COMPLEMENT_MARKER
 
     status = cell_status(est, by)
-    safe = publishable(est, by)
+    safe = _publishable(est, status)
     rows = []
     for r, st in zip(safe.iter_rows(named=True), status.iter_rows(named=True), strict=True):
         missed = ("not estimable" if r["status"] == "not estimable" else

@@ -12,6 +12,7 @@ memo. Failures are never remembered: a rejected file is re-checked every time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import tempfile
@@ -54,6 +55,7 @@ def load_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED
     return frame
 
 
+@functools.cache
 def _code_version() -> str:
     """A digest of the code that decides what a valid, typed frame is."""
     digest = hashlib.sha256(pl.__version__.encode())

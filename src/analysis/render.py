@@ -331,7 +331,7 @@ def plan_pages(reports: list[dict], *, notebooks: Path = paths.NOTEBOOKS,
                                   "'page' key such as \"{name}-{agency}\" or distinct "
                                   "parameters")
             names[name] = report["name"]
-            inputs = [_input_path(report["name"], p) for p in report.get("inputs") or []]
+            inputs = [local_path(p) for p in report.get("inputs") or []]
             pages.append(Page(report["name"], name, page_title(report, params),
                               report["summary"], report["title"], notebook, params,
                               defaults | params, inputs, str(report.get("data") or "")))
@@ -360,8 +360,9 @@ def public_parameters(params: dict) -> dict:
     return dict(params)
 
 
-def _input_path(report: str, entry: str) -> Path:
-    """An extra input a notebook reads: ``shared:FILE`` or a path from the checkout."""
+def local_path(entry: str | Path) -> Path:
+    """The file behind a name as the config and published files write it (the inverse
+    of :func:`public_path`): ``shared:FILE`` or a path from the checkout."""
     entry = str(entry)
     if entry.startswith("shared:"):
         return paths.shared_file(entry.removeprefix("shared:"))

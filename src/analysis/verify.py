@@ -101,10 +101,7 @@ def _data_file(recorded: str | None, data: Path | None) -> Path | None | object:
         return None
     if data is not None and render.public_path(data) == recorded:
         return Path(data).expanduser().resolve()
-    if recorded.startswith("shared:"):
-        candidate = paths.shared_file(recorded.removeprefix("shared:"))
-    else:
-        candidate = paths.ROOT / recorded
+    candidate = render.local_path(recorded)
     inside = candidate.is_file() and render.public_path(candidate) == recorded
     return candidate.resolve() if inside else _NOT_HERE
 

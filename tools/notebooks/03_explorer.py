@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from new_notebook import build  # noqa: E402
+from new_notebook import closing, write  # noqa: E402
 
 CELLS = [
     ("md", """
@@ -91,17 +91,10 @@ table = aggregate.counts(cases, by, filters=filters) if matches and by else None
     ("code", """
 Markdown(suppress.footnote())
 """),
-    ("md", """
-## What this rests on
-
+    *closing("""
 Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
-"""),
-    ("code", """
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
 """),
 ]
 
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parents[2] / "notebooks" / "03_explorer.ipynb"
-    build(out, CELLS)
-    print(f"wrote {out}")
+    write(__file__, CELLS)

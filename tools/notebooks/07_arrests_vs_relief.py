@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from new_notebook import build  # noqa: E402
+from new_notebook import closing, write  # noqa: E402
 
 GUARD = "if lapd is not None:\n"
 
@@ -291,17 +291,10 @@ display(charts.titled(
 - **A cleaned copy.** The public file was cleaned upstream: rows with missing values, people under 18 and other arrest types were dropped, and race was recoded from LAPD descent codes into five groups. Latino ethnicity is recorded by officers and may differ from Census self-identification.
 - **Few years after Proposition 64.** Three years (2017-2019) make the change estimates wide; the step beyond the trend also assumes the earlier log-linear trend would have continued.
 """),
-    ("md", """
-## What this rests on
-
+    *closing("""
 Arrest counts and rates are *computed* from the public LAPD file; population figures are *published* Census estimates; the February 2020 shares are *published*. The case list behind the dismissal columns rests on the inputs below when it is the synthetic default.
-"""),
-    ("code", """
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
 """),
 ]
 
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parents[2] / "notebooks" / "07_arrests_vs_relief.ipynb"
-    build(out, CELLS)
-    print(f"wrote {out}")
+    write(__file__, CELLS)

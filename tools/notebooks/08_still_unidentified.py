@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from new_notebook import build  # noqa: E402
+from new_notebook import closing, write  # noqa: E402
 
 CELLS = [
     ("md", """
@@ -92,9 +92,9 @@ The chart shows the estimate for each stratum with its interval.
 strata_rows = (
     shown
     # estimable strata whose estimate may be shown
-    .filter(pl.col("status") != "sum of estimable strata", pl.col("missed").is_not_null())
+    .filter(pl.col("status") != capture.TOTAL_STATUS, pl.col("missed").is_not_null())
     # one label per stratum
-    .with_columns(stratum=pl.concat_str([pl.col(c).cast(pl.String) for c in by], separator=", "))
+    .with_columns(capture.stratum_label(by).alias("stratum"))
 )
 points = alt.Chart(strata_rows).mark_point(filled=True, size=60).encode(
     x=alt.X("missed:Q", title="Convictions found by neither list (estimate)"),
@@ -175,17 +175,10 @@ page.table(
 
 The two motions were also built for different scopes (the 2021 search covered cases from about 1985 and misdemeanors filed where the District Attorney prosecutes), so a list that did not look somewhere cannot act as an independent second source there; strata where one list found nothing beyond the other are flagged *boundary*.
 """),
-    ("md", """
-## What this rests on
-
+    *closing("""
 Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts and estimates in the tables above are *computed* from the data.
-"""),
-    ("code", """
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
 """),
 ]
 
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parents[2] / "notebooks" / "08_still_unidentified.ipynb"
-    build(out, CELLS)
-    print(f"wrote {out}")
+    write(__file__, CELLS)
