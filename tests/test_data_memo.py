@@ -101,3 +101,21 @@ def test_memo_false_always_validates(memos, case_file, monkeypatch):
     data.load_cases(case_file, memo=False)
     data.load_cases(case_file, memo=False)
     assert len(calls) == 2 and not memos.exists()
+
+
+def test_open_cases_gives_both_and_hashes_the_file_once(memos, case_file, monkeypatch):
+    from analysis import reference
+
+    hashed: list[str] = []
+    real = reference.sha256
+
+    def counted(path):
+        hashed.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(reference, "sha256", counted)
+    cases, source = data.open_cases(case_file)
+    assert len(hashed) == 1
+    assert_frame_equal(cases, data.load_cases(case_file))
+    assert source == data.describe_source(case_file)
+    assert source.sha256 == real(case_file) and not source.synthetic

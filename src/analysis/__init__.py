@@ -11,6 +11,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .data import describe_source, load_cases  # noqa: E402
+from .data import describe_source, load_cases, open_cases  # noqa: E402
 
-__all__ = ["__version__", "describe_source", "load_cases"]
+__all__ = ["__version__", "describe_source", "load_cases", "open_cases"]

@@ -40,19 +40,33 @@ def load_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED
     With ``memo`` (the default) a file validated before is read back from its memo
     instead of being validated again (see the module's notes).
     """
+    return _load(resolve(path, seed), encoding, memo)[0]
+
+
+def open_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED,
+               encoding: str | None = None) -> tuple[pl.DataFrame, Source]:
+    """:func:`load_cases` and :func:`describe_source` together, what every page opens
+    with; the file is read for its checksum once, for the memo and the data card."""
     file = resolve(path, seed)
+    frame, digest = _load(file, encoding, memo=True)
+    return frame, _source(file, digest)
+
+
+def _load(file: Path, encoding: str | None, memo: bool) -> tuple[pl.DataFrame, str | None]:
+    """The validated frame of ``file``, and its SHA-256 when it was taken for the memo."""
     if not memo or not file.is_file():
-        return validate.read_cases(file, encoding=encoding)
-    kept = paths.VALIDATED / f"{memo_key(file, encoding)}.parquet"
+        return validate.read_cases(file, encoding=encoding), None
+    digest = reference.sha256(file)
+    kept = paths.VALIDATED / f"{memo_key(file, encoding, digest)}.parquet"
     try:
         frame = pl.read_parquet(kept)
         if frame.schema == schema.SCHEMA:
-            return frame
+            return frame, digest
     except Exception:  # no memo yet, or one that cannot be read: validate afresh
         pass
     frame = validate.read_cases(file, encoding=encoding)
     _remember(frame, kept)
-    return frame
+    return frame, digest
 
 
 @functools.cache
@@ -64,9 +78,10 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def memo_key(file: Path, encoding: str | None = None) -> str:
-    """The name of ``file``'s validation memo: its bytes, the encoding, the day, the code."""
-    parts = [reference.sha256(file), encoding or "", dt.date.today().isoformat(),
+def memo_key(file: Path, encoding: str | None = None, digest: str | None = None) -> str:
+    """The name of ``file``'s validation memo: its bytes (``digest``, its SHA-256, when
+    already taken), the encoding, the day, the code."""
+    parts = [digest or reference.sha256(file), encoding or "", dt.date.today().isoformat(),
              _code_version()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
@@ -106,6 +121,9 @@ class Source:
 
 
 def describe_source(path: str | Path | None = None, seed: int = paths.DEFAULT_SEED) -> Source:
-    resolved = resolve(path, seed)
-    synthetic = resolved.resolve().parent == paths.SYNTHETIC.resolve()
-    return Source(resolved, synthetic, reference.sha256(resolved))
+    return _source(resolve(path, seed))
+
+
+def _source(file: Path, digest: str | None = None) -> Source:
+    synthetic = file.resolve().parent == paths.SYNTHETIC.resolve()
+    return Source(file, synthetic, digest or reference.sha256(file))

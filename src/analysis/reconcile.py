@@ -730,7 +730,7 @@ def _run(args: argparse.Namespace) -> int:
     source = data_mod.resolve(args.data, args.seed)
     print(f"reading {source} ...", file=sys.stderr, flush=True)
     try:
-        cases = data_mod.load_cases(args.data, seed=args.seed)
+        cases, described = data_mod.open_cases(args.data, seed=args.seed)
     except ValidationError as exc:
         first = str(exc.problems[0]) if exc.problems else str(exc)
         more = f" (and {exc.total - 1} more problems)" if exc.total > 1 else ""
@@ -738,7 +738,7 @@ def _run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     result = reconcile(cases, claims)
-    label = data_mod.describe_source(args.data, args.seed).label
+    label = described.label
     failures = result.failures
 
     if args.format == "json":

@@ -35,8 +35,7 @@ charts.enable()
 We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`. Each row is one dismissed conviction count; a person can have several.
 """),
     ("code", """
-cases = analysis.load_cases(data_path, seed=seed)
-source = analysis.describe_source(data_path, seed=seed)
+cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
 """),
     ("md", """

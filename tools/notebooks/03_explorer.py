@@ -46,8 +46,7 @@ by = [aggregate.dimension(d) for d in group_by.split(",") if d.strip()][:2]
 We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
 """),
     ("code", """
-cases = analysis.load_cases(data_path, seed=seed)
-source = analysis.describe_source(data_path, seed=seed)
+cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
 """),
     ("md", """

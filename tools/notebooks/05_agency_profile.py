@@ -38,8 +38,7 @@ filters = aggregate.Filters(prosecuting_agency=agency)
 We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
 """),
     ("code", """
-cases = analysis.load_cases(data_path, seed=seed)
-source = analysis.describe_source(data_path, seed=seed)
+cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
 """),
     ("code", """

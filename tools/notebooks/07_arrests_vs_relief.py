@@ -138,8 +138,7 @@ display(Markdown(suppress.footnote()))
 Who was arrested, who was in the first mass dismissal, and who lives in the county. The February 2020 shares are the published figures for the people in that motion (the "other" group combines Asian/Pacific Islander, other and unknown, as published). The dismissal column from the case list covers convictions filed in the City of Los Angeles.
 """),
     ("code", """
-cases = analysis.load_cases(data_path, seed=seed)
-case_source = analysis.describe_source(data_path, seed=seed)
+cases, case_source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, case_source)
 """),
     ("code", guarded("""

@@ -40,8 +40,7 @@ by = tuple(s.strip() for s in strata.split(",") if s.strip())
 We load the case list through the project's validator. Each row says whether the conviction appears in the state DOJ records (`found_in_doj`) and in the county court records (`found_in_court`).
 """),
     ("code", """
-cases = analysis.load_cases(data_path, seed=seed)
-source = analysis.describe_source(data_path, seed=seed)
+cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
 """),
     ("code", """
