@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import polars as pl
 from IPython.display import HTML, Markdown
 
+from . import schema
 from .assumptions import DEFAULT, Assumptions, assumptions_table
 from .data import Source
 
@@ -49,7 +50,7 @@ def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
 
 
 # Columns that identify a case or a person never reach a reader.
-IDENTIFIERS = ("case_id", "person_id")
+IDENTIFIERS = schema.IDENTIFIERS
 
 
 def _slug(text: str, limit: int = 48) -> str:

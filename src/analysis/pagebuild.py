@@ -26,12 +26,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import charts, paths
+from . import charts, paths, schema
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "lacra"
 CSV_DIR = "csv"
-IDENTIFIERS = ("case_id", "person_id")
+IDENTIFIERS = schema.IDENTIFIERS  # columns no published CSV may carry
 
 _CSV_LINK = re.compile(
     r'(<a class="lacra-csv" data-lacra-csv="(?P<name>[a-z0-9-]+)" download="[^"]*" )'
