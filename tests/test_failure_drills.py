@@ -137,9 +137,67 @@ def test_a_killed_kernel(drill, capsys):
     code, text = drill.cli(capsys)
     assert code == 1 and "Traceback" not in text
     assert "report 'drill'" in text and "died" in text.lower()
+    assert "the kernel did not start" not in (  # a kernel lost mid-notebook is no retry
+        drill.site.parent / ".failed" / "drill.log").read_text(encoding="utf-8")
     # the notebook as far as it got is kept, though it is written only when a run ends
     assert (drill.site.parent / ".failed" / "drill.ipynb").is_file()
     assert "executed notebook kept for debugging" in text
+    assert drill.snapshot() == before
+    drill.recovers(capsys, before)
+
+
+@pytest.fixture
+def taken_port(monkeypatch):
+    """A port another program holds, handed to the next kernels as if it were free:
+    what happens when two workers start kernels at the same moment and both pick it.
+    ``taken_port(n)`` hands it to the next ``n`` kernels."""
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    find = LocalPortCache.find_available_port
+    state = {"kernels": 0, "calls": 0}
+
+    def find_available_port(self, ip):
+        first = state["calls"] % 5 == 0  # a kernel asks for five ports in turn
+        state["calls"] += 1
+        if first and state["kernels"]:
+            state["kernels"] -= 1
+            return port
+        return find(self, ip)
+
+    def arm(kernels: int) -> None:
+        state.update(kernels=kernels, calls=0)
+
+    monkeypatch.setattr(LocalPortCache, "find_available_port", find_available_port)
+    yield arm
+    holder.close()
+
+
+def test_a_kernel_that_loses_its_port_is_started_again(drill, capsys, taken_port):
+    before = drill.publish_first(capsys)
+    drill.configure("fixed")
+    taken_port(1)
+    code, text = drill.cli(capsys)
+    assert code == 0, text
+    assert "drill: done" in text and "the kernel failed to start 1 time(s) first" in text
+    assert b"second cell ran (fixed)" in drill.snapshot()["drill.ipynb"]
+    assert drill.snapshot()["steady.html"] == before["steady.html"]
+
+
+def test_a_kernel_that_never_starts_fails_after_three_tries(drill, capsys, taken_port):
+    before = drill.publish_first(capsys)
+    drill.configure("fixed")
+    taken_port(3)
+    code, text = drill.cli(capsys)
+    assert code == 1 and "Traceback" not in text
+    assert "report 'drill'" in text and "Kernel died before replying" in text
+    log = (drill.site.parent / ".failed" / "drill.log").read_text(encoding="utf-8")
+    assert log.count("the kernel did not start") == 2  # tries 2 and 3 announced
     assert drill.snapshot() == before
     drill.recovers(capsys, before)
 

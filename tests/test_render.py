@@ -341,7 +341,7 @@ def small_project(tmp_path, monkeypatch):
 def test_incremental_runs_execute_exactly_what_changed(small_project):
     p = small_project
     first = p.render(jobs=2)
-    assert not first.failed and first.published
+    assert not first.failed and first.published, first.failed
     assert p.runs() == ["beta", "one", "two"]
     assert sorted(first.rendered) == ["alpha--one", "alpha--two", "beta"]
     site = p.snapshot()
@@ -381,7 +381,8 @@ def test_incremental_runs_execute_exactly_what_changed(small_project):
     assert p.runs() == ["three"] and result.rendered == ["alpha--three"]
     assert "alpha--two.html" not in p.snapshot()  # the dropped parameter set's page
     (p.package / "module.py").write_text("VALUE = 2\n")
-    p.render(jobs=2)
+    result = p.render(jobs=2)
+    assert not result.failed, result.failed
     assert p.runs() == ["beta", "one", "three"]
     # --only and --force: one report again, on demand
     p.render(only=["beta"], force=True)

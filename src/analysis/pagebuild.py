@@ -165,6 +165,14 @@ def export_html(nb, resources: dict) -> str:
 
 
 ENGINE = "lacra"
+# How many cells the current run in this process has started: none means the kernel
+# never came up, which is worth another try (see ``_execute``).
+_RUN = {"cells_started": 0}
+# Tries for a kernel that dies or stays silent before its first cell. Kernels take five
+# TCP ports each, picked by binding to port 0 and letting go; a kernel started at the
+# same moment in another worker (or any other program) can take one of them first, and
+# the kernel then exits with "Address already in use".
+KERNEL_START_TRIES = 3
 
 
 @functools.cache
@@ -180,13 +188,19 @@ def _register_engine() -> None:
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
             write, complete = nb_man.save, nb_man.notebook_complete
+            cell_start = nb_man.cell_start
 
             def complete_and_write(**kw):
                 nb_man.save = write  # the end of the run writes, as papermill would
                 return complete(**kw)
 
+            def counted_start(*args, **kw):
+                _RUN["cells_started"] += 1
+                return cell_start(*args, **kw)
+
             nb_man.save = lambda **kw: None  # per-cell writes skipped
             nb_man.notebook_complete = complete_and_write
+            nb_man.cell_start = counted_start
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
     papermill_engines.register(ENGINE, SaveAtEnd)
@@ -202,7 +216,6 @@ def build_page(job: dict) -> dict:
     ``{"ok": False, "error": {...}}`` naming the cell and the error.
     """
     import nbformat
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     _register_engine()
@@ -216,13 +229,7 @@ def build_page(job: dict) -> dict:
         # the kernel's own warnings go to a log, not the terminal; charts' SVGs are
         # drawn below, in this long-lived process, instead of in every kernel
         with _stderr_to(log), _environment({charts.SVG_ENV: "defer"}):
-            nb = papermill.execute_notebook(
-                str(notebook), str(executed), parameters=job["parameters"],
-                kernel_name=job["kernel"], cwd=str(notebook.parent), progress_bar=False,
-                log_output=False, execution_timeout=job.get("timeout"), engine_name=ENGINE,
-                # every output is in hand when the last cell ends, and the kernel keeps
-                # nothing worth a clean exit: a graceful shutdown only waited ~0.7 s
-                shutdown_kernel="immediate")
+            nb, kernel_starts = _execute(job, notebook, executed, log)
     except PapermillExecutionError as exc:
         return _failure(job, executed, started, exc.ename, exc.evalue, log=log)
     except Exception as exc:  # kernel died, timeout, unreadable notebook ...
@@ -243,7 +250,37 @@ def build_page(job: dict) -> dict:
     except Exception as exc:
         return _failure(job, executed, started, type(exc).__name__, str(exc), cell={})
     return {"ok": True, "name": stem, "csv": csvs, "data": data,
-            "seconds": round(time.monotonic() - started, 2)}
+            "kernel_starts": kernel_starts, "seconds": round(time.monotonic() - started, 2)}
+
+
+def _execute(job: dict, notebook: Path, executed: Path, log: Path):
+    """Run the notebook with papermill; start the kernel again (up to
+    ``KERNEL_START_TRIES`` times in all) when it failed before running any cell.
+    Returns the executed notebook and how many kernels it took."""
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    for attempt in range(1, KERNEL_START_TRIES + 1):
+        _RUN["cells_started"] = 0
+        try:
+            nb = papermill.execute_notebook(
+                str(notebook), str(executed), parameters=job["parameters"],
+                kernel_name=job["kernel"], cwd=str(notebook.parent), progress_bar=False,
+                log_output=False, execution_timeout=job.get("timeout"), engine_name=ENGINE,
+                # every output is in hand when the last cell ends, and the kernel keeps
+                # nothing worth a clean exit: a graceful shutdown only waited ~0.7 s
+                shutdown_kernel="immediate")
+            return nb, attempt
+        except NoSuchKernel:
+            raise  # no kernel of that name: starting again cannot help
+        except Exception as exc:
+            if _RUN["cells_started"] or attempt == KERNEL_START_TRIES:
+                raise
+            with open(log, "a", encoding="utf-8") as handle:
+                print(f"lacra: the kernel did not start ({type(exc).__name__}: {exc}); "
+                      f"starting another (try {attempt + 1} of {KERNEL_START_TRIES})",
+                      file=handle)
+    raise AssertionError("unreachable")
 
 
 def _publish_parameters(nb, actual: dict, public: dict) -> None:

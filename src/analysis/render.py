@@ -506,8 +506,10 @@ class Progress:
         self.done += 1
         state = "done" if outcome["ok"] else "FAILED"
         elapsed = time.monotonic() - self.started
+        retried = outcome.get("kernel_starts", 1) - 1
+        note = f"; the kernel failed to start {retried} time(s) first" if retried else ""
         self.say(f"[{self.done}/{self.total}] {name}: {state} in {outcome['seconds']:.1f}s "
-                 f"(elapsed {elapsed:.0f}s)")
+                 f"(elapsed {elapsed:.0f}s{note})")
 
 
 def kernel_name() -> str:
