@@ -54,3 +54,34 @@ def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
     assert "user-supplied file list.csv" in text
     assert meta["lacra"]["kind"] == "data_card" and meta["lacra"]["synthetic"] is False
     assert meta["lacra"]["file"] == "list.csv" and meta["lacra"]["sha256"] == "ab" * 32
+
+
+@pytest.mark.parametrize(("column", "label"), [
+    ("charge_level", "charge level"),
+    ("race_ethnicity", "race/ethnicity"),
+    ("convictions_share", "share of convictions"),
+    ("people_share", "share of people"),
+    ("rate_low", "rate, lower bound"),
+    ("ratio_high", "ratio, upper bound"),
+    ("p_value", "p-value"),
+    ("conviction_decade", "decade of conviction"),
+    ("convictions", "convictions"),
+    ("LAPD arrests 2010-2019 (computed)", "LAPD arrests 2010-2019 (computed)"),
+])
+def test_readers_see_words_for_column_names(column, label):
+    assert page.column_label(column) == label
+
+
+def test_table_headers_are_words_and_shares_are_percents_while_the_csv_keeps_both():
+    frame = pl.DataFrame({"charge_level": ["felony", "misdemeanor", "infraction"],
+                          "convictions": [62_000, 3_700, 1],
+                          "convictions_share": [62_000 / 65_701, 3_700 / 65_701, 1 / 65_701]})
+    html = page.table(frame, "By charge level")._repr_html_()[0]
+    assert '<th title="charge_level in the CSV">charge level</th>' in html
+    assert "<th>convictions</th>" in html
+    assert ">share of convictions</th>" in html
+    cells = re.findall(r"<td>([^<]*)</td>", html.replace("&lt;", "‹"))
+    assert cells[2] == "94.4%" and cells[5] == "5.6%" and cells[8] == "‹0.1%"
+    header, first, *_ = _csv(html).splitlines()
+    assert header == "charge_level,convictions,convictions_share"
+    assert first.startswith("felony,62000,0.94")  # the CSV keeps the fraction

@@ -61,6 +61,47 @@ def _slug(text: str, limit: int = 48) -> str:
     return slug
 
 
+# Readers see these headers; the CSV keeps the column names (README, "Outputs").
+_LABELS = {
+    "race_ethnicity": "race/ethnicity",
+    "p_value": "p-value",
+    "conviction_year": "year of conviction",
+    "conviction_decade": "decade of conviction",
+    "sale_transport": "sale or transport",
+}
+_BOUNDS = {"_low": "lower bound", "_high": "upper bound"}
+
+
+def is_share(column: str) -> bool:
+    """A column holding a fraction of a whole (0 to 1), shown to readers as a percent."""
+    return column == "share" or column.endswith("_share")
+
+
+def column_label(column: str) -> str:
+    """The header readers see for a column: words, not a variable name.
+
+    ``charge_level`` reads "charge level", ``convictions_share`` "share of convictions",
+    ``rate_low`` "rate, lower bound"; a name with no underscore is shown as it is.
+    """
+    if column in _LABELS:
+        return _LABELS[column]
+    for suffix, bound in _BOUNDS.items():
+        if column.endswith(suffix) and len(column) > len(suffix):
+            return f"{column_label(column[:-len(suffix)])}, {bound}"
+    if column.endswith("_share"):
+        return f"share of {column_label(column[:-len('_share')])}"
+    return column.replace("_", " ")
+
+
+def _percent(value) -> str:
+    """A share (0 to 1) as a percent, one decimal; a tiny non-zero share is not 0.0%."""
+    if not isinstance(value, float | int) or isinstance(value, bool):
+        return _cell(value)
+    if 0 < abs(value) < 0.0005:
+        return "&lt;0.1%" if value > 0 else "&gt;-0.1%"
+    return f"{value:.1%}"
+
+
 def _cell(value) -> str:
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
@@ -96,12 +137,19 @@ def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
     href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
         csv_text.encode("utf-8")).decode("ascii")
 
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
-    # suppressed counts come back as text ("1234", "<11"): print the numbers as numbers
-    numeric = [c in counts for c in frame.columns]
+    head = "".join(
+        f"<th>{html.escape(column_label(c))}</th>" if column_label(c) == c else
+        f'<th title="{html.escape(c)} in the CSV">{html.escape(column_label(c))}</th>'
+        for c in frame.columns)
+
+    def shown(value, column: str) -> str:
+        # suppressed counts come back as text ("1234", "<11"): print numbers as numbers
+        if column in counts and isinstance(value, str) and value.isdigit():
+            value = int(value)
+        return _percent(value) if is_share(column) else _cell(value)
+
     body = "".join("<tr>" + "".join(
-        f"<td>{_cell(int(v) if is_count and isinstance(v, str) and v.isdigit() else v)}</td>"
-        for v, is_count in zip(row, numeric, strict=True)) + "</tr>"
+        f"<td>{shown(v, c)}</td>" for v, c in zip(row, frame.columns, strict=True)) + "</tr>"
         for row in frame.iter_rows())
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     link = (f'<p class="lacra-download"><a class="lacra-csv" data-lacra-csv="{name}" '
