@@ -8,7 +8,7 @@ import re
 import polars as pl
 import pytest
 
-from analysis import page
+from analysis import page, words
 from analysis.data import Source
 
 
@@ -69,7 +69,7 @@ def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
     ("LAPD arrests 2010-2019 (computed)", "LAPD arrests 2010-2019 (computed)"),
 ])
 def test_readers_see_words_for_column_names(column, label):
-    assert page.column_label(column) == label
+    assert words.column_label(column) == label
 
 
 def test_table_headers_are_words_and_shares_are_percents_while_the_csv_keeps_both():

@@ -187,6 +187,23 @@ def test_one_page_per_parameter_set(tmp_path, typed_notebook):
 def test_the_project_config_is_valid():
     pages = render.plan_pages(render.load_config())
     assert pages and len({p.name for p in pages}) == len(pages)
+    # titles are for readers: no column names or motion codes
+    assert not [p.title for p in pages if re.search(r"\w_\w|feb2020|sep2021", p.title)]
+
+
+@pytest.mark.parametrize(("params", "title", "name"), [
+    ({"label": "conviction_decade,charge_level"},
+     "R: decade of conviction, charge level", "r--conviction-decade-charge-level"),
+    ({"label": "sep2021", "year": 2021}, "R: September 2021 motion, 2021", "r--sep2021-2021"),
+    ({"label": "Long Beach city prosecutor"}, "R: Long Beach city prosecutor",
+     "r--long-beach-city-prosecutor"),
+    ({"names": ["race_ethnicity", "felony"]}, "R: race/ethnicity, felony",
+     "r--race-ethnicity-felony"),
+])
+def test_page_titles_are_words_while_page_names_keep_the_values(params, title, name):
+    report = _report(title="R")
+    assert render.page_title(report, params) == title
+    assert render.page_name(report, params, 0) == name
 
 
 def test_cli_rejects_missing_data_and_unknown_only(tmp_path, capsys):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 from collections.abc import Sequence
 
 import polars as pl
@@ -19,6 +18,7 @@ from IPython.display import HTML, Markdown
 from . import schema
 from .assumptions import DEFAULT, Assumptions, assumptions_table
 from .data import Source
+from .words import column_label, is_share, slug
 
 
 def data_card(frame: pl.DataFrame, source: Source) -> Markdown:
@@ -51,46 +51,6 @@ def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
 
 # Columns that identify a case or a person never reach a reader.
 IDENTIFIERS = schema.IDENTIFIERS
-
-
-def _slug(text: str, limit: int = 48) -> str:
-    """A file-name-safe name, cut at a word boundary."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0]
-    return slug
-
-
-# Readers see these headers; the CSV keeps the column names (README, "Outputs").
-_LABELS = {
-    "race_ethnicity": "race/ethnicity",
-    "p_value": "p-value",
-    "conviction_year": "year of conviction",
-    "conviction_decade": "decade of conviction",
-    "sale_transport": "sale or transport",
-}
-_BOUNDS = {"_low": "lower bound", "_high": "upper bound"}
-
-
-def is_share(column: str) -> bool:
-    """A column holding a fraction of a whole (0 to 1), shown to readers as a percent."""
-    return column == "share" or column.endswith("_share")
-
-
-def column_label(column: str) -> str:
-    """The header readers see for a column: words, not a variable name.
-
-    ``charge_level`` reads "charge level", ``convictions_share`` "share of convictions",
-    ``rate_low`` "rate, lower bound"; a name with no underscore is shown as it is.
-    """
-    if column in _LABELS:
-        return _LABELS[column]
-    for suffix, bound in _BOUNDS.items():
-        if column.endswith(suffix) and len(column) > len(suffix):
-            return f"{column_label(column[:-len(suffix)])}, {bound}"
-    if column.endswith("_share"):
-        return f"share of {column_label(column[:-len('_share')])}"
-    return column.replace("_", " ")
 
 
 def _percent(value) -> str:
@@ -132,7 +92,7 @@ def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
 
         kwargs = {} if by is None else {"by": [by] if isinstance(by, str) else list(by)}
         frame = suppress(frame, list(counts), **kwargs)
-    name = _slug(name or caption) or "table"
+    name = slug(name or caption, limit=48) or "table"
     csv_text = frame.write_csv()
     href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
         csv_text.encode("utf-8")).decode("ascii")

@@ -42,6 +42,7 @@ from pathlib import Path
 import yaml
 
 from . import paths, reference
+from .words import slug, value_label
 
 SITE_TITLE = "LA Cannabis Relief Analytics"
 MANIFEST = "manifest.json"
@@ -210,10 +211,6 @@ def check_parameters(report: str, notebook: Path, declared: dict[str, Parameter]
                               f"{_expected(param)}, got {type(value).__name__} {value!r}")
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-
-
 @dataclass
 class Page:
     """One page of the site: a report rendered with one parameter set."""
@@ -285,13 +282,13 @@ def page_name(report: dict, params: dict, index: int) -> str:
     shown = {k: v for k, v in params.items() if k != DATA_PARAMETER}
     if report.get("page"):
         try:
-            return _slug(str(report["page"]).format(**params, index=index))
+            return slug(str(report["page"]).format(**params, index=index))
         except (KeyError, IndexError, ValueError) as exc:
             raise RenderError(f"report {report['name']!r}: 'page' {report['page']!r} "
                               f"cannot be filled from the parameters ({exc})") from exc
     if not shown:
         return report["name"]
-    return f"{report['name']}--" + _slug("-".join(str(v) for v in shown.values()))
+    return f"{report['name']}--" + slug("-".join(str(v) for v in shown.values()))
 
 
 def page_title(report: dict, params: dict) -> str:
@@ -304,7 +301,7 @@ def page_title(report: dict, params: dict) -> str:
                               f"from the parameters ({exc})") from exc
     if not shown:
         return report["title"]
-    return f"{report['title']}: " + ", ".join(str(v) for v in shown.values())
+    return f"{report['title']}: " + ", ".join(value_label(v) for v in shown.values())
 
 
 def plan_pages(reports: list[dict], *, notebooks: Path = paths.NOTEBOOKS,

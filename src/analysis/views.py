@@ -16,9 +16,9 @@ import altair as alt
 import polars as pl
 from IPython.display import HTML, Markdown
 
-from . import aggregate, charts, page, schema, stats, suppress
+from . import aggregate, charts, page, schema, stats, suppress, words
 
-MOTION_LABELS = {"feb2020": "February 2020 motion", "sep2021": "September 2021 motion"}
+MOTION_LABELS = words.MOTION_LABELS
 COUNTS = ("convictions", "people")
 
 

@@ -1,0 +1,65 @@
+"""Words readers see in place of the names code uses: table headers, page titles, and
+the file-name-safe slugs built from them.
+
+Light on purpose (no polars, no IPython): the renderer and the page helpers both use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The two motions as pages name them (``schema.BATCH_LABELS`` adds the records each
+# was built from).
+MOTION_LABELS = {"feb2020": "February 2020 motion", "sep2021": "September 2021 motion"}
+
+# Column names whose words are not just the name with spaces; the CSVs keep the names.
+_LABELS = {
+    "race_ethnicity": "race/ethnicity",
+    "p_value": "p-value",
+    "conviction_year": "year of conviction",
+    "conviction_decade": "decade of conviction",
+    "sale_transport": "sale or transport",
+}
+_BOUNDS = {"_low": "lower bound", "_high": "upper bound"}
+
+
+def slug(text: object, limit: int | None = None) -> str:
+    """A file-name-safe name: lower case, runs of anything else as one hyphen; cut at a
+    hyphen when longer than ``limit``."""
+    out = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    if limit is not None and len(out) > limit:
+        out = out[:limit].rsplit("-", 1)[0]
+    return out
+
+
+def is_share(column: str) -> bool:
+    """A column holding a fraction of a whole (0 to 1), shown to readers as a percent."""
+    return column == "share" or column.endswith("_share")
+
+
+def column_label(column: str) -> str:
+    """The header readers see for a column: words, not a variable name.
+
+    ``charge_level`` reads "charge level", ``convictions_share`` "share of convictions",
+    ``rate_low`` "rate, lower bound"; a name with no underscore is shown as it is.
+    """
+    if column in _LABELS:
+        return _LABELS[column]
+    for suffix, bound in _BOUNDS.items():
+        if column.endswith(suffix) and len(column) > len(suffix):
+            return f"{column_label(column[:-len(suffix)])}, {bound}"
+    if column.endswith("_share"):
+        return f"share of {column_label(column[:-len('_share')])}"
+    return column.replace("_", " ")
+
+
+def value_label(value: object) -> str:
+    """A parameter value in a page title: motion codes and column names in words.
+
+    ``"conviction_decade,charge_level"`` reads "decade of conviction, charge level",
+    ``"sep2021"`` "September 2021 motion"; other values are shown as they are.
+    """
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    words = [str(item).strip() for item in items]
+    return ", ".join(MOTION_LABELS.get(w, column_label(w) if "_" in w else w)
+                     for w in words if w)
