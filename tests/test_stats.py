@@ -7,6 +7,7 @@ import math
 import numpy as np
 import polars as pl
 import pytest
+import scipy.stats
 
 from analysis import reference, schema, stats
 
@@ -172,3 +173,37 @@ def test_trend_fills_missing_years_with_zero_and_recovers_growth():
 def test_trend_rejects_empty_input():
     with pytest.raises(ValueError, match="no counts"):
         stats.trend(pl.DataFrame(schema={"conviction_year": pl.Int32, "count": pl.Int64}))
+
+
+def test_a_short_overdispersed_series_that_cameron_trivedi_misses_is_caught_by_pearson():
+    # LAPD marijuana arrests of Black residents 2014-2019 (computed from the shared LAPD
+    # file): six counts, before/after Proposition 64, swinging far beyond Poisson noise
+    y = np.array([635, 532, 491, 171, 408, 340], float)
+    after = np.array([0, 0, 0, 1, 1, 1], float)
+    x = np.column_stack([np.ones(6), after])
+    fit = stats.fit_counts(y, x)
+    d = fit.dispersion
+    # by hand: the Poisson fit is each side's mean; X2 against chi-square on 4 df
+    mu = np.where(after == 1, y[3:].mean(), y[:3].mean())
+    x2 = (((y - mu) ** 2) / mu).sum()
+    assert d.pearson_ratio == pytest.approx(x2 / 4, rel=1e-6)
+    assert d.pearson_p_value == pytest.approx(scipy.stats.chi2.sf(x2, 4), rel=1e-6)
+    assert d.p_value > 0.05 and d.pearson_p_value < 1e-10  # only Pearson rejects
+    assert fit.model == stats.NEGATIVE_BINOMIAL
+    assert "overdispersed (Pearson): negative binomial model used" in d.describe()
+    # the negative binomial interval of the ratio is wider than the Poisson one
+    naive = math.sqrt(1 / y[:3].sum() + 1 / y[3:].sum())
+    assert float(fit.result.bse[-1]) > 3 * naive
+
+
+@pytest.mark.parametrize(("ct", "pearson", "expected"), [
+    (0.3, 0.6, "(one-sided p = 0.3); Pearson chi-square / df = 1.10 (p = 0.6, 4 df); "
+               "no evidence of overdispersion: Poisson model kept"),
+    (0.01, 1e-30, "(one-sided p = 0.01); Pearson chi-square / df = 1.10 (p < 0.001, 4 df);"
+                  " overdispersed (Cameron-Trivedi and Pearson)"),
+    (0.0004, 0.2, "(one-sided p < 0.001); Pearson chi-square / df = 1.10 (p = 0.2, 4 df); "
+                  "overdispersed (Cameron-Trivedi): negative binomial model used"),
+])
+def test_the_model_choice_names_each_test_and_which_rejected(ct, pearson, expected):
+    text = stats.Dispersion(0.1, 2.0, ct, 1.1, 4, pearson).describe()
+    assert expected in text and "p = 0," not in text

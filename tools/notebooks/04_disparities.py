@@ -80,7 +80,7 @@ page.table(people_rates, f"People with a dismissed conviction per {per:,} reside
     ("md", """
 ## How the rates compare: rate ratios
 
-A rate ratio of 3 means three times as many dismissed convictions per resident as in the reference group. The ratios come from a Poisson regression of the counts by race/ethnicity and conviction year, with the log of the population as offset; the conviction years enter as fixed effects, so the year-to-year variation can be checked against what a Poisson model allows. When the counts vary more than that (overdispersion, tested with the Cameron-Trivedi test), the model switches to a negative binomial and the intervals widen.
+A rate ratio of 3 means three times as many dismissed convictions per resident as in the reference group. The ratios come from a Poisson regression of the counts by race/ethnicity and conviction year, with the log of the population as offset; the conviction years enter as fixed effects, so the year-to-year variation can be checked against what a Poisson model allows. When the counts vary more than that (overdispersion, tested with the Cameron-Trivedi test and the Pearson chi-square test), the model switches to a negative binomial and the intervals widen.
 """),
     ("code", """
 by_race_year = aggregate.counts(cases, ["race_ethnicity", "conviction_year"], people=False)
