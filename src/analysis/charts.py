@@ -45,7 +45,8 @@ def _theme() -> alt.theme.ThemeConfig:
             "title": {"anchor": "start", "fontSize": 15, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True,
                      "gridColor": "#eee"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12},
+            # legend labels up to 300 px before they are cut with an ellipsis
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 300},
             "view": {"stroke": None},
             # every mark shows its encoded fields on hover unless the chart says otherwise
             "mark": {"tooltip": True},
@@ -103,6 +104,20 @@ def enable() -> None:
     alt.renderers.enable(RENDERER)
 
 
+# Characters per line of a chart's source note: a chart is as wide as its longest
+# line, and a page shrinks a chart wider than its column, text and all.
+SOURCE_LINE = 90
+
+
+def source_lines(source: str) -> str | list[str]:
+    """The source note, broken into lines of at most ``SOURCE_LINE`` characters
+    (Vega-Lite draws a list as several lines); one line stays a plain string."""
+    import textwrap
+
+    lines = textwrap.wrap(f"Source: {source.strip()}", SOURCE_LINE, break_on_hyphens=False)
+    return lines[0] if len(lines) == 1 else lines
+
+
 def titled(chart: alt.TopLevelMixin, title: str, source: str,
            alt_text: str) -> alt.TopLevelMixin:
     """A chart with its title, a source note as subtitle and a text alternative.
@@ -115,7 +130,7 @@ def titled(chart: alt.TopLevelMixin, title: str, source: str,
         raise ValueError(f"chart {title!r} needs a text alternative (alt_text)")
     if not source or not source.strip():
         raise ValueError(f"chart {title!r} needs a source note")
-    out = chart.properties(title=alt.Title(title, subtitle=f"Source: {source}"),
+    out = chart.properties(title=alt.Title(title, subtitle=source_lines(source)),
                            description=alt_text.strip())
     out.to_dict()  # raises now (in the author's cell) when the spec is invalid
     return out
