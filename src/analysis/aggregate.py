@@ -265,20 +265,25 @@ def headline(cases: Frame) -> pl.DataFrame:
     motions counts once in ``all``.
     """
     frame = lazy(cases)
-    measures = [
-        pl.len().cast(pl.Int64).alias("convictions"),
-        people_key(frame).expr.n_unique().cast(pl.Int64).alias("people"),
-        *((pl.col("charge_level") == level).sum().cast(pl.Int64).alias(plural)
-          for level, plural in (("felony", "felonies"), ("misdemeanor", "misdemeanors"),
-                                ("infraction", "infractions"))),
-    ]
+    key = people_key(frame)
+
+    def measures(people: pl.Expr) -> list[pl.Expr]:
+        return [
+            pl.len().cast(pl.Int64).alias("convictions"),
+            people.cast(pl.Int64).alias("people"),
+            *((pl.col("charge_level") == level).sum().cast(pl.Int64).alias(plural)
+              for level, plural in (("felony", "felonies"), ("misdemeanor", "misdemeanors"),
+                                    ("infraction", "infractions"))),
+        ]
+
     per_batch = (
         frame
         # one row per motion, in time order
-        .group_by("batch").agg(measures).sort("batch")
+        .group_by("batch").agg(measures(key.expr.n_unique())).sort("batch")
         .with_columns(pl.col("batch").cast(pl.String))
     )
-    overall = frame.select(pl.lit("all").alias("batch"), *measures)
+    # everyone: people_key has already counted them
+    overall = frame.select(pl.lit("all").alias("batch"), *measures(pl.lit(key.total)))
     return pl.concat([per_batch, overall]).collect()
 
 

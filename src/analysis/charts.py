@@ -22,6 +22,7 @@ kernels it starts and draws the SVGs itself, in its long-lived worker processes
 from __future__ import annotations
 
 import os
+import textwrap
 
 import altair as alt
 
@@ -112,8 +113,6 @@ SOURCE_LINE = 90
 def source_lines(source: str) -> str | list[str]:
     """The source note, broken into lines of at most ``SOURCE_LINE`` characters
     (Vega-Lite draws a list as several lines); one line stays a plain string."""
-    import textwrap
-
     lines = textwrap.wrap(f"Source: {source.strip()}", SOURCE_LINE, break_on_hyphens=False)
     return lines[0] if len(lines) == 1 else lines
 

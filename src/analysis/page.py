@@ -49,8 +49,11 @@ def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
     return assumptions_table(a)
 
 
-# Columns that identify a case or a person never reach a reader.
-IDENTIFIERS = schema.IDENTIFIERS
+def _header(column: str) -> str:
+    """A header cell in words; hovering it names the CSV column when that differs."""
+    label = column_label(column)
+    title = "" if label == column else f' title="{html.escape(column)} in the CSV"'
+    return f"<th{title}>{html.escape(label)}</th>"
 
 
 def _percent(value) -> str:
@@ -81,7 +84,8 @@ def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
     ``by``) in both the table and the CSV. ``name`` is the CSV's file name (without
     ``.csv``); it defaults to the caption. Identifier columns are refused.
     """
-    leaked = [c for c in frame.columns if c.lower() in IDENTIFIERS]
+    # columns that identify a case or a person never reach a reader
+    leaked = [c for c in frame.columns if c.lower() in schema.IDENTIFIERS]
     if leaked:
         raise ValueError(f"page.table refuses identifier column(s) {', '.join(leaked)}: "
                          "aggregate before publishing")
@@ -97,10 +101,7 @@ def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
     href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
         csv_text.encode("utf-8")).decode("ascii")
 
-    head = "".join(
-        f"<th>{html.escape(column_label(c))}</th>" if column_label(c) == c else
-        f'<th title="{html.escape(c)} in the CSV">{html.escape(column_label(c))}</th>'
-        for c in frame.columns)
+    head = "".join(_header(c) for c in frame.columns)
 
     def shown(value, column: str) -> str:
         # suppressed counts come back as text ("1234", "<11"): print numbers as numbers

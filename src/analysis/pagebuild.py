@@ -31,7 +31,6 @@ from . import charts, paths, schema
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "lacra"
 CSV_DIR = "csv"
-IDENTIFIERS = schema.IDENTIFIERS  # columns no published CSV may carry
 
 _CSV_LINK = re.compile(
     r'(<a class="lacra-csv" data-lacra-csv="(?P<name>[a-z0-9-]+)" download="[^"]*" )'
@@ -133,7 +132,7 @@ def _extract_csv(text: str, stem: str, out_dir: Path, used: set[str], csvs: list
         used.add(name)
         raw = base64.b64decode(match["data"])
         header = raw.split(b"\n", 1)[0].decode("utf-8").lower().split(",")
-        leaked = [c for c in IDENTIFIERS if c in (h.strip('"') for h in header)]
+        leaked = [c for c in schema.IDENTIFIERS if c in (h.strip('"') for h in header)]
         if leaked:
             raise PageError(f"table {name!r} would publish identifier column(s) "
                             f"{', '.join(leaked)}")
@@ -260,7 +259,8 @@ def _execute(job: dict, notebook: Path, executed: Path, log: Path):
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
 
-    for attempt in range(1, KERNEL_START_TRIES + 1):
+    attempt = 1
+    while True:
         _RUN["cells_started"] = 0
         try:
             nb = papermill.execute_notebook(
@@ -280,7 +280,7 @@ def _execute(job: dict, notebook: Path, executed: Path, log: Path):
                 print(f"lacra: the kernel did not start ({type(exc).__name__}: {exc}); "
                       f"starting another (try {attempt + 1} of {KERNEL_START_TRIES})",
                       file=handle)
-    raise AssertionError("unreachable")
+        attempt += 1
 
 
 def _publish_parameters(nb, actual: dict, public: dict) -> None:
@@ -302,16 +302,12 @@ def _publish_parameters(nb, actual: dict, public: dict) -> None:
         cell.source = "\n".join(lines)
 
 
-def _stable_ids(nb) -> bool:
+def _stable_ids(nb) -> None:
     """Give the cell papermill injects (a random id on every run) a fixed id, so two
-    renders of the same inputs ship the same notebook. True when one changed."""
-    changed = False
+    renders of the same inputs ship the same notebook."""
     for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []) and \
-                cell.get("id") != "injected-parameters":
+        if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
-            changed = True
-    return changed
 
 
 @contextmanager

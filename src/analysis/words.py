@@ -61,5 +61,4 @@ def value_label(value: object) -> str:
     """
     items = value if isinstance(value, list | tuple) else str(value).split(",")
     words = [str(item).strip() for item in items]
-    return ", ".join(MOTION_LABELS.get(w, column_label(w) if "_" in w else w)
-                     for w in words if w)
+    return ", ".join(MOTION_LABELS.get(w) or column_label(w) for w in words if w)
