@@ -104,16 +104,16 @@ def test_memo_false_always_validates(memos, case_file, monkeypatch):
 
 
 def test_open_cases_gives_both_and_hashes_the_file_once(memos, case_file, monkeypatch):
-    from analysis import reference
+    from analysis import checksum
 
     hashed: list[str] = []
-    real = reference.sha256
+    real = checksum.sha256_file
 
     def counted(path):
         hashed.append(str(path))
         return real(path)
 
-    monkeypatch.setattr(reference, "sha256", counted)
+    monkeypatch.setattr(checksum, "sha256_file", counted)
     cases, source = data.open_cases(case_file)
     assert len(hashed) == 1
     assert_frame_equal(cases, data.load_cases(case_file))

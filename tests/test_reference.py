@@ -50,4 +50,4 @@ def test_shared_files_match_their_source_manifest(shared_data):
 
     manifest = json.loads((paths.SOURCES / "manifest.json").read_text())
     for entry in manifest["files"]:
-        assert reference.sha256(shared_data / entry["file"]) == entry["sha256"], entry["file"]
+        assert reference.sha256_file(shared_data / entry["file"]) == entry["sha256"], entry["file"]

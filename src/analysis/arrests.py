@@ -37,6 +37,7 @@ import polars as pl
 import yaml
 
 from . import paths, reference, schema
+from .checksum import sha256_file
 from .validate import MAX_ERRORS, Problem, ValidationError, _at_least_one, print_problems
 
 LAPD_FILE = "lapd_marijuana_arrests_2010_2019.csv"
@@ -332,7 +333,7 @@ def describe_arrests(path: str | Path | None = None) -> ArrestSource:
     path = Path(path) if path else default_path()
     manifest = json.loads((paths.SOURCES / "manifest.json").read_text(encoding="utf-8"))
     entry = next((e for e in manifest["files"] if e["file"] == path.name), None)
-    return ArrestSource(path, reference.sha256(path), entry)
+    return ArrestSource(path, sha256_file(path), entry)
 
 
 def how_to_get(path: str | Path | None = None) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import paths, reference, schema, synth, validate
+from . import checksum, paths, schema, synth, validate
 
 MEMOS_KEPT = 8  # validated copies kept; older ones are removed
 
@@ -56,7 +56,7 @@ def _load(file: Path, encoding: str | None, memo: bool) -> tuple[pl.DataFrame, s
     """The validated frame of ``file``, and its SHA-256 when it was taken for the memo."""
     if not memo or not file.is_file():
         return validate.read_cases(file, encoding=encoding), None
-    digest = reference.sha256(file)
+    digest = checksum.sha256_file(file)
     kept = paths.VALIDATED / f"{memo_key(file, encoding, digest)}.parquet"
     try:
         frame = pl.read_parquet(kept)
@@ -81,7 +81,7 @@ def _code_version() -> str:
 def memo_key(file: Path, encoding: str | None = None, digest: str | None = None) -> str:
     """The name of ``file``'s validation memo: its bytes (``digest``, its SHA-256, when
     already taken), the encoding, the day, the code."""
-    parts = [digest or reference.sha256(file), encoding or "", dt.date.today().isoformat(),
+    parts = [digest or checksum.sha256_file(file), encoding or "", dt.date.today().isoformat(),
              _code_version()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
@@ -126,4 +126,4 @@ def describe_source(path: str | Path | None = None, seed: int = paths.DEFAULT_SE
 
 def _source(file: Path, digest: str | None = None) -> Source:
     synthetic = file.resolve().parent == paths.SYNTHETIC.resolve()
-    return Source(file, synthetic, digest or reference.sha256(file))
+    return Source(file, synthetic, digest or checksum.sha256_file(file))

@@ -9,13 +9,13 @@ checksums. The race table is derived from the Census file in ``shared/data`` by
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from pathlib import Path
 
 import polars as pl
 
 from . import paths, schema
+from .checksum import sha256_file
 
 MANIFEST = paths.REFERENCE / "manifest.json"
 POPULATION_BY_RACE = paths.REFERENCE / "la_county_population_by_race.csv"
@@ -35,15 +35,6 @@ CENSUS_GROUPS = {
 CENSUS_ROWS = {1: "2010-04-01 census", 12: "2019-07-01 estimate"}
 
 
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def load_manifest() -> dict:
     return json.loads(MANIFEST.read_text(encoding="utf-8"))
 
@@ -55,7 +46,7 @@ def verify_manifest() -> list[str]:
         path = paths.REFERENCE / entry["file"]
         if not path.is_file():
             problems.append(f"{entry['file']}: listed in the manifest but missing")
-        elif sha256(path) != entry["sha256"]:
+        elif sha256_file(path) != entry["sha256"]:
             problems.append(f"{entry['file']}: checksum differs from the manifest")
     return problems
 
@@ -112,7 +103,7 @@ def refresh_checksums() -> None:
     """Rewrite the manifest's checksums after a deliberate change to a table."""
     manifest = load_manifest()
     for entry in manifest["tables"]:
-        entry["sha256"] = sha256(paths.REFERENCE / entry["file"])
+        entry["sha256"] = sha256_file(paths.REFERENCE / entry["file"])
     MANIFEST.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")
 

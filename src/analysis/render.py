@@ -41,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths, reference
+from . import checksum, paths
 from .words import slug, value_label
 
 SITE_TITLE = "LA Cannabis Relief Analytics"
@@ -371,7 +371,7 @@ def local_path(entry: str | Path) -> Path:
 
 
 # One checksum function for the whole project (the reference manifests use it too).
-sha256_file = reference.sha256
+sha256_file = checksum.sha256_file
 
 
 def tree_hash(folders: Iterable[Path]) -> str:
