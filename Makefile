@@ -10,7 +10,7 @@ KERNEL := la-cannabis-relief
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env reports test lint lab synth validate browser bench strip clean
+.PHONY: help env reports test lint lab notebooks strip synth validate browser bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,8 +56,11 @@ bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render 
 	$(BIN)/python -m benchmarks.bench_render
 	$(BIN)/python -m benchmarks.report
 
-strip: $(STAMP) ## Strip outputs from every notebook in notebooks/
-	$(BIN)/python -m analysis.nbtools strip notebooks/*.ipynb
+notebooks: $(STAMP) ## Regenerate notebooks/*.ipynb from their sources notebooks/*.py (jupytext)
+	$(BIN)/jupytext --sync notebooks/*.py
+
+strip: $(STAMP) ## Strip outputs from notebooks/*.ipynb (after saving a run in JupyterLab)
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
 
 clean: ## Remove the virtual environment, generated data and the staging area
 	rm -rf $(VENV) data/synthetic/*.parquet data/cache reports/.staging reports/.failed reports/.cache benchmarks/.data

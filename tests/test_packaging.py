@@ -65,7 +65,8 @@ def test_notebook_is_stripped_and_opens_the_house_way(notebook):
 
 
 def test_no_relative_data_paths_in_code():
-    sources = list((ROOT / "src").rglob("*.py")) + _notebooks()
+    sources = (list((ROOT / "src").rglob("*.py")) + _notebooks()
+               + sorted(paths.NOTEBOOKS.glob("*.py")))
     offenders = [p.name for p in sources if re.search(r"['\"]\.\./(data|shared)", p.read_text())]
     assert offenders == []
 

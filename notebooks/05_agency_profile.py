@@ -1,28 +1,24 @@
-# ruff: noqa: E501  (cells hold Markdown prose and notebook code, wrapped as on the page)
-"""Source of notebooks/05_agency_profile.ipynb: run this file to rewrite it."""
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (LA Cannabis Relief)
+#     language: python
+#     name: la-cannabis-relief
+# ---
 
-from __future__ import annotations
+# %% [markdown]
+# # Agency profile: dismissals by one prosecuting agency
+#
+# The dismissed convictions one prosecuting agency had filed: the District Attorney, who prosecutes every felony and the misdemeanors of most of the county, or one of the ten city prosecutors who handle misdemeanors in their own city.
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from new_notebook import closing, write  # noqa: E402
-
-CELLS = [
-    ("md", """
-# Agency profile: dismissals by one prosecuting agency
-
-The dismissed convictions one prosecuting agency had filed: the District Attorney, who prosecutes every felony and the misdemeanors of most of the county, or one of the ten city prosecutors who handle misdemeanors in their own city.
-"""),
-    ("params", """
+# %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.
 data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
 seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
 agency: str = "District Attorney"  # prosecuting agency: District Attorney or '<City> city prosecutor'
 top_jurisdictions: int = 15  # how many jurisdictions the table lists by name
-"""),
-    ("code", """
+
+# %%
 import polars as pl
 from IPython.display import Markdown
 
@@ -31,61 +27,61 @@ from analysis import aggregate, charts, page, suppress, views
 
 charts.enable()
 filters = aggregate.Filters(prosecuting_agency=agency)
-"""),
-    ("md", """
-## The data
 
-We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
-"""),
-    ("code", """
+# %% [markdown]
+# ## The data
+#
+# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
+
+# %%
 cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
-"""),
-    ("code", """
+
+# %%
 matches = not aggregate.is_empty(cases, filters)
-Markdown(f"## {agency}\\n\\n" + (
+Markdown(f"## {agency}\n\n" + (
     "The District Attorney files every felony in the county and the misdemeanors of the cities without their own prosecutor and of the unincorporated areas."
     if agency == "District Attorney" else
     f"The {agency} files misdemeanors committed in its city; felonies there go to the District Attorney, so they are not on this page.")
-    + ("" if matches else "\\n\\n" + views.no_cases(filters).data))
-"""),
-    ("md", """
-## Convictions and people by motion
+    + ("" if matches else "\n\n" + views.no_cases(filters).data))
 
-Dismissed convictions filed by this agency and the distinct people they belong to, in each motion (*computed*).
-"""),
-    ("code", """
+# %% [markdown]
+# ## Convictions and people by motion
+#
+# Dismissed convictions filed by this agency and the distinct people they belong to, in each motion (*computed*).
+
+# %%
 by_motion = aggregate.counts(cases, ["batch", "charge_level"], filters=filters) if matches else None
 (page.table(views.readable(by_motion), f"{agency}: convictions and people by motion and charge level (computed)",
             name="agency-motion", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
-"""),
-    ("md", """
-## When the convictions date from
-"""),
-    ("code", """
+
+# %% [markdown]
+# ## When the convictions date from
+
+# %%
 decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if matches else None
 (views.bar_chart(decades, category="conviction_decade", horizontal=False,
                  title=f"{agency}: convictions dismissed by decade of conviction", source=source.label)
  if matches else Markdown("No chart: nothing to draw."))
-"""),
-    ("code", """
+
+# %%
 (page.table(views.readable(decades), f"{agency}: convictions and people by decade of conviction (computed)",
             name="agency-decade", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
-"""),
-    ("md", """
-## What for, and where
 
-Offense types, and the jurisdictions where the cases were filed (the largest by name, the rest together).
-"""),
-    ("code", """
+# %% [markdown]
+# ## What for, and where
+#
+# Offense types, and the jurisdictions where the cases were filed (the largest by name, the rest together).
+
+# %%
 (page.table(views.readable(aggregate.counts(cases, ["offense_type"], filters=filters)),
             f"{agency}: convictions and people by offense type (computed)",
             name="agency-offense", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
-"""),
-    ("code", """
+
+# %%
 places = aggregate.counts(cases, ["jurisdiction"], filters=filters, people=False) if matches else None
 if matches:
     # the largest jurisdictions by name, the others pooled into one row
@@ -97,37 +93,37 @@ if matches:
 (page.table(places, f"{agency}: convictions by jurisdiction (computed)",
             name="agency-jurisdiction", counts=["convictions"])
  if matches else Markdown("No cases match."))
-"""),
-    ("md", """
-## Whose convictions they were
 
-Race/ethnicity as recorded with the case; shares are of this agency's dismissed convictions and people (*computed*).
-"""),
-    ("code", """
+# %% [markdown]
+# ## Whose convictions they were
+#
+# Race/ethnicity as recorded with the case; shares are of this agency's dismissed convictions and people (*computed*).
+
+# %%
 race = aggregate.counts(cases, ["race_ethnicity"], filters=filters) if matches else None
 (page.table(views.readable(race), f"{agency}: convictions and people by race/ethnicity (computed)",
             name="agency-race", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
-"""),
-    ("code", """
+
+# %%
 (views.bar_chart(race, category="race_ethnicity", title=f"{agency}: convictions dismissed by race/ethnicity",
                  source=source.label) if matches else Markdown("No chart: nothing to draw."))
-"""),
-    ("md", """
-## What these numbers do not show
 
-- Only convictions on the two dismissal lists: convictions this agency filed that neither list found are missing, and so are convictions it handled that were not eligible.
-- A city prosecutor's small numbers hide many cells: counts from 1 to 10 show as "<11", and a second count is hidden wherever a total would reveal the first.
-- The agency is derived from the charge level and where the case was filed, as the validator checks; it is not the name of the individual prosecutor's office on the court record.
-- On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*.
-"""),
-    ("code", """
+# %% [markdown]
+# ## What these numbers do not show
+#
+# - Only convictions on the two dismissal lists: convictions this agency filed that neither list found are missing, and so are convictions it handled that were not eligible.
+# - A city prosecutor's small numbers hide many cells: counts from 1 to 10 show as "<11", and a second count is hidden wherever a total would reveal the first.
+# - The agency is derived from the charge level and where the case was filed, as the validator checks; it is not the name of the individual prosecutor's office on the court record.
+# - On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*.
+
+# %%
 Markdown(suppress.footnote())
-"""),
-    *closing("""
-Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
-"""),
-]
 
-if __name__ == "__main__":
-    write(__file__, CELLS)
+# %% [markdown]
+# ## What this rests on
+#
+# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
+
+# %%
+page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")

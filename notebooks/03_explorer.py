@@ -1,21 +1,17 @@
-# ruff: noqa: E501  (cells hold Markdown prose and notebook code, wrapped as on the page)
-"""Source of notebooks/03_explorer.ipynb: run this file to rewrite it."""
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (LA Cannabis Relief)
+#     language: python
+#     name: la-cannabis-relief
+# ---
 
-from __future__ import annotations
+# %% [markdown]
+# # Explorer: dismissed convictions by any dimension
+#
+# Pick a motion, a range of conviction years, a charge level, an agency or a jurisdiction, and one or two dimensions to count by; the page counts dismissed convictions and the people they belong to.
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from new_notebook import closing, write  # noqa: E402
-
-CELLS = [
-    ("md", """
-# Explorer: dismissed convictions by any dimension
-
-Pick a motion, a range of conviction years, a charge level, an agency or a jurisdiction, and one or two dimensions to count by; the page counts dismissed convictions and the people they belong to.
-"""),
-    ("params", """
+# %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.
 data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
 seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
@@ -26,8 +22,8 @@ level: str = ""  # charge level: felony, misdemeanor or infraction; empty means 
 agency: str = ""  # prosecuting agency, e.g. District Attorney; empty means all
 jurisdiction: str = ""  # city or Unincorporated Los Angeles County; empty means all
 group_by: str = "race_ethnicity"  # one or two dimensions, comma-separated (e.g. conviction_decade,charge_level)
-"""),
-    ("code", """
+
+# %%
 from IPython.display import Markdown
 
 import analysis
@@ -39,61 +35,61 @@ filters = aggregate.Filters(batch=batch or None, year_from=year_from or None,
                             prosecuting_agency=agency or None,
                             jurisdiction=jurisdiction or None)
 by = [aggregate.dimension(d) for d in group_by.split(",") if d.strip()][:2]
-"""),
-    ("md", """
-## The data
 
-We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
-"""),
-    ("code", """
+# %% [markdown]
+# ## The data
+#
+# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
+
+# %%
 cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
-"""),
-    ("md", """
-## The selection
-"""),
-    ("code", """
+
+# %% [markdown]
+# ## The selection
+
+# %%
 matches = not aggregate.is_empty(cases, filters)
 total = aggregate.counts(cases, filters=filters)
 Markdown(f"Selection: **{filters.describe()}**; counted by "
          f"**{', '.join(aggregate.DIMENSIONS[b].lower() for b in by) or 'nothing'}**.")
-"""),
-    ("code", """
+
+# %%
 views.no_cases(filters) if not matches else page.table(
     total, "Convictions and people in the selection (computed)", name="explorer-total",
     counts=["convictions", "people"])
-"""),
-    ("md", """
-## Counts
 
-Convictions and distinct people for each combination of the chosen dimensions, with their shares of the selection. A person with convictions in several rows counts in each, so the people column can add up to more than the selection's total.
-"""),
-    ("code", """
+# %% [markdown]
+# ## Counts
+#
+# Convictions and distinct people for each combination of the chosen dimensions, with their shares of the selection. A person with convictions in several rows counts in each, so the people column can add up to more than the selection's total.
+
+# %%
 table = aggregate.counts(cases, by, filters=filters) if matches and by else None
 (page.table(views.readable(table), "Convictions and people by " + ", ".join(by) + " (computed)",
             name="explorer-counts", counts=["convictions", "people"])
  if table is not None else Markdown("Nothing to count: " + ("no cases match." if not matches else "no dimension chosen.")))
-"""),
-    ("code", """
+
+# %%
 (views.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
                  title="Convictions dismissed by " + " and ".join(aggregate.DIMENSIONS[b].lower() for b in by),
                  source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade"))
  if table is not None else Markdown("No chart: nothing to draw."))
-"""),
-    ("md", """
-## Reading the counts
 
-- Counts from 1 to 10 show as "<11"; a larger count hidden so that a total cannot reveal a small one shows as "suppressed". Narrow selections hide more.
-- These are convictions the District Attorney moved to dismiss, not every cannabis conviction in the county: convictions neither list found are not here.
-- On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation.
-"""),
-    ("code", """
+# %% [markdown]
+# ## Reading the counts
+#
+# - Counts from 1 to 10 show as "<11"; a larger count hidden so that a total cannot reveal a small one shows as "suppressed". Narrow selections hide more.
+# - These are convictions the District Attorney moved to dismiss, not every cannabis conviction in the county: convictions neither list found are not here.
+# - On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation.
+
+# %%
 Markdown(suppress.footnote())
-"""),
-    *closing("""
-Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
-"""),
-]
 
-if __name__ == "__main__":
-    write(__file__, CELLS)
+# %% [markdown]
+# ## What this rests on
+#
+# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
+
+# %%
+page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")

@@ -1,29 +1,25 @@
-# ruff: noqa: E501  (cells hold Markdown prose and notebook code, wrapped as on the page)
-"""Source of notebooks/08_still_unidentified.ipynb: run this file to rewrite it."""
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (LA Cannabis Relief)
+#     language: python
+#     name: la-cannabis-relief
+# ---
 
-from __future__ import annotations
+# %% [markdown]
+# # Still unidentified: eligible convictions neither list has found
+#
+# The September 2021 motion exists because the first list, built from state DOJ records, missed tens of thousands of convictions that county court records held. This page estimates how many eligible convictions *neither* list has found yet, from how much the two lists overlap.
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from new_notebook import closing, write  # noqa: E402
-
-CELLS = [
-    ("md", """
-# Still unidentified: eligible convictions neither list has found
-
-The September 2021 motion exists because the first list, built from state DOJ records, missed tens of thousands of convictions that county court records held. This page estimates how many eligible convictions *neither* list has found yet, from how much the two lists overlap.
-"""),
-    ("params", """
+# %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.
 data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
 seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
 strata: str = "charge_level,decade"  # comma-separated columns to stratify by (decade and prosecutor are derived)
 level: float = 0.95  # confidence level of the intervals
 draws: int = 500  # synthetic universes per scenario in the validation table
-"""),
-    ("code", """
+
+# %%
 import altair as alt
 import polars as pl
 from IPython.display import Markdown
@@ -33,17 +29,17 @@ from analysis import capture, charts, page
 
 charts.enable()
 by = tuple(s.strip() for s in strata.split(",") if s.strip())
-"""),
-    ("md", """
-## The data
 
-We load the case list through the project's validator. Each row says whether the conviction appears in the state DOJ records (`found_in_doj`) and in the county court records (`found_in_court`).
-"""),
-    ("code", """
+# %% [markdown]
+# ## The data
+#
+# We load the case list through the project's validator. Each row says whether the conviction appears in the state DOJ records (`found_in_doj`) and in the county court records (`found_in_court`).
+
+# %%
 cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
-"""),
-    ("code", """
+
+# %%
 Markdown(
     "**Synthetic data.** The overlap of the two lists below is not observed: it comes from "
     "the generator's documented capture assumptions (`court_capture_by_decade`: how often a "
@@ -52,13 +48,13 @@ Markdown(
     "shows what the method gives on such data, not a finding about Los Angeles."
     if source.synthetic else
     "**Real list.** The overlap below comes from the list's own identification flags.")
-"""),
-    ("md", """
-## How the two lists overlap
 
-In each stratum we count convictions found by both sources, by the DOJ records only, and by the court records only. The fourth cell, found by neither, is what we estimate. The more the two lists overlap, the fewer convictions are likely to remain unfound.
-"""),
-    ("code", """
+# %% [markdown]
+# ## How the two lists overlap
+#
+# In each stratum we count convictions found by both sources, by the DOJ records only, and by the court records only. The fourth cell, found by neither, is what we estimate. The more the two lists overlap, the fewer convictions are likely to remain unfound.
+
+# %%
 table = capture.capture_table(cases, by=by)
 est = capture.estimate(table, by=by, level=level)
 # what may be shown: no estimate beside a hidden cell, since it would give the cell away
@@ -66,8 +62,8 @@ shown = capture.publishable(est, by=by)
 total = shown.row(shown.height - 1, named=True)
 page.table(capture.readable(est, by=by, level=level),
            f"Convictions found and estimated unfound, by stratum (computed; {level:.0%} intervals)")
-"""),
-    ("code", """
+
+# %%
 skipped = est.filter(pl.col("status") == "not estimable")
 boundary = est.filter(pl.col("status") == "boundary")
 Markdown(
@@ -83,11 +79,11 @@ Markdown(
     + (f"In {boundary.height} stratum(s) one list found nothing the other missed, so the model "
        "estimates none unfound there; that rests entirely on the independence assumption (the "
        "profile-likelihood column gives an upper bound)." if boundary.height else ""))
-"""),
-    ("md", """
-The chart shows the estimate for each stratum with its interval.
-"""),
-    ("code", """
+
+# %% [markdown]
+# The chart shows the estimate for each stratum with its interval.
+
+# %%
 strata_rows = (
     shown
     # estimable strata whose estimate may be shown
@@ -110,13 +106,13 @@ charts.titled(
         f"{s}: {m:,.0f} ({lo:,.0f} to {hi:,.0f})" for s, m, lo, hi in
         strata_rows.select("stratum", "missed", "missed_low", "missed_high").iter_rows()),
 )
-"""),
-    ("md", """
-## How much the answer depends on the strata
 
-Pooling strata whose lists find convictions at different rates biases the estimate, so the choice of strata matters. The table gives the total under three choices: no strata, the strata above, and the strata above split further by who prosecutes (the District Attorney or a city prosecutor). A large difference is a warning that capture still differs inside the strata.
-"""),
-    ("code", """
+# %% [markdown]
+# ## How much the answer depends on the strata
+#
+# Pooling strata whose lists find convictions at different rates biases the estimate, so the choice of strata matters. The table gives the total under three choices: no strata, the strata above, and the strata above split further by who prosecutes (the District Attorney or a city prosecutor). A large difference is a warning that capture still differs inside the strata.
+
+# %%
 choices = {"none (one pooled table)": (), "as above": by,
            "as above, and by prosecutor": tuple(dict.fromkeys((*by, "prosecutor")))}
 rows = []
@@ -136,13 +132,13 @@ for name, columns in choices.items():
                  f"{level:.0%} interval": ("" if last["hidden"] else
                                            f"{last['missed_low']:,.0f} to {last['missed_high']:,.0f}")})
 page.table(pl.DataFrame(rows), "Total found by neither list under three choices of strata (computed)")
-"""),
-    ("md", """
-## Does the method work? Validation on synthetic universes
 
-We draw many synthetic universes where the truth is known: in each stratum a fixed number of eligible convictions, each found by each list independently with a set chance. We run the same estimator on every draw and report its average bias and how often the interval holds the true total (it should be close to the nominal level). The last scenario breaks the independence assumption on purpose, to show what happens then: the lists overlap more than chance, and the estimate falls short.
-"""),
-    ("code", """
+# %% [markdown]
+# ## Does the method work? Validation on synthetic universes
+#
+# We draw many synthetic universes where the truth is known: in each stratum a fixed number of eligible convictions, each found by each list independently with a set chance. We run the same estimator on every draw and report its average bias and how often the interval holds the true total (it should be close to the nominal level). The last scenario breaks the independence assumption on purpose, to show what happens then: the lists overlap more than chance, and the estimate falls short.
+
+# %%
 validation = capture.validate(draws=draws, level=level)
 page.table(
     validation.select(
@@ -155,29 +151,29 @@ page.table(
         pl.col("interval_width_pct").round(1).alias("interval width (% of truth)"),
     ),
     f"Bias and {level:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
-"""),
-    ("md", """
-## Method and assumptions
 
-**Model.** In each stratum a log-linear Poisson model (statsmodels GLM) is fitted to the three observed cells: found by both lists, by DOJ only, by the court only. Its intercept is the logarithm of the expected count found by neither. With three cells and three parameters the fit is exact, and the total it implies equals the classical Lincoln-Petersen estimate (DOJ count times court count, divided by the overlap); Chapman's small-sample version is shown as a cross-check. Strata are estimated separately and summed.
+# %% [markdown]
+# ## Method and assumptions
+#
+# **Model.** In each stratum a log-linear Poisson model (statsmodels GLM) is fitted to the three observed cells: found by both lists, by DOJ only, by the court only. Its intercept is the logarithm of the expected count found by neither. With three cells and three parameters the fit is exact, and the total it implies equals the classical Lincoln-Petersen estimate (DOJ count times court count, divided by the overlap); Chapman's small-sample version is shown as a cross-check. Strata are estimated separately and summed.
+#
+# **Intervals.** The interval is for the number actually unfound. Its variance adds the model's uncertainty about the expected unfound count (delta method on the intercept) and the chance variation of the unfound count itself; together these equal the textbook variance of the Lincoln-Petersen estimate. The interval is built on the log scale (Chao, 1987), so it is skewed to the right like the estimate and never below the count already found. The profile-likelihood interval (Cormack, 1992) is given per stratum as a cross-check; it also bounds strata where the first interval collapses to a point. The validation table shows how often each holds the truth.
+#
+# **When a stratum cannot be estimated.** If the two lists share no conviction in a stratum, the data say nothing about how many both missed there: the stratum is marked *not estimable* and left out of the estimate (never divided by zero).
+#
+# **Assumptions**, each of which the real lists may break:
+#
+# 1. *Closed population*: the set of eligible convictions in a stratum is fixed (no conviction enters or leaves between the two searches).
+# 2. *Independence between the lists within a stratum*: being in DOJ records does not make a conviction more or less likely to be in court records. If the lists tend to find the same cases (positive dependence), the estimate is too low; the last validation scenario shows by how much.
+# 3. *Homogeneous capture within a stratum*: every conviction in a stratum has the same chance of being found by each list. Charge level and decade are used because court-record capture is known to change with age; differences by court, city or prosecutor remain.
+# 4. *No matching errors*: a conviction found by both lists is recognised as the same conviction. Missed matches inflate the estimate; false matches deflate it.
+#
+# The two motions were also built for different scopes (the 2021 search covered cases from about 1985 and misdemeanors filed where the District Attorney prosecutes), so a list that did not look somewhere cannot act as an independent second source there; strata where one list found nothing beyond the other are flagged *boundary*.
 
-**Intervals.** The interval is for the number actually unfound. Its variance adds the model's uncertainty about the expected unfound count (delta method on the intercept) and the chance variation of the unfound count itself; together these equal the textbook variance of the Lincoln-Petersen estimate. The interval is built on the log scale (Chao, 1987), so it is skewed to the right like the estimate and never below the count already found. The profile-likelihood interval (Cormack, 1992) is given per stratum as a cross-check; it also bounds strata where the first interval collapses to a point. The validation table shows how often each holds the truth.
+# %% [markdown]
+# ## What this rests on
+#
+# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts and estimates in the tables above are *computed* from the data.
 
-**When a stratum cannot be estimated.** If the two lists share no conviction in a stratum, the data say nothing about how many both missed there: the stratum is marked *not estimable* and left out of the estimate (never divided by zero).
-
-**Assumptions**, each of which the real lists may break:
-
-1. *Closed population*: the set of eligible convictions in a stratum is fixed (no conviction enters or leaves between the two searches).
-2. *Independence between the lists within a stratum*: being in DOJ records does not make a conviction more or less likely to be in court records. If the lists tend to find the same cases (positive dependence), the estimate is too low; the last validation scenario shows by how much.
-3. *Homogeneous capture within a stratum*: every conviction in a stratum has the same chance of being found by each list. Charge level and decade are used because court-record capture is known to change with age; differences by court, city or prosecutor remain.
-4. *No matching errors*: a conviction found by both lists is recognised as the same conviction. Missed matches inflate the estimate; false matches deflate it.
-
-The two motions were also built for different scopes (the 2021 search covered cases from about 1985 and misdemeanors filed where the District Attorney prosecutes), so a list that did not look somewhere cannot act as an independent second source there; strata where one list found nothing beyond the other are flagged *boundary*.
-"""),
-    *closing("""
-Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts and estimates in the tables above are *computed* from the data.
-"""),
-]
-
-if __name__ == "__main__":
-    write(__file__, CELLS)
+# %%
+page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")

@@ -1,0 +1,139 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (LA Cannabis Relief)
+#     language: python
+#     name: la-cannabis-relief
+# ---
+
+# %% [markdown]
+# # Overview: what the two motions dismissed
+#
+# The whole story in one page: how many cannabis convictions Los Angeles County's two mass-dismissal motions covered, how many people they belonged to, when the convictions date from, at what charge level, and for whom.
+
+# %% tags=["parameters"]
+# Parameters: papermill and the report config may override these.
+data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
+seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
+
+# %%
+import polars as pl
+from IPython.display import Markdown
+
+import analysis
+from analysis import aggregate, charts, page, suppress, views
+
+charts.enable()
+
+# %% [markdown]
+# ## The data
+#
+# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`. Each row is one dismissed conviction count; a person can have several.
+
+# %%
+cases, source = analysis.open_cases(data_path, seed=seed)
+page.data_card(cases, source)
+
+# %% [markdown]
+# ## The totals
+#
+# Conviction counts and distinct people in each motion and in both. A person whose convictions were dismissed in both motions counts once in the total, which is why the people column does not add up. All figures are *computed* from the data; on synthetic data the motion totals are calibrated to the *published* ones (listed at the end of the page).
+
+# %%
+head = aggregate.headline(cases).with_columns(
+    pl.col("batch").replace({**views.MOTION_LABELS, "all": "Total"}))
+page.table(head, "Convictions and people by motion (computed)", name="overview-totals",
+           counts=["convictions", "people", "felonies", "misdemeanors", "infractions"])
+
+# %%
+both = head.row(2, named=True)
+Markdown(f"In all, the data holds **{both['convictions']:,} dismissed convictions** belonging to "
+         f"**{both['people']:,} people** (computed), {both['felonies']:,} of them felonies.")
+
+# %% [markdown]
+# ## Charge level in each motion
+#
+# The February 2020 motion, built from state DOJ records, was mostly felonies; the September 2021 motion, built from county court records, added misdemeanors from District Attorney jurisdictions.
+
+# %%
+level = aggregate.counts(cases, ["batch", "charge_level"], share_within=["batch"])
+page.table(views.readable(level), "Convictions and people by motion and charge level (computed; shares within each motion)",
+           name="overview-level", counts=["convictions", "people"])
+
+# %%
+views.bar_chart(level, category="batch", color="charge_level",
+                title="Convictions dismissed by motion and charge level", source=source.label)
+
+# %% [markdown]
+# ## When the convictions date from
+#
+# Conviction years reach back decades. The chart counts dismissed convictions by the year of conviction in each motion; the table gives decades.
+
+# %%
+years = aggregate.counts(cases, ["conviction_year", "batch"], people=False)
+views.bar_chart(years, category="conviction_year", color="batch", horizontal=False,
+                title="Convictions dismissed by year of conviction", source=source.label)
+
+# %%
+decades = aggregate.counts(cases, ["batch", "conviction_decade"], share_within=["batch"])
+page.table(views.readable(decades), "Convictions and people by motion and decade of conviction (computed)",
+           name="overview-decade", counts=["convictions", "people"])
+
+# %% [markdown]
+# ## What the convictions were for
+#
+# Health and Safety Code section, and the offense it defines.
+
+# %%
+offense = aggregate.counts(cases, ["batch", "offense_type"], share_within=["batch"])
+page.table(views.readable(offense), "Convictions and people by motion and offense type (computed)",
+           name="overview-offense", counts=["convictions", "people"])
+
+# %% [markdown]
+# ## Whose convictions they were
+#
+# Race/ethnicity as recorded with the case. Shares are within each motion. This table says who received relief; whether some groups were convicted more often than others relative to their share of the county's residents is the subject of the disparities page.
+
+# %%
+race = aggregate.counts(cases, ["batch", "race_ethnicity"], share_within=["batch"])
+page.table(views.readable(race), "Convictions and people by motion and race/ethnicity (computed; shares within each motion)",
+           name="overview-race", counts=["convictions", "people"])
+
+# %%
+views.bar_chart(race, category="race_ethnicity", color="batch",
+                title="Convictions dismissed by race/ethnicity", source=source.label)
+
+# %% [markdown]
+# ## People and convictions
+#
+# Most people had one conviction dismissed; some had several. The second table shows how many people the two motions share.
+
+# %%
+per_person = aggregate.convictions_per_person(cases)
+page.table(per_person, "People by number of convictions dismissed (computed)",
+           name="overview-per-person", counts=["people", "convictions"])
+
+# %%
+page.table(aggregate.people_by_motions(cases), "People by the motions that dismissed their convictions (computed)",
+           name="overview-people-motions", counts=["people"])
+
+# %% [markdown]
+# ## What these numbers do not show
+#
+# - They count convictions the District Attorney moved to dismiss, not convictions that remain: people whose records neither list found are not here (see the page on convictions still unidentified).
+# - A dismissal in the court's records does not mean every downstream database (DOJ, background-check vendors) was updated.
+# - Race/ethnicity is as recorded by the justice system, not self-reported; "Unknown" means none was recorded.
+# - On synthetic data, only the totals listed below as *published* are real; the year profile, the race mix of the 2021 motion, city shares and the people in both motions are *assumed*.
+#
+# Counts from 1 to 10 are hidden as "<11" and, where a total could reveal them, one more count is hidden ("suppressed"); shares of hidden counts are blank.
+
+# %%
+Markdown(suppress.footnote())
+
+# %% [markdown]
+# ## What this rests on
+#
+# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Everything else on this page is *computed* from the data.
+
+# %%
+page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")

@@ -1,0 +1,131 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (LA Cannabis Relief)
+#     language: python
+#     name: la-cannabis-relief
+# ---
+
+# %% [markdown]
+# # Disparities: dismissals per resident by race/ethnicity
+#
+# How many dismissed cannabis convictions there were for every 10,000 residents of each race/ethnicity in Los Angeles County, how those rates compare with White residents', and how dismissed convictions are spread over the years of conviction, each with its uncertainty.
+
+# %% tags=["parameters"]
+# Parameters: papermill and the report config may override these.
+data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
+seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
+population_year: int = 2019  # Census year of the resident counts: 2019 (estimate) or 2010 (census)
+reference: str = "White"  # group the rate ratios compare against
+per: int = 10000  # rates are per this many residents
+spline_df: int = 6  # flexibility of the trend (degrees of freedom of the spline; 1 = constant yearly change)
+
+# %%
+from IPython.display import Markdown
+
+import analysis
+from analysis import aggregate, charts, page, stats, suppress, views
+
+charts.enable()
+population = analysis.reference.population_by_race(population_year)
+
+# %% [markdown]
+# ## The data
+#
+# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
+
+# %%
+cases, source = analysis.open_cases(data_path, seed=seed)
+page.data_card(cases, source)
+
+# %% [markdown]
+# ## What the rates assume
+#
+# Read every number below with these assumptions in mind:
+#
+# - **Today's population stands in for the population at conviction time.** Convictions reach back to the 1960s, but the resident counts are the Census Bureau's estimate for one recent year (*published*). The county's make-up has changed a great deal since then (its Latino and Asian populations grew, its White population shrank), so a rate here is "dismissed convictions over the whole period per resident today", not a conviction rate in any year.
+# - **Residents are not the people convicted.** Some people convicted in Los Angeles County lived elsewhere; some residents were convicted elsewhere.
+# - **"Unknown" race has no population.** Convictions without a recorded race/ethnicity are counted and shown, but they have no rate and no ratio; if they fall unevenly across groups, every rate is biased by that unevenness.
+# - **Race/ethnicity is as recorded by the justice system**, which does not always match how people describe themselves; the Census categories (Hispanic of any race; non-Hispanic White, Black, Asian and Pacific Islander; other and multiracial) are matched to the case categories as documented in the reference tables.
+# - **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles.
+
+# %%
+page.table(views.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
+           name="disparities-population")
+
+# %% [markdown]
+# ## Dismissed convictions per 10,000 residents
+#
+# For each group: dismissed convictions, residents, and the rate with its exact 95% Poisson interval (*computed*). The interval reflects only the randomness of counts, not the assumptions above.
+
+# %%
+by_race = aggregate.counts(cases, ["race_ethnicity"], people=True)
+conv_rates = views.rates_table(by_race, population, count_col="convictions", per=per)
+page.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
+           name="disparities-rates-convictions")
+
+# %% [markdown]
+# The same for people: how many residents of each group, per 10,000, had at least one conviction dismissed.
+
+# %%
+people_rates = views.rates_table(by_race, population, count_col="people", per=per)
+page.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
+           name="disparities-rates-people")
+
+# %% [markdown]
+# ## How the rates compare: rate ratios
+#
+# A rate ratio of 3 means three times as many dismissed convictions per resident as in the reference group. The ratios come from a Poisson regression of the counts by race/ethnicity and conviction year, with the log of the population as offset; the conviction years enter as fixed effects, so the year-to-year variation can be checked against what a Poisson model allows. When the counts vary more than that (overdispersion, tested with the Cameron-Trivedi test and the Pearson chi-square test), the model switches to a negative binomial and the intervals widen.
+
+# %%
+by_race_year = aggregate.counts(cases, ["race_ethnicity", "conviction_year"], people=False)
+ratios, model, choice = views.ratios_table(by_race_year, population, count_col="convictions",
+                                           reference=reference, per=per)
+Markdown(f"**Model:** {model}. **Choice:** {choice}.")
+
+# %%
+page.table(views.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})",
+           name="disparities-rate-ratios")
+
+# %%
+views.ratio_chart(ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
+                  source=f"{source.label}; US Census Bureau population ({population_year})")
+
+# %% [markdown]
+# ## Over the years of conviction
+#
+# Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band (*computed*). The band is for the expected count in a year, not for a single year's count. A smooth curve cannot follow an abrupt step: the September 2021 list reaches back only to 1985, so counts jump there, and the dots, not the line, show that step.
+
+# %%
+years = aggregate.counts(cases, ["conviction_year"], people=False)
+fitted = stats.trend(years, count_col="convictions", spline_df=spline_df)
+Markdown(f"**Trend model:** {fitted['model'][0]}. **Choice:** {fitted['model_choice'][0]}.")
+
+# %%
+views.trend_chart(fitted, title="Dismissed convictions by year of conviction, with the model trend",
+                  source=source.label)
+
+# %%
+page.table(views.trend_table(fitted), "Dismissed convictions by year of conviction and the model trend (computed)",
+           name="disparities-trend")
+
+# %% [markdown]
+# ## What these numbers do not show
+#
+# - **Not who was arrested or convicted, only who was dismissed.** A high rate of dismissals for a group means many of its convictions were on these lists; it is a trace of past enforcement, not a measure of drug use, which surveys find similar across groups.
+# - **Not the cause.** Differences in rates can come from policing, charging, plea practice, where people lived, and how the lists were built (the DOJ list missed many convictions the court list found); nothing here separates those.
+# - **Not every conviction.** Convictions neither list found, and convictions in other counties, are missing.
+# - **Not a change over time in disparity.** The rates pool every conviction year over one recent population; the trend counts convictions, not rates, because no population by race exists here for each past year.
+#
+# Counts from 1 to 10 are hidden, with their rates and ratios; if the reference group's count were hidden, every ratio would be.
+
+# %%
+Markdown(suppress.footnote())
+
+# %% [markdown]
+# ## What this rests on
+#
+# Figures marked *published* come from the news reports the project answers to or from the Census Bureau; *assumed* figures are choices the synthetic data makes where no source speaks. Everything else is *computed* from the data.
+
+# %%
+page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
