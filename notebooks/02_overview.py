@@ -21,7 +21,7 @@ import polars as pl
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, suppress, views
+from analysis import aggregate, charts, page, reader, suppress, words
 
 charts.enable()
 
@@ -41,7 +41,7 @@ page.data_card(cases, source)
 
 # %%
 head = aggregate.headline(cases).with_columns(
-    pl.col("batch").replace({**views.MOTION_LABELS, "all": "Total"}))
+    pl.col("batch").replace({**words.MOTION_LABELS, "all": "Total"}))
 page.table(head, "Convictions and people by motion (computed)", name="overview-totals",
            counts=["convictions", "people", "felonies", "misdemeanors", "infractions"])
 
@@ -57,11 +57,11 @@ Markdown(f"In all, the data holds **{both['convictions']:,} dismissed conviction
 
 # %%
 level = aggregate.counts(cases, ["batch", "charge_level"], share_within=["batch"])
-page.table(views.readable(level), "Convictions and people by motion and charge level (computed; shares within each motion)",
+page.table(reader.labelled(level), "Convictions and people by motion and charge level (computed; shares within each motion)",
            name="overview-level", counts=["convictions", "people"])
 
 # %%
-views.bar_chart(level, category="batch", color="charge_level",
+reader.overview.bar_chart(level, category="batch", color="charge_level",
                 title="Convictions dismissed by motion and charge level", source=source.label)
 
 # %% [markdown]
@@ -71,12 +71,12 @@ views.bar_chart(level, category="batch", color="charge_level",
 
 # %%
 years = aggregate.counts(cases, ["conviction_year", "batch"], people=False)
-views.bar_chart(years, category="conviction_year", color="batch", horizontal=False,
+reader.overview.bar_chart(years, category="conviction_year", color="batch", horizontal=False,
                 title="Convictions dismissed by year of conviction", source=source.label)
 
 # %%
 decades = aggregate.counts(cases, ["batch", "conviction_decade"], share_within=["batch"])
-page.table(views.readable(decades), "Convictions and people by motion and decade of conviction (computed)",
+page.table(reader.labelled(decades), "Convictions and people by motion and decade of conviction (computed)",
            name="overview-decade", counts=["convictions", "people"])
 
 # %% [markdown]
@@ -86,7 +86,7 @@ page.table(views.readable(decades), "Convictions and people by motion and decade
 
 # %%
 offense = aggregate.counts(cases, ["batch", "offense_type"], share_within=["batch"])
-page.table(views.readable(offense), "Convictions and people by motion and offense type (computed)",
+page.table(reader.labelled(offense), "Convictions and people by motion and offense type (computed)",
            name="overview-offense", counts=["convictions", "people"])
 
 # %% [markdown]
@@ -96,11 +96,11 @@ page.table(views.readable(offense), "Convictions and people by motion and offens
 
 # %%
 race = aggregate.counts(cases, ["batch", "race_ethnicity"], share_within=["batch"])
-page.table(views.readable(race), "Convictions and people by motion and race/ethnicity (computed; shares within each motion)",
+page.table(reader.labelled(race), "Convictions and people by motion and race/ethnicity (computed; shares within each motion)",
            name="overview-race", counts=["convictions", "people"])
 
 # %%
-views.bar_chart(race, category="race_ethnicity", color="batch",
+reader.overview.bar_chart(race, category="race_ethnicity", color="batch",
                 title="Convictions dismissed by race/ethnicity", source=source.label)
 
 # %% [markdown]
@@ -109,7 +109,7 @@ views.bar_chart(race, category="race_ethnicity", color="batch",
 # Most people had one conviction dismissed; some had several. The second table shows how many people the two motions share.
 
 # %%
-per_person = aggregate.convictions_per_person(cases)
+per_person = aggregate.people_by_convictions_dismissed(cases)
 page.table(per_person, "People by number of convictions dismissed (computed)",
            name="overview-per-person", counts=["people", "convictions"])
 

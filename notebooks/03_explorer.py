@@ -27,7 +27,7 @@ group_by: str = "race_ethnicity"  # one or two dimensions, comma-separated (e.g.
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, suppress, views
+from analysis import aggregate, charts, page, reader, suppress, words
 
 charts.enable()
 filters = aggregate.Filters(batch=batch or None, year_from=year_from or None,
@@ -52,10 +52,10 @@ page.data_card(cases, source)
 matches = not aggregate.is_empty(cases, filters)
 total = aggregate.counts(cases, filters=filters)
 Markdown(f"Selection: **{filters.describe()}**; counted by "
-         f"**{', '.join(aggregate.DIMENSIONS[b].lower() for b in by) or 'nothing'}**.")
+         f"**{', '.join(words.dimension_title(b).lower() for b in by) or 'nothing'}**.")
 
 # %%
-views.no_cases(filters) if not matches else page.table(
+reader.overview.no_cases(filters) if not matches else page.table(
     total, "Convictions and people in the selection (computed)", name="explorer-total",
     counts=["convictions", "people"])
 
@@ -66,13 +66,13 @@ views.no_cases(filters) if not matches else page.table(
 
 # %%
 table = aggregate.counts(cases, by, filters=filters) if matches and by else None
-(page.table(views.readable(table), "Convictions and people by " + ", ".join(by) + " (computed)",
+(page.table(reader.labelled(table), "Convictions and people by " + ", ".join(by) + " (computed)",
             name="explorer-counts", counts=["convictions", "people"])
  if table is not None else Markdown("Nothing to count: " + ("no cases match." if not matches else "no dimension chosen.")))
 
 # %%
-(views.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
-                 title="Convictions dismissed by " + " and ".join(aggregate.DIMENSIONS[b].lower() for b in by),
+(reader.overview.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
+                 title="Convictions dismissed by " + " and ".join(words.dimension_title(b).lower() for b in by),
                  source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade"))
  if table is not None else Markdown("No chart: nothing to draw."))
 

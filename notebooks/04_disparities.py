@@ -24,7 +24,7 @@ spline_df: int = 6  # flexibility of the trend (degrees of freedom of the spline
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, stats, suppress, views
+from analysis import aggregate, charts, page, reader, stats, suppress
 
 charts.enable()
 population = analysis.reference.population_by_race(population_year)
@@ -50,7 +50,7 @@ page.data_card(cases, source)
 # - **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles.
 
 # %%
-page.table(views.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
+page.table(reader.disparities.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
            name="disparities-population")
 
 # %% [markdown]
@@ -60,7 +60,7 @@ page.table(views.race_population(population_year), f"Residents of Los Angeles Co
 
 # %%
 by_race = aggregate.counts(cases, ["race_ethnicity"], people=True)
-conv_rates = views.rates_table(by_race, population, count_col="convictions", per=per)
+conv_rates = reader.disparities.rates_table(by_race, population, count_col="convictions", per=per)
 page.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
            name="disparities-rates-convictions")
 
@@ -68,7 +68,7 @@ page.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/et
 # The same for people: how many residents of each group, per 10,000, had at least one conviction dismissed.
 
 # %%
-people_rates = views.rates_table(by_race, population, count_col="people", per=per)
+people_rates = reader.disparities.rates_table(by_race, population, count_col="people", per=per)
 page.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
            name="disparities-rates-people")
 
@@ -79,16 +79,16 @@ page.table(people_rates, f"People with a dismissed conviction per {per:,} reside
 
 # %%
 by_race_year = aggregate.counts(cases, ["race_ethnicity", "conviction_year"], people=False)
-ratios, model, choice = views.ratios_table(by_race_year, population, count_col="convictions",
+ratios, model, choice = reader.disparities.ratios_table(by_race_year, population, count_col="convictions",
                                            reference=reference, per=per)
 Markdown(f"**Model:** {model}. **Choice:** {choice}.")
 
 # %%
-page.table(views.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})",
+page.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})",
            name="disparities-rate-ratios")
 
 # %%
-views.ratio_chart(ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
+reader.disparities.ratio_chart(ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
                   source=f"{source.label}; US Census Bureau population ({population_year})")
 
 # %% [markdown]
@@ -102,11 +102,11 @@ fitted = stats.trend(years, count_col="convictions", spline_df=spline_df)
 Markdown(f"**Trend model:** {fitted['model'][0]}. **Choice:** {fitted['model_choice'][0]}.")
 
 # %%
-views.trend_chart(fitted, title="Dismissed convictions by year of conviction, with the model trend",
+reader.disparities.trend_chart(fitted, title="Dismissed convictions by year of conviction, with the model trend",
                   source=source.label)
 
 # %%
-page.table(views.trend_table(fitted), "Dismissed convictions by year of conviction and the model trend (computed)",
+page.table(reader.disparities.trend_table(fitted), "Dismissed convictions by year of conviction and the model trend (computed)",
            name="disparities-trend")
 
 # %% [markdown]

@@ -23,7 +23,7 @@ import polars as pl
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, suppress, views
+from analysis import aggregate, charts, page, reader, suppress
 
 charts.enable()
 filters = aggregate.Filters(prosecuting_agency=agency)
@@ -43,7 +43,7 @@ Markdown(f"## {agency}\n\n" + (
     "The District Attorney files every felony in the county and the misdemeanors of the cities without their own prosecutor and of the unincorporated areas."
     if agency == "District Attorney" else
     f"The {agency} files misdemeanors committed in its city; felonies there go to the District Attorney, so they are not on this page.")
-    + ("" if matches else "\n\n" + views.no_cases(filters).data))
+    + ("" if matches else "\n\n" + reader.overview.no_cases(filters).data))
 
 # %% [markdown]
 # ## Convictions and people by motion
@@ -52,7 +52,7 @@ Markdown(f"## {agency}\n\n" + (
 
 # %%
 by_motion = aggregate.counts(cases, ["batch", "charge_level"], filters=filters) if matches else None
-(page.table(views.readable(by_motion), f"{agency}: convictions and people by motion and charge level (computed)",
+(page.table(reader.labelled(by_motion), f"{agency}: convictions and people by motion and charge level (computed)",
             name="agency-motion", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
 
@@ -61,12 +61,12 @@ by_motion = aggregate.counts(cases, ["batch", "charge_level"], filters=filters) 
 
 # %%
 decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if matches else None
-(views.bar_chart(decades, category="conviction_decade", horizontal=False,
+(reader.overview.bar_chart(decades, category="conviction_decade", horizontal=False,
                  title=f"{agency}: convictions dismissed by decade of conviction", source=source.label)
  if matches else Markdown("No chart: nothing to draw."))
 
 # %%
-(page.table(views.readable(decades), f"{agency}: convictions and people by decade of conviction (computed)",
+(page.table(reader.labelled(decades), f"{agency}: convictions and people by decade of conviction (computed)",
             name="agency-decade", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
 
@@ -76,7 +76,7 @@ decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if mat
 # Offense types, and the jurisdictions where the cases were filed (the largest by name, the rest together).
 
 # %%
-(page.table(views.readable(aggregate.counts(cases, ["offense_type"], filters=filters)),
+(page.table(reader.labelled(aggregate.counts(cases, ["offense_type"], filters=filters)),
             f"{agency}: convictions and people by offense type (computed)",
             name="agency-offense", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
@@ -101,12 +101,12 @@ if matches:
 
 # %%
 race = aggregate.counts(cases, ["race_ethnicity"], filters=filters) if matches else None
-(page.table(views.readable(race), f"{agency}: convictions and people by race/ethnicity (computed)",
+(page.table(reader.labelled(race), f"{agency}: convictions and people by race/ethnicity (computed)",
             name="agency-race", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
 
 # %%
-(views.bar_chart(race, category="race_ethnicity", title=f"{agency}: convictions dismissed by race/ethnicity",
+(reader.overview.bar_chart(race, category="race_ethnicity", title=f"{agency}: convictions dismissed by race/ethnicity",
                  source=source.label) if matches else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sqlite3
 from collections import Counter, defaultdict
 
@@ -103,11 +104,24 @@ def test_empty_filter_result(small):
     ({"batch": "mar2022"}, "unknown batch"),
     ({"prosecuting_agency": "Sheriff"}, "unknown prosecuting_agency"),
     ({"year_from": 2000, "year_to": 1990}, "after year_to"),
-    ({"year_from": "1990"}, "whole years"),
 ])
 def test_bad_filters_raise_one_clear_error(small, kwargs, message):
     with pytest.raises(ValueError, match=message):
         aggregate.counts(small, ["batch"], **kwargs)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"batch": 2021}, "filter 'batch' takes a name or a list of names (str), not int 2021"),
+    ({"charge_level": ["felony", 3]}, "filter 'charge_level' takes a name"),
+    ({"year_from": "1990"}, "filter 'year_from' takes a whole year (int), not str '1990'"),
+    ({"year_to": 1990.0}, "filter 'year_to' takes a whole year"),
+    ({"year_to": True}, "filter 'year_to' takes a whole year"),
+])
+def test_a_filter_of_the_wrong_type_names_the_parameter(small, kwargs, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        aggregate.counts(small, ["batch"], **kwargs)
+    with pytest.raises(TypeError, match=re.escape(message)):
+        aggregate.Filters(**kwargs)
 
 
 def test_unknown_dimension(small):
@@ -124,7 +138,7 @@ def test_filters_describe_themselves():
 
 
 def test_people_per_person_and_by_motions(small):
-    per = aggregate.convictions_per_person(small)
+    per = aggregate.people_by_convictions_dismissed(small)
     # P1 has three convictions, everyone else one
     assert per.rows() == [("1", 4, 4), ("3", 1, 3)]
     assert aggregate.people_by_motions(small).rows() == [
@@ -249,7 +263,7 @@ def test_people_vs_convictions_match_sql(synthetic, sql):
                from (select person_id, count(*) as n from cases group by person_id)
                group by bin"""
     expected = {b: (p, c) for b, p, c in sql.execute(query)}
-    got = {b: (p, c) for b, p, c in aggregate.convictions_per_person(synthetic).rows()}
+    got = {b: (p, c) for b, p, c in aggregate.people_by_convictions_dismissed(synthetic).rows()}
     assert got == expected
     both = sql.execute("select count(*) from (select person_id from cases group by person_id "
                        "having count(distinct batch) = 2)").fetchone()[0]

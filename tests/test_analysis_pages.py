@@ -1,4 +1,4 @@
-"""The analysis pages (notebooks 02-05): reader views suppress, notebooks render.
+"""The analysis pages (notebooks 02-05): reader tables and charts suppress, notebooks render.
 
 The view tests are fast; the notebook tests run papermill on a small sample of the
 synthetic data (marked slow).
@@ -17,9 +17,10 @@ import pytest
 import yaml
 from conftest import execute_notebook
 
-from analysis import aggregate, paths, schema, suppress, synth, views
+from analysis import aggregate, paths, schema, suppress, synth
+from analysis.reader import disparities, overview
 
-# --- views: every table and chart is suppressed ----------------------------------------
+# --- reader: every table and chart is suppressed ----------------------------------------
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def race_counts() -> pl.DataFrame:
 
 
 def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
-    chart = views.bar_chart(race_counts, category="race_ethnicity", title="t", source="s")
+    chart = overview.bar_chart(race_counts, category="race_ethnicity", title="t", source="s")
     spec = chart.to_dict()
     values = [row["convictions"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
     assert sorted(values) == [120, 400]  # 7 and its complement 35 are not drawn
@@ -41,7 +42,7 @@ def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
 
 def test_a_chart_with_every_cell_hidden_becomes_a_note():
     tiny = pl.DataFrame({"race_ethnicity": ["Latino", "Black"], "convictions": [3, 4]})
-    out = views.bar_chart(tiny, category="race_ethnicity", title="Tiny", source="s")
+    out = overview.bar_chart(tiny, category="race_ethnicity", title="Tiny", source="s")
     assert "no chart" in out.data and "3" not in out.data
 
 
@@ -50,7 +51,7 @@ def test_rates_table_hides_the_rate_of_a_small_count():
                            "n": [5000, 4, 3000, 900]})
     population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
                                "population": [1_000_000, 500_000, 800_000, 100_000]})
-    out = views.rates_table(counts, population, count_col="n")
+    out = disparities.rates_table(counts, population, count_col="n")
     black = out.filter(pl.col("race_ethnicity") == "Black").row(0, named=True)
     assert black["count"] == suppress.small_marker()
     assert black["rate"] is None and black["rate_high"] is None
@@ -63,7 +64,7 @@ def test_ratios_are_all_hidden_when_the_reference_count_is():
                            "n": [500, 300, 6]})
     population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
                                "population": [100_000, 50_000, 80_000]})
-    table, model, choice = views.ratios_table(counts, population, count_col="n")
+    table, model, choice = disparities.ratios_table(counts, population, count_col="n")
     assert table["ratio"].null_count() == table.height
     assert model == "Poisson GLM" and "cannot be tested" in choice
 
@@ -72,7 +73,7 @@ def test_trend_table_years_are_labels_and_small_years_hidden():
     fitted = pl.DataFrame({"conviction_year": [2000, 2001, 2002], "count": [50, 4, 60],
                            "fitted": [40.2, 30.6, 45.1], "fitted_low": [30.0, 20.0, 35.0],
                            "fitted_high": [50.0, 40.0, 55.0]})
-    out = views.trend_table(fitted)
+    out = disparities.trend_table(fitted)
     assert out["conviction_year"].to_list() == ["2000", "2001", "2002"]
     assert out["count"].to_list()[1] == suppress.small_marker()
 

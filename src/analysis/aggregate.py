@@ -20,22 +20,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import schema
+from . import schema, words
+
+__all__ = ["ALIASES", "DIMENSIONS", "Filters", "Frame", "PeopleKey", "counts", "dimension",
+           "filtered", "headline", "is_empty", "lazy", "people_by_convictions_dismissed",
+           "people_by_motions", "people_key"]
 
 Frame = pl.DataFrame | pl.LazyFrame
 
-# The dimensions a table can be cut by, with the words a reader sees.
-DIMENSIONS = {
-    "batch": "Motion",
-    "conviction_year": "Conviction year",
-    "conviction_decade": "Conviction decade",
-    "charge_level": "Charge level",
-    "hs_section": "Code section (HS)",
-    "offense_type": "Offense type",
-    "jurisdiction": "Jurisdiction",
-    "prosecuting_agency": "Prosecuting agency",
-    "race_ethnicity": "Race/ethnicity",
-}
+# The dimensions a table can be cut by (their titles: analysis.words.DIMENSION_TITLES).
+DIMENSIONS = ("batch", "conviction_year", "conviction_decade", "charge_level", "hs_section",
+              "offense_type", "jurisdiction", "prosecuting_agency", "race_ethnicity")
 # Short names accepted for convenience (notebook parameters, the command line).
 ALIASES = {
     "motion": "batch", "year": "conviction_year", "decade": "conviction_decade",
@@ -78,6 +73,19 @@ class Filters:
     prosecuting_agency: str | Sequence[str] | None = None
     race_ethnicity: str | Sequence[str] | None = None
 
+    def __post_init__(self) -> None:
+        for column in _VALUES:
+            value = getattr(self, column)
+            if value is not None and not isinstance(value, str) and not (
+                    isinstance(value, Sequence) and all(isinstance(v, str) for v in value)):
+                raise TypeError(f"filter {column!r} takes a name or a list of names "
+                                f"(str), not {type(value).__name__} {value!r}")
+        for bound in ("year_from", "year_to"):
+            value = getattr(self, bound)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise TypeError(f"filter {bound!r} takes a whole year (int), not "
+                                f"{type(value).__name__} {value!r}")
+
     def expression(self) -> pl.Expr:
         """One boolean expression for all the filters."""
         conditions = [pl.lit(True)]
@@ -92,9 +100,6 @@ class Filters:
             # compare in the column's own Enum type: no per-row cast to text
             conditions.append(pl.col(column).is_in(
                 pl.Series(wanted, dtype=schema.SCHEMA[column]).implode()))
-        for bound in (self.year_from, self.year_to):
-            if bound is not None and not isinstance(bound, int):
-                raise ValueError(f"year bounds must be whole years, not {bound!r}")
         if self.year_from is not None and self.year_to is not None \
                 and self.year_from > self.year_to:
             raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
@@ -111,7 +116,7 @@ class Filters:
         for column in _VALUES:
             wanted = _as_list(getattr(self, column))
             if wanted is not None:
-                parts.append(f"{DIMENSIONS[column].lower()} {' or '.join(wanted)}")
+                parts.append(f"{words.dimension_title(column).lower()} {' or '.join(wanted)}")
         if self.year_from is not None or self.year_to is not None:
             lo = self.year_from if self.year_from is not None else "the earliest"
             hi = self.year_to if self.year_to is not None else "the latest"
@@ -122,7 +127,7 @@ class Filters:
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
     if value is None or value == "" or value == []:
         return None
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+    return [value] if isinstance(value, str) else list(value)
 
 
 def lazy(cases: Frame) -> pl.LazyFrame:
@@ -287,7 +292,7 @@ def headline(cases: Frame) -> pl.DataFrame:
     return pl.concat([per_batch, overall]).collect()
 
 
-def convictions_per_person(cases: Frame, *, filters: Filters | None = None,
+def people_by_convictions_dismissed(cases: Frame, *, filters: Filters | None = None,
                            **filter_kwargs) -> pl.DataFrame:
     """How many people had 1, 2, 3, 4-5 or 6+ convictions dismissed, and in how many motions.
 
@@ -334,3 +339,7 @@ def people_by_motions(cases: Frame) -> pl.DataFrame:
 def is_empty(cases: Frame, filters: Filters | None = None, **filter_kwargs) -> bool:
     """True when no case passes the filters (the explorer's 'no cases match' page)."""
     return filtered(cases, filters, **filter_kwargs).select(pl.len()).collect().item() == 0
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,16 +1,34 @@
-"""Words readers see in place of the names code uses: table headers, page titles, and
-the file-name-safe slugs built from them.
+"""The words readers see in place of the names code uses, defined once: the two
+motions, the dimensions a table is cut by, column headers, page titles, and the
+file-name-safe slugs built from them.
 
-Light on purpose (no polars, no IPython): the renderer and the page helpers both use it.
+Light on purpose (no polars, no IPython): the renderer imports it too.
 """
 
 from __future__ import annotations
 
 import re
 
-# The two motions as pages name them (``schema.BATCH_LABELS`` adds the records each
-# was built from).
+__all__ = ["DIMENSION_TITLES", "MOTION_LABELS", "MOTION_RECORDS", "column_label",
+           "dimension_title", "is_share", "motion_with_records", "slug", "value_label"]
+
+# The two motions as pages name them, and the records each was identified from.
 MOTION_LABELS = {"feb2020": "February 2020 motion", "sep2021": "September 2021 motion"}
+MOTION_RECORDS = {"feb2020": "state DOJ records", "sep2021": "county court records"}
+
+# The dimensions a count can be cut by (analysis.aggregate.DIMENSIONS), as chart axes
+# and legends title them.
+DIMENSION_TITLES = {
+    "batch": "Motion",
+    "conviction_year": "Conviction year",
+    "conviction_decade": "Conviction decade",
+    "charge_level": "Charge level",
+    "hs_section": "Code section (HS)",
+    "offense_type": "Offense type",
+    "jurisdiction": "Jurisdiction",
+    "prosecuting_agency": "Prosecuting agency",
+    "race_ethnicity": "Race/ethnicity",
+}
 
 # Column names whose words are not just the name with spaces; the CSVs keep the names.
 _LABELS = {
@@ -21,6 +39,16 @@ _LABELS = {
     "sale_transport": "sale or transport",
 }
 _BOUNDS = {"_low": "lower bound", "_high": "upper bound"}
+
+
+def motion_with_records(batch: str) -> str:
+    """``"February 2020 motion (state DOJ records)"``: the motion and its source."""
+    return f"{MOTION_LABELS[batch]} ({MOTION_RECORDS[batch]})"
+
+
+def dimension_title(name: str) -> str:
+    """A dimension's title on a chart axis or legend; other names are shown as they are."""
+    return DIMENSION_TITLES.get(name, name)
 
 
 def slug(text: object, limit: int | None = None) -> str:
@@ -62,3 +90,7 @@ def value_label(value: object) -> str:
     items = value if isinstance(value, list | tuple) else str(value).split(",")
     words = [str(item).strip() for item in items]
     return ", ".join(MOTION_LABELS.get(w) or column_label(w) for w in words if w)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,11 +1,4 @@
-"""Reader-ready tables and charts for the analysis pages (notebooks 02-05).
-
-Each function takes aggregated numbers from :mod:`analysis.aggregate` or
-:mod:`analysis.stats`, passes every count through :mod:`analysis.suppress` and returns
-what a page displays. Charts are drawn from the masked frame (hidden counts are null)
-and their text alternative is written from the same masked values, so neither the
-picture nor its description can reveal a small cell.
-"""
+"""Rates, rate ratios and the trend, as the disparities page shows them (page 04)."""
 
 from __future__ import annotations
 
@@ -14,98 +7,13 @@ from collections.abc import Sequence
 
 import altair as alt
 import polars as pl
-from IPython.display import HTML, Markdown
+from IPython.display import Markdown
 
-from . import aggregate, charts, page, schema, stats, suppress, words
+from .. import charts, reference, stats, suppress
+from .tables import labelled
 
-MOTION_LABELS = words.MOTION_LABELS
-COUNTS = ("convictions", "people")
-
-
-def readable(frame: pl.DataFrame) -> pl.DataFrame:
-    """Categories as text a reader knows: motion names, years, decades as '1990s'."""
-    out = frame
-    if "batch" in out.columns:
-        out = out.with_columns(pl.col("batch").cast(pl.String)
-                               .replace(MOTION_LABELS).alias("batch"))
-    if "conviction_year" in out.columns:  # a year is a label, not a quantity
-        out = out.with_columns(pl.col("conviction_year").cast(pl.String))
-    if "conviction_decade" in out.columns:
-        out = out.with_columns(pl.format("{}s", pl.col("conviction_decade"))
-                               .alias("conviction_decade"))
-    return out.with_columns(pl.col(c).cast(pl.String) for c, t in out.schema.items()
-                            if isinstance(t, pl.Enum | pl.Categorical))
-
-
-def counts_table(cases: aggregate.Frame, by: Sequence[str], caption: str, *, name: str,
-                 by_groups: Sequence[str] | None = None, people: bool = True,
-                 share_within: Sequence[str] | None = None,
-                 filters: aggregate.Filters | None = None) -> HTML:
-    """A suppressed table of convictions (and people) by ``by`` with shares."""
-    table = aggregate.counts(cases, by, people=people, share_within=share_within,
-                             filters=filters)
-    counts = [c for c in COUNTS if c in table.columns]
-    groups = [aggregate.dimension(b) for b in by_groups] if by_groups else None
-    return page.table(readable(table), caption, name=name, counts=counts, by=groups)
-
-
-def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:
-    parts = []
-    for row in frame.select(*labels, value).iter_rows():
-        *keys, v = row
-        shown = "suppressed" if v is None else f"{v:,}"
-        parts.append(f"{', '.join(str(k) for k in keys)}: {shown}")
-    return "; ".join(parts)
-
-
-def bar_chart(table: pl.DataFrame, *, category: str, value: str = "convictions",
-              color: str | None = None, title: str, source: str,
-              by_groups: Sequence[str] | None = None, horizontal: bool = True,
-              value_title: str = "Convictions dismissed") -> alt.Chart | Markdown:
-    """Bars of a suppressed count; hidden cells are left out and named in the alt text.
-
-    When every cell is hidden there is nothing to draw: a one-line note replaces the chart.
-    """
-    shown = suppress.mask(table, [c for c in COUNTS if c in table.columns],
-                          by=list(by_groups) if by_groups else None)
-    shown = readable(shown)
-    if shown.filter(pl.col(value).is_not_null()).height == 0:
-        # nothing left to draw: say so instead of an empty frame
-        return Markdown(f"*{title}: no chart, because every count in it is suppressed "
-                        "(below 11, or hidden so that a total cannot reveal one).*")
-    labels = [category] + ([color] if color else [])
-    cat_title = aggregate.DIMENSIONS.get(category, category)
-    axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=None)
-    axis_val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title)
-    enc = {"x": axis_val, "y": axis_cat} if horizontal else {"x": axis_cat, "y": axis_val}
-    if color:
-        enc["color"] = alt.Color(f"{color}:N", title=aggregate.DIMENSIONS.get(color, color))
-    enc["tooltip"] = [*(f"{c}:N" for c in labels), alt.Tooltip(f"{value}:Q", format=",")]
-    n = shown.select(labels).unique().height if labels else 1
-    size = {"width": 520, "height": max(60, 18 * n)} if horizontal else \
-        {"width": max(300, min(760, 14 * n)), "height": 260}
-    chart = (alt.Chart(shown.filter(pl.col(value).is_not_null()))
-             .mark_bar().encode(**enc).properties(**size))
-    hidden = shown.filter(pl.col(value).is_null()).height
-    alt_text = (f"Bars of {value} by {', '.join(aggregate.DIMENSIONS.get(c, c) for c in labels)}"
-                f" (computed): {_alt_items(shown, labels, value)}."
-                + (f" {hidden} small or complementary cell(s) are suppressed and not drawn."
-                   if hidden else ""))
-    return charts.titled(chart, title, f"{source} (counts computed)", alt_text=alt_text)
-
-
-def no_cases(filters: aggregate.Filters) -> Markdown:
-    """The message an empty selection gets instead of tables and charts."""
-    return Markdown(
-        f"### No cases match\n\nNo dismissed conviction in this data matches the selection "
-        f"({filters.describe()}). Nothing is wrong with the page: widen the year range or "
-        "remove a filter. For instance, no felony conviction can date after November 8, "
-        "2016 (Proposition 64), and city prosecutors handle only misdemeanors in their own "
-        "cities.")
-
-
-# --- disparities ------------------------------------------------------------------------
-
+__all__ = ["RATE_DERIVED", "race_population", "rates_table", "ratio_chart", "ratios_display",
+           "ratios_table", "trend_chart", "trend_table"]
 
 RATE_DERIVED = {"rate": "count", "rate_low": "count", "rate_high": "count"}
 
@@ -114,7 +22,7 @@ def rates_table(counts: pl.DataFrame, population: pl.DataFrame, *, count_col: st
                 per: int = 10_000) -> pl.DataFrame:
     """Rates by race with exact intervals, the count suppressed with its rate."""
     out = stats.rates(counts, population, count_col=count_col, per=per)
-    return suppress.suppress(readable(out), ["count"], dims=["race_ethnicity"],
+    return suppress.suppress(labelled(out), ["count"], dims=["race_ethnicity"],
                              derived=RATE_DERIVED, thousands=True)
 
 
@@ -131,7 +39,7 @@ def ratios_table(counts: pl.DataFrame, population: pl.DataFrame, *, count_col: s
     model, choice = out["model"][0], out["model_choice"][0]
     derived = {c: "count" for c in ("rate", "ratio", "ratio_low", "ratio_high", "p_value")}
     shown = suppress.suppress(
-        readable(out.select("race_ethnicity", "count", "population", "rate", "ratio",
+        labelled(out.select("race_ethnicity", "count", "population", "rate", "ratio",
                             "ratio_low", "ratio_high", "p_value")),
         ["count"], dims=["race_ethnicity"], derived=derived, thousands=True)
     ref_hidden = shown.filter(pl.col("race_ethnicity") == reference)["count"].to_list()
@@ -225,13 +133,10 @@ def trend_table(fitted: pl.DataFrame, year_col: str = "conviction_year") -> pl.D
 
 def race_population(year: int = 2019) -> pl.DataFrame:
     """The Census table the rates use, labelled for readers (published)."""
-    from . import reference
-
     return reference.population_by_race(year).with_columns(
         pl.col("race_ethnicity").cast(pl.String),
         basis=pl.lit(f"published (US Census Bureau, {year} estimate)"))
 
 
-def agencies() -> tuple[str, ...]:
-    """Every prosecuting agency, the District Attorney first."""
-    return schema.AGENCIES
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,76 @@
+"""Bar charts of suppressed counts, and the note an empty selection gets (pages 02, 03
+and 05)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import polars as pl
+from IPython.display import Markdown
+
+from .. import aggregate, charts, suppress, words
+from .tables import labelled
+
+__all__ = ["COUNTS", "bar_chart", "no_cases"]
+
+COUNTS = ("convictions", "people")
+
+
+def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:
+    parts = []
+    for row in frame.select(*labels, value).iter_rows():
+        *keys, v = row
+        shown = "suppressed" if v is None else f"{v:,}"
+        parts.append(f"{', '.join(str(k) for k in keys)}: {shown}")
+    return "; ".join(parts)
+
+
+def bar_chart(table: pl.DataFrame, *, category: str, value: str = "convictions",
+              color: str | None = None, title: str, source: str,
+              by_groups: Sequence[str] | None = None, horizontal: bool = True,
+              value_title: str = "Convictions dismissed") -> alt.Chart | Markdown:
+    """Bars of a suppressed count; hidden cells are left out and named in the alt text.
+
+    When every cell is hidden there is nothing to draw: a one-line note replaces the chart.
+    """
+    shown = suppress.mask(table, [c for c in COUNTS if c in table.columns],
+                          by=list(by_groups) if by_groups else None)
+    shown = labelled(shown)
+    if shown.filter(pl.col(value).is_not_null()).height == 0:
+        # nothing left to draw: say so instead of an empty frame
+        return Markdown(f"*{title}: no chart, because every count in it is suppressed "
+                        "(below 11, or hidden so that a total cannot reveal one).*")
+    labels = [category] + ([color] if color else [])
+    cat_title = words.dimension_title(category)
+    axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=None)
+    axis_val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title)
+    enc = {"x": axis_val, "y": axis_cat} if horizontal else {"x": axis_cat, "y": axis_val}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=words.dimension_title(color))
+    enc["tooltip"] = [*(f"{c}:N" for c in labels), alt.Tooltip(f"{value}:Q", format=",")]
+    n = shown.select(labels).unique().height if labels else 1
+    size = {"width": 520, "height": max(60, 18 * n)} if horizontal else \
+        {"width": max(300, min(760, 14 * n)), "height": 260}
+    chart = (alt.Chart(shown.filter(pl.col(value).is_not_null()))
+             .mark_bar().encode(**enc).properties(**size))
+    hidden = shown.filter(pl.col(value).is_null()).height
+    alt_text = (f"Bars of {value} by {', '.join(words.dimension_title(c) for c in labels)}"
+                f" (computed): {_alt_items(shown, labels, value)}."
+                + (f" {hidden} small or complementary cell(s) are suppressed and not drawn."
+                   if hidden else ""))
+    return charts.titled(chart, title, f"{source} (counts computed)", alt_text=alt_text)
+
+
+def no_cases(filters: aggregate.Filters) -> Markdown:
+    """The message an empty selection gets instead of tables and charts."""
+    return Markdown(
+        f"### No cases match\n\nNo dismissed conviction in this data matches the selection "
+        f"({filters.describe()}). Nothing is wrong with the page: widen the year range or "
+        "remove a filter. For instance, no felony conviction can date after November 8, "
+        "2016 (Proposition 64), and city prosecutors handle only misdemeanors in their own "
+        "cities.")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
