@@ -10,8 +10,9 @@ from collections import Counter
 
 import pytest
 
-from analysis import claims, paths
-from analysis.claims import ClaimsError, Interval, interval, precision
+from analysis import claims, paths, qualifiers
+from analysis.claims import ClaimsError
+from analysis.qualifiers import Interval, interval, precision
 
 LEDGER = claims.load()
 SOURCE_KEYS = [r["source"] for r in csv.DictReader(open(claims.SOURCES, encoding="utf-8"))]
@@ -169,10 +170,16 @@ def test_interval_arithmetic_keeps_open_ends():
 
 
 def test_rules_table_lists_every_rule_with_an_example():
-    table = claims.rules_table()
-    assert table.height == 7
+    table = qualifiers.rules_table()
+    assert table.height == len(qualifiers.RULES) == 7
     assert "[118,750, 125,000)" in table["admits"].to_list()
     assert "[1973, 1977]" in table["admits"].to_list()
+
+
+def test_the_ledger_readme_prints_the_rule_as_the_code_states_it():
+    readme = (paths.CLAIMS / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- qualifiers:start -->")[1].split("<!-- qualifiers:end -->")[0]
+    assert block.strip() == qualifiers.markdown_table()
 
 
 # --- validation of the ledger --------------------------------------------------------

@@ -7,9 +7,8 @@ import json
 import polars as pl
 import pytest
 
-from analysis import claims, cli, reconcile, synth
-from analysis.claims import Interval
-from analysis.reconcile import (
+from analysis import claimchecks, claims, cli, reconcile, synth
+from analysis.claimchecks import (
     CONSISTENT,
     INCONSISTENT,
     NOT_CHECKABLE,
@@ -19,9 +18,10 @@ from analysis.reconcile import (
     equal,
     group,
 )
+from analysis.qualifiers import Interval
 
 LEDGER = claims.load()
-CHECKS = {c.id: c for c in reconcile.claim_checks(LEDGER)}
+CHECKS = {c.id: c for c in claimchecks.claim_checks(LEDGER)}
 
 
 def _t(face, lo, hi, **kw):
@@ -66,7 +66,7 @@ def test_headline_contradicted_by_its_own_body_is_inconsistent_with_the_reason()
     # the same claim is the odd one out among every source's 2021 figures
     across = CHECKS["xs-convictions_2021"]
     assert across.status == INCONSISTENT and across.suspects == ("leafnation-01",)
-    assert set(reconcile.disputed(list(CHECKS.values()))) == {"leafnation-01"}
+    assert set(claimchecks.disputed(list(CHECKS.values()))) == {"leafnation-01"}
 
 
 def test_nearly_60000_headlines_against_approximately_58000_bodies():
@@ -102,10 +102,10 @@ def test_part_whole_and_cross_source_checks(check, status, text):
 
 def test_every_explicit_check_names_real_claims():
     ids = {c.id for c in LEDGER}
-    for spec in reconcile.SPECS:
+    for spec in claimchecks.SPECS:
         assert set(spec.lhs + spec.rhs) <= ids, spec.id
     assert len({c.id for c in CHECKS.values()}) == len(CHECKS)
-    assert all(c.status in reconcile.STATUSES and c.explanation for c in CHECKS.values())
+    assert all(c.status in claimchecks.STATUSES and c.explanation for c in CHECKS.values())
 
 
 # --- claims against the data ---------------------------------------------------------
@@ -179,7 +179,7 @@ def test_people_and_cross_batch_tables(synthetic):
     sep = set(synthetic.filter(pl.col("batch") == "sep2021")["person_id"])
     assert cross["people in both motions"] == len(feb & sep) > 0
     assert cross["people in either motion"] == len(feb | sep)
-    bins = reconcile.convictions_per_person(synthetic)
+    bins = reconcile.people_by_convictions_in_motion(synthetic)
     assert bins["people"].sum() == len(feb) + len(sep)
 
 

@@ -6,79 +6,29 @@ names the documents and ``exclusions.csv`` lists the numbers in them that are no
 claims (dates, ages, prices, names of laws), each with its reason. The ledger records
 what was *published*; it never reads the synthetic generator's calibration.
 
-Each claim maps to an :class:`Interval` of values it admits, by the qualifier rule
-below (documented and justified in ``data/claims/README.md``). Write ``X`` for the
-figure and ``u`` for its printed precision, the place value of its last non-zero digit
-(66,000 -> 1,000; 3,700 -> 100; 60,000 -> 10,000; 2,142 -> 1):
-
-========================  =============================================================
-qualifier                 interval
-========================  =============================================================
-none (a bare figure)      X +/- min(u/2, 10% of X): the figure was rounded as printed
-about, approximately      X +/- min(u, 10% of X): an estimate, one whole unit each way
-nearly, almost            [X - 5% of X, X): a little under X, never X itself
-more than, over, exceed   (X, X + max(u, 10% of X)]: above X, below the next round step
-mid (mid-1970s)           the decade's years 3 to 7
-thousands, tens of ...    at least 2 (or 20) thousand, no upper bound
-========================  =============================================================
-
-Shares printed as words (half, one-third) admit what lies nearer to that fraction than
-to any other simple fraction with denominator up to 5; "nearly half" keeps the part
-below one half. Calendar years are exact.
-
-A claim is also given a *strict* interval, what a careful writer with the same figure
-would have printed: the rounding interval of the bare figure, cut to the qualifier's
-direction. A value inside the strict interval is *consistent* with the claim; one only
-inside the looser interval is *consistent within rounding*.
+Each claim admits an interval of values by the qualifier rule
+(:mod:`analysis.qualifiers`, justified in ``data/claims/README.md``); :class:`Claim`
+gives both its interval and its strict interval.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
 
 from . import paths, schema
+from .qualifiers import FRACTION_WORDS, QUALIFIERS, Interval, interval
+
+__all__ = ["COLUMNS", "Claim", "ClaimsError", "EXCLUSIONS", "FILTER_VALUES", "LEDGER",
+           "POSITIONS", "SCOPES", "SOURCES", "UNITS", "by_id", "frame", "load",
+           "parse_filters", "source_text", "sources"]
 
 LEDGER = paths.CLAIMS / "claims.csv"
 SOURCES = paths.CLAIMS / "sources.csv"
 EXCLUSIONS = paths.CLAIMS / "exclusions.csv"
-
-# --- the qualifier rule --------------------------------------------------------------
-
-ABOUT_CAP = 0.10  # "about" and a bare figure never admit more than 10% either way
-NEARLY_DEPTH = 0.05  # "nearly X" admits down to 5% below X
-MORE_THAN_SPAN = 0.10  # "more than X" admits up to one unit or 10% above X
-
-# Printed qualifier -> the rule it follows.
-QUALIFIERS = {
-    "none": "bare",
-    "about": "about",
-    "approximately": "about",
-    "around": "about",
-    "roughly": "about",
-    "nearly": "nearly",
-    "almost": "nearly",
-    "more than": "more",
-    "over": "more",
-    "exceed": "more",
-    "mid": "mid",
-    "thousands": "magnitude",
-    "tens of thousands": "magnitude",
-    "hundreds of thousands": "magnitude",
-}
-MAGNITUDES = {"thousands": 2_000, "tens of thousands": 20_000, "hundreds of thousands": 200_000}
-FRACTION_WORDS = {"half": Fraction(1, 2), "one-half": Fraction(1, 2),
-                  "one-third": Fraction(1, 3), "a third": Fraction(1, 3),
-                  "two-thirds": Fraction(2, 3), "one-quarter": Fraction(1, 4),
-                  "a quarter": Fraction(1, 4), "three-quarters": Fraction(3, 4),
-                  "one-fifth": Fraction(1, 5)}
-# Simple fractions a writer rounds a share to: denominators up to 5.
-SIMPLE_FRACTIONS = sorted({Fraction(p, q) for q in range(1, 6) for p in range(q + 1)})
 
 # --- closed vocabularies of the ledger -----------------------------------------------
 
@@ -111,158 +61,6 @@ class ClaimsError(ValueError):
         self.problems = problems
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(f"{problems[0]}{more}")
-
-
-# --- intervals -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A set of admitted values; either end may be open or infinite."""
-
-    lo: float
-    hi: float
-    lo_open: bool = False
-    hi_open: bool = False
-    calendar: bool = False  # calendar years: printed without thousands separators
-
-    def __contains__(self, x: float) -> bool:
-        above = x > self.lo if self.lo_open else x >= self.lo
-        below = x < self.hi if self.hi_open else x <= self.hi
-        return above and below
-
-    def __add__(self, other: Interval) -> Interval:
-        return Interval(self.lo + other.lo, self.hi + other.hi,
-                        self.lo_open or other.lo_open, self.hi_open or other.hi_open)
-
-    def __sub__(self, other: Interval) -> Interval:
-        return Interval(self.lo - other.hi, self.hi - other.lo,
-                        self.lo_open or other.hi_open, self.hi_open or other.lo_open)
-
-    @property
-    def closure(self) -> Interval:
-        return Interval(self.lo, self.hi)
-
-    @property
-    def empty(self) -> bool:
-        return self.lo > self.hi or (self.lo == self.hi and (self.lo_open or self.hi_open))
-
-    def intersect(self, other: Interval) -> Interval:
-        lo, lo_open = max((self.lo, self.lo_open), (other.lo, other.lo_open))
-        hi, hi_open = min((self.hi, not self.hi_open), (other.hi, not other.hi_open))
-        return Interval(lo, hi, lo_open, not hi_open)
-
-    def overlaps(self, other: Interval) -> bool:
-        return not self.intersect(other).empty
-
-    def __str__(self) -> str:
-        left = "(" if self.lo_open else "["
-        right = ")" if self.hi_open or math.isinf(self.hi) else "]"
-        return f"{left}{_num(self.lo, self.calendar)}, {_num(self.hi, self.calendar)}{right}"
-
-
-def _num(x: float, calendar: bool = False) -> str:
-    if calendar:
-        return str(int(x))
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    if x == int(x):
-        return f"{int(x):,}"
-    return f"{x:,.1f}"
-
-
-def precision(x: float) -> float:
-    """Place value of the last non-zero digit of a whole figure (1 for exact figures)."""
-    n = abs(int(round(x)))
-    if n == 0 or n != abs(x):
-        return 1.0
-    u = 1
-    while n % (u * 10) == 0:
-        u *= 10
-    return float(u)
-
-
-def _fraction_bounds(f: Fraction) -> tuple[float, float]:
-    """Midpoints to the neighbouring simple fractions, in percent."""
-    i = SIMPLE_FRACTIONS.index(f)
-    lo = (SIMPLE_FRACTIONS[i - 1] + f) / 2 if i > 0 else f
-    hi = (SIMPLE_FRACTIONS[i + 1] + f) / 2 if i + 1 < len(SIMPLE_FRACTIONS) else f
-    return float(lo * 100), float(hi * 100)
-
-
-def interval(qualifier: str, figure: float | None, *, figure_high: float | None = None,
-             printed: str = "", unit: str = "", strict: bool = False) -> Interval:
-    """The values a claim admits (``strict``: what a careful writer would print)."""
-    rule = QUALIFIERS[qualifier]
-    if rule == "magnitude":
-        return Interval(MAGNITUDES[qualifier], math.inf)
-    assert figure is not None
-    word = printed.strip().lower()
-    if word in FRACTION_WORDS:
-        lo, hi = _fraction_bounds(FRACTION_WORDS[word])
-        f = float(FRACTION_WORDS[word] * 100)
-        if rule == "nearly":
-            return Interval(lo, f, hi_open=True)
-        if rule == "more":
-            return Interval(f, hi, lo_open=True)
-        return Interval(lo, hi)
-    if rule == "mid":
-        decade = figure // 10 * 10
-        return Interval(decade + 3, decade + 7, calendar=True)
-    if unit == "year":
-        return Interval(figure, figure_high or figure, calendar=True)
-    top = figure_high if figure_high is not None else figure
-    # a range is as precise as its more precise end (218,000-220,000: 1,000)
-    u = min(precision(figure), precision(top))
-
-    def half(x: float, units: float) -> float:
-        return min(units * u, ABOUT_CAP * abs(x))
-
-    bare = Interval(figure - half(figure, 0.5), top + half(top, 0.5))
-    if rule == "bare" or (rule == "about" and strict):
-        return bare
-    if rule == "about":
-        return Interval(figure - half(figure, 1), top + half(top, 1))
-    if rule == "nearly":
-        loose = Interval(figure * (1 - NEARLY_DEPTH), figure, hi_open=True)
-        return loose.intersect(bare) if strict else loose
-    if rule == "more":
-        step = u
-        if strict:
-            return Interval(figure, figure + step, lo_open=True, hi_open=True)
-        return Interval(figure, figure + max(step, MORE_THAN_SPAN * figure), lo_open=True)
-    raise ValueError(qualifier)  # pragma: no cover
-
-
-def rules_table() -> pl.DataFrame:
-    """The qualifier rule as a table, with a worked example for each."""
-    examples = [
-        ("none (bare figure)", "none", 66_000, "", "X ± min(u/2, 10% of X)",
-         "a bare round figure was rounded at the precision it is printed with"),
-        ("about, approximately", "about", 58_000, "", "X ± min(u, 10% of X)",
-         "an estimate: one whole unit of precision each way, at most 10%"),
-        ("nearly, almost", "nearly", 125_000, "", "[X − 5% of X, X)",
-         "just under X; further below, writers pick a lower round figure"),
-        ("more than, over, exceed", "more than", 123_000, "", "(X, X + max(u, 10% of X)]",
-         "above X but short of the next round figure a writer would use"),
-        ("a share in words", "nearly", 50, "half", "nearer this fraction than any other "
-         "with denominator ≤ 5", "writers round shares to simple fractions"),
-        ("mid-decade", "mid", 1975, "1970s", "the decade's years 3 to 7",
-         "early, mid and late split a decade in three"),
-        ("thousands / tens of thousands", "tens of thousands", None, "tens of thousands",
-         "at least 2,000 / 20,000", "a lower bound: speakers use it loosely for 'many'"),
-    ]
-    rows = []
-    for name, qual, fig, printed, rule, why in examples:
-        shown = printed or (f"{fig:,}" if fig else "")
-        example = {"none": shown, "mid": f"mid-{shown}",
-                   "tens of thousands": shown}.get(qual, f"{qual} {shown}")
-        rows.append({"qualifier": name, "interval (X figure, u precision)": rule,
-                     "example": example,
-                     "admits": str(interval(qual, fig, printed=printed,
-                                            unit="year" if qual == "mid" else "")),
-                     "why": why})
-    return pl.DataFrame(rows)
 
 
 # --- the ledger ----------------------------------------------------------------------
@@ -446,3 +244,7 @@ def source_text(source: str, sources_path: Path = SOURCES) -> str:
     if source == "facts":
         text = text[text.index("Facts gathered"):]
     return text
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
