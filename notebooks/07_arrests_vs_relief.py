@@ -18,18 +18,16 @@ mapping_path: str = ""  # column-and-code mapping (YAML); empty means the shippe
 data_path: str = ""  # case list for the dismissals; empty means the synthetic default data
 seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
 per: int = 10000  # rates are per this many residents a year
-level: float = 0.95  # confidence level of the intervals
+confidence: float = 0.95  # confidence level of the intervals
 
 # %%
 from pathlib import Path
 
-import altair as alt
 import polars as pl
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, page, reference, schema, stats, suppress
-from analysis.assumptions import target
+from analysis import arrests, charts, page, reader, suppress
 
 charts.enable()
 mapping = arrests.load_mapping(mapping_path or None)
@@ -44,17 +42,7 @@ arrest_file = Path(arrests_path) if arrests_path else arrests.default_path(mappi
 if arrest_file.is_file():
     lapd = arrests.read_arrests(arrest_file, mapping)
     source = arrests.describe_arrests(arrest_file)
-    check = {True: "matches the project's source manifest",
-             False: "differs from the project's source manifest: this is not the expected copy",
-             None: "not listed in the project's source manifest"}[source.matches_manifest]
-    display(Markdown("\n".join([
-        "| | |", "|---|---|",
-        f"| **Source** | {source.label} |",
-        f"| **Area** | {mapping.geography or 'as described by the mapping'} |",
-        f"| **Rows** | {lapd.height:,} arrests, {lapd['year'].min()}-{lapd['year'].max()} |",
-        f"| **Checksum** | `sha256:{source.sha256[:16]}…` ({check}) |",
-        "| **Synthetic?** | No: public arrest records. |",
-    ])))
+    display(reader.arrests.card(lapd, source, mapping))
 else:
     lapd = None
     display(Markdown(arrests.how_to_get(arrest_file)))
@@ -75,18 +63,8 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    by_race = (
-        lapd
-        # arrests per group
-        .group_by("race_ethnicity").agg(arrests=pl.len())
-        # share of all arrests
-        .with_columns(share=pl.col("arrests") / pl.col("arrests").sum())
-        .sort("race_ethnicity")
-    )
-    display(page.table(
-        by_race.select(pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
-                       "arrests", pl.format("{}%", (pl.col("share") * 100).round(1)).alias("share")),
-        "LAPD marijuana arrests by race/ethnicity, all years (computed)", counts=["arrests"]))
+    display(page.table(reader.arrests.by_race_table(lapd),
+                       "LAPD marijuana arrests by race/ethnicity, all years (computed)", counts=["arrests"]))
 
 # %% [markdown]
 # ## By charge level and year
@@ -95,30 +73,9 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    by_year_level = lapd.group_by("year", "charge_level").agg(arrests=pl.len()).sort("year", "charge_level")
-    chart = (
-        alt.Chart(by_year_level).mark_bar()
-        .encode(x=alt.X("year:O", title="Year of arrest"),
-                y=alt.Y("arrests:Q", title="Arrests"),
-                color=alt.Color("charge_level:N", title="Charge level", sort=list(schema.CHARGE_LEVELS)),
-                tooltip=["year:O", "charge_level:N", alt.Tooltip("arrests:Q", format=",")])
-        .properties(width=520, height=240)
-    )
-    display(charts.titled(
-        chart, "LAPD marijuana arrests by year and charge level", source.label,
-        alt_text="Stacked bars by year: " + "; ".join(
-            f"{y} {lvl}: {n:,}" for y, lvl, n in by_year_level.iter_rows())))
-    wide = (
-        lapd
-        # one row per year, one column per charge
-        .group_by("year", "charge").agg(arrests=pl.len())
-        .sort("charge")
-        .pivot(on="charge", index="year", values="arrests")
-        .fill_null(0)
-        .sort("year")
-    )
-    display(page.table(wide.with_columns(pl.col("year").cast(pl.String)),
-                       "LAPD marijuana arrests by year and charge (computed)",
+    display(reader.arrests.by_year_chart(lapd, source.label))
+    wide = reader.arrests.by_charge_table(lapd)
+    display(page.table(wide, "LAPD marijuana arrests by year and charge (computed)",
                        counts=[c for c in wide.columns if c != "year"]))
     display(Markdown(suppress.footnote()))
 
@@ -133,56 +90,15 @@ page.data_card(cases, case_source)
 
 # %%
 if lapd is not None:
-    def four_groups(expr):
-        return (pl.when(expr.cast(pl.String).is_in(["Latino", "Black", "White"]))
-                .then(expr.cast(pl.String)).otherwise(pl.lit("Asian/Pacific Islander, other or unknown")))
-
-    def shares(frame, weight=None, name="share"):
-        return (frame.with_columns(group=four_groups(pl.col("race_ethnicity")))
-                .group_by("group").agg(n=pl.len() if weight is None else pl.col(weight).sum())
-                .with_columns((100 * pl.col("n") / pl.col("n").sum()).round(1).alias(name)).drop("n"))
-
-    published = pl.DataFrame({
-        "group": ["Latino", "Black", "White", "Asian/Pacific Islander, other or unknown"],
-        "Feb 2020 motion, people (published)": [100 * target(f"feb2020_share_{k}") for k in
-                                                ("latino", "black", "white", "other_unknown")]})
+    # the case list's convictions filed in the City of Los Angeles
     city_cases = cases.filter(pl.col("jurisdiction") == "Los Angeles")
-    compare = (
-        shares(lapd, name="LAPD arrests 2010-2019 (computed)")
-        # the case list: convictions filed in the City of Los Angeles
-        .join(shares(city_cases, name=("case list, City of LA convictions (computed, synthetic)"
-                                       if case_source.synthetic else "case list, City of LA convictions (computed)")), on="group")
-        .join(published, on="group")
-        .join(shares(reference.population_by_race(2019), weight="population",
-                     name="LA County residents 2019 (Census)"), on="group")
-        .sort("group")
-    )
-    display(page.table(compare, "Shares by race/ethnicity, percent"))
+    display(page.table(reader.arrests.shares_table(lapd, city_cases, case_source.synthetic),
+                       "Shares by race/ethnicity, percent"))
 
 # %%
 if lapd is not None:
-    dismissed_by_year = (
-        city_cases
-        # convictions of the arrest decade, by conviction year
-        .with_columns(year=pl.col("conviction_date").dt.year().cast(pl.Int16))
-        .filter(pl.col("year") >= lapd["year"].min())
-        .group_by("year").agg(count=pl.len())
-        .with_columns(series=pl.lit("dismissed convictions, City of LA (case list" + (", synthetic)" if case_source.synthetic else ")")))
-    )
-    arrests_by_year = lapd.group_by("year").agg(count=pl.len()).with_columns(series=pl.lit("LAPD arrests"))
-    both = pl.concat([arrests_by_year, dismissed_by_year]).sort("series", "year")
-    chart = (
-        alt.Chart(both).mark_line(point=True)
-        .encode(x=alt.X("year:O", title="Year (of arrest, or of conviction)"),
-                y=alt.Y("count:Q", title="Count"),
-                color=alt.Color("series:N", title=None),
-                tooltip=["series:N", "year:O", alt.Tooltip("count:Q", format=",")])
-        .properties(width=520, height=240)
-    )
-    display(charts.titled(
-        chart, "Arrests by year beside dismissed convictions by conviction year",
-        f"{source.label}; {case_source.label}",
-        alt_text="Two lines by year: " + "; ".join(f"{s} {y}: {n:,}" for s, y, n in both.select("series", "year", "count").iter_rows())))
+    display(reader.arrests.trend_chart(lapd, city_cases, case_source.synthetic,
+                                       f"{source.label}; {case_source.label}"))
 
 # %% [markdown]
 # ## Arrest rates per 10,000 residents
@@ -191,41 +107,22 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    jurisdictions = reference.jurisdictions()
-    city_share = (jurisdictions.filter(pl.col("jurisdiction") == "Los Angeles")["population_2020"].item()
-                  / jurisdictions["population_2020"].sum())
-    display(Markdown(
-        "**The denominator.** The arrests are the City of Los Angeles's (LAPD), but the only population by "
-        "race in the project's public data is Los Angeles County's (Census, Vintage 2019, July estimates for "
-        "each year). No city population by race is in the shared data, so we divide by the county's residents "
-        "of each group and year: these are *LAPD arrests per 10,000 county residents*, not a city rate. They "
-        f"understate the city's own rates (the city held {city_share:.0%} of county residents in 2020, "
-        "reference table of jurisdictions), and because the city's racial mix differs from the county's, "
-        "comparisons between groups are approximate. Intervals are exact Poisson intervals on the counts; "
-        "they leave out any error in the population estimates."))
+    display(reader.arrests.denominator_note())
 
 # %%
 if lapd is not None:
+    # arrests by group and year, over the county's residents in the same years
     pop = arrests.county_population(sorted(lapd["year"].unique().to_list()))
     yearly = lapd.group_by("year", "race_ethnicity").agg(count=pl.len())
     residents = arrests.person_years(pop, pop["year"].unique())
-    rated = stats.rates(yearly, residents, per=per, conf=level).join(
-        stats.rate_ratios(yearly, residents, strata=["year"], per=per, conf=level)
-        .select("race_ethnicity", "ratio", "ratio_low", "ratio_high", "model_choice"),
-        on="race_ethnicity", how="left")
+    rated, model_choice = reader.arrests.rates_table(yearly, residents, per=per, confidence=confidence)
     display(page.table(
-        rated.select(pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
-                     pl.col("count").alias("arrests"),
-                     pl.col("population").alias("county person-years"),
-                     arrests.interval_text("rate").alias(f"per {per:,} a year"),
-                     pl.when(pl.col("race_ethnicity") == "White").then(pl.lit("1 (reference)"))
-                     .otherwise(arrests.interval_text("ratio"))
-                     .alias("ratio to White")),
-        f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {level:.0%} intervals)",
+        rated,
+        f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {confidence:.0%} intervals)",
         counts=["arrests"]))
     display(Markdown(
         "Rates: exact Poisson intervals. Ratios to White: a count model with the year as a fixed "
-        f"effect ({rated['model_choice'].drop_nulls()[0]})."))
+        f"effect ({model_choice})."))
 
 # %% [markdown]
 # ## Before and after Proposition 64
@@ -238,44 +135,15 @@ if lapd is not None:
 # %%
 if lapd is not None:
     after = arrests.FIRST_YEAR_AFTER_PROP64
-    window = arrests.prop64_change(yearly.filter(pl.col("year") >= after - 3), pop, level=level)
-    its = arrests.prop64_change(yearly, pop, level=level)
-    change = window.select(
-        pl.col("race_ethnicity").alias("race/ethnicity"),
-        pl.col("rate_before").round(2).alias(f"rate {after - 3}-{after - 1}"),
-        pl.col("rate_after").round(2).alias(f"rate {after}-{lapd['year'].max()}"),
-        arrests.interval_text("ratio").alias("before/after ratio"),
-        pl.col("ratio_model").alias("model (ratio)"),
-    ).join(its.select(pl.col("race_ethnicity").alias("race/ethnicity"),
-                      pl.col("pre_trend_pct").round(1).alias("trend before, % a year"),
-                      arrests.interval_text("step").alias("step beyond the trend"),
-                      pl.col("step_model").alias("model (step)")), on="race/ethnicity", how="left")
-    display(page.table(change, f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {level:.0%} intervals)"))
+    # three years each side of the change, and every year for the trend
+    window = arrests.prop64_change(yearly.filter(pl.col("year") >= after - 3), pop, level=confidence)
+    its = arrests.prop64_change(yearly, pop, level=confidence)
+    display(page.table(reader.arrests.change_table(window, its, after, lapd["year"].max()),
+                       f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {confidence:.0%} intervals)"))
 
 # %%
 if lapd is not None:
-    lines = suppress.mask(
-        yearly.join(pop, on=["year", "race_ethnicity"])
-        # arrests per resident, per group and year
-        .with_columns(rate=pl.col("count") * per / pl.col("population"))
-        .with_columns(pl.col("race_ethnicity").cast(pl.String))
-        .sort("race_ethnicity", "year"),
-        # hide small counts, and the rates that would reveal them
-        ["count"], dims=["year", "race_ethnicity"], derived={"rate": "count"})
-    rule = alt.Chart(pl.DataFrame({"year": [2016.85]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x="year:Q")
-    chart = (
-        alt.Chart(lines).mark_line(point=True)
-        .encode(x=alt.X("year:Q", title="Year of arrest", axis=alt.Axis(format="d")),
-                y=alt.Y("rate:Q", title=f"Arrests per {per:,} county residents", scale=alt.Scale(type="log")),
-                color=alt.Color("race_ethnicity:N", title="Race/ethnicity"),
-                tooltip=["race_ethnicity:N", "year:Q", alt.Tooltip("rate:Q", format=".2f")])
-        .properties(width=520, height=260)
-    )
-    display(charts.titled(
-        chart + rule, "LAPD marijuana arrest rates by race, with Proposition 64 (dashed)", f"{source.label}; US Census Bureau",
-        alt_text="Lines of arrest rates per year by race on a log scale: " + "; ".join(
-            f"{r} {y}: {v:.2f}" for r, y, v in lines.drop_nulls("rate").select("race_ethnicity", "year", "rate").iter_rows())
-        + ". Points hidden by small-cell suppression are left out."))
+    display(reader.arrests.rate_chart(yearly, pop, per=per, source=source.label))
 
 # %% [markdown]
 # ## Limits

@@ -16,16 +16,12 @@
 data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic default data
 seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
 strata: str = "charge_level,decade"  # comma-separated columns to stratify by (decade and prosecutor are derived)
-level: float = 0.95  # confidence level of the intervals
+confidence: float = 0.95  # confidence level of the intervals
 draws: int = 500  # synthetic universes per scenario in the validation table
 
 # %%
-import altair as alt
-import polars as pl
-from IPython.display import Markdown
-
 import analysis
-from analysis import capture, charts, page
+from analysis import capture, capture_sim, charts, page, reader
 
 charts.enable()
 by = tuple(s.strip() for s in strata.split(",") if s.strip())
@@ -40,14 +36,7 @@ cases, source = analysis.open_cases(data_path, seed=seed)
 page.data_card(cases, source)
 
 # %%
-Markdown(
-    "**Synthetic data.** The overlap of the two lists below is not observed: it comes from "
-    "the generator's documented capture assumptions (`court_capture_by_decade`: how often a "
-    "conviction on the DOJ list is also in court records, by decade; `doj_capture_of_sep2021`: "
-    "how often a court-found conviction is also in DOJ records, 0 by default). The estimate "
-    "shows what the method gives on such data, not a finding about Los Angeles."
-    if source.synthetic else
-    "**Real list.** The overlap below comes from the list's own identification flags.")
+reader.capture.overlap_note(source.synthetic)
 
 # %% [markdown]
 # ## How the two lists overlap
@@ -56,56 +45,19 @@ Markdown(
 
 # %%
 table = capture.capture_table(cases, by=by)
-est = capture.estimate(table, by=by, level=level)
-# what may be shown: no estimate beside a hidden cell, since it would give the cell away
-shown = capture.publishable(est, by=by)
-total = shown.row(shown.height - 1, named=True)
-page.table(capture.readable(est, by=by, level=level),
-           f"Convictions found and estimated unfound, by stratum (computed; {level:.0%} intervals)")
+est = capture.estimate(table, by=by, confidence=confidence)
+# no estimate beside a hidden cell, since it would give the cell away
+page.table(reader.capture.table(est, by=by, confidence=confidence),
+           f"Convictions found and estimated unfound, by stratum (computed; {confidence:.0%} intervals)")
 
 # %%
-skipped = est.filter(pl.col("status") == "not estimable")
-boundary = est.filter(pl.col("status") == "boundary")
-Markdown(
-    (f"**Estimate: about {total['missed']:,.0f} eligible convictions found by neither list** "
-     f"({level:.0%} interval {total['missed_low']:,.0f} to {total['missed_high']:,.0f}), beside "
-     f"{total['observed']:,} found by at least one (computed). " if not total["hidden"] else
-     "**The total estimate is suppressed**: a stratum has cells too small to publish, and "
-     "the total would give them away. Coarser strata (the `strata` parameter) or the pooled "
-     "table below avoid this. ")
-    + (f"{skipped.height} stratum(s) share no conviction between the lists and cannot be "
-       f"estimated; their {skipped['observed'].sum():,} found convictions are counted, their "
-       "unfound ones are not. " if skipped.height else "")
-    + (f"In {boundary.height} stratum(s) one list found nothing the other missed, so the model "
-       "estimates none unfound there; that rests entirely on the independence assumption (the "
-       "profile-likelihood column gives an upper bound)." if boundary.height else ""))
+reader.capture.summary(est, by, confidence)
 
 # %% [markdown]
 # The chart shows the estimate for each stratum with its interval.
 
 # %%
-strata_rows = (
-    shown
-    # estimable strata whose estimate may be shown
-    .filter(pl.col("status") != capture.TOTAL_STATUS, pl.col("missed").is_not_null())
-    # one label per stratum
-    .with_columns(capture.stratum_label(by).alias("stratum"))
-)
-points = alt.Chart(strata_rows).mark_point(filled=True, size=60).encode(
-    x=alt.X("missed:Q", title="Convictions found by neither list (estimate)"),
-    y=alt.Y("stratum:N", title=None, sort=None),
-    tooltip=["stratum:N", alt.Tooltip("missed:Q", format=",.0f"),
-             alt.Tooltip("missed_low:Q", format=",.0f"), alt.Tooltip("missed_high:Q", format=",.0f")],
-)
-bars = alt.Chart(strata_rows).mark_rule().encode(x="missed_low:Q", x2="missed_high:Q",
-                                                 y=alt.Y("stratum:N", sort=None))
-charts.titled(
-    (bars + points).properties(width=480, height=22 * max(strata_rows.height, 1)),
-    "Estimated convictions neither list found, by stratum", source.label,
-    alt_text="Points with interval bars: " + "; ".join(
-        f"{s}: {m:,.0f} ({lo:,.0f} to {hi:,.0f})" for s, m, lo, hi in
-        strata_rows.select("stratum", "missed", "missed_low", "missed_high").iter_rows()),
-)
+reader.capture.strata_chart(est, by, source.label)
 
 # %% [markdown]
 # ## How much the answer depends on the strata
@@ -113,25 +65,8 @@ charts.titled(
 # Pooling strata whose lists find convictions at different rates biases the estimate, so the choice of strata matters. The table gives the total under three choices: no strata, the strata above, and the strata above split further by who prosecutes (the District Attorney or a city prosecutor). A large difference is a warning that capture still differs inside the strata.
 
 # %%
-choices = {"none (one pooled table)": (), "as above": by,
-           "as above, and by prosecutor": tuple(dict.fromkeys((*by, "prosecutor")))}
-rows = []
-for name, columns in choices.items():
-    if columns:
-        t = capture.estimate(capture.capture_table(cases, by=columns), by=columns, level=level)
-    else:
-        pooled = capture.capture_table(cases.with_columns(all=pl.lit("all")), by=("all",))
-        t = capture.estimate(pooled, by=("all",), level=level)
-    # a total is withheld when a stratum under this choice has a cell too small to show
-    last = capture.publishable(t, by=columns or ("all",)).row(t.height - 1, named=True)
-    rows.append({"strata": name,
-                 "strata estimable": int((t["status"] == "estimated").sum() + (t["status"] == "boundary").sum()),
-                 "strata not estimable": int((t["status"] == "not estimable").sum()),
-                 "found by neither (estimate)": ("suppressed (small cell)" if last["hidden"]
-                                                 else f"{last['missed']:,.0f}"),
-                 f"{level:.0%} interval": ("" if last["hidden"] else
-                                           f"{last['missed_low']:,.0f} to {last['missed_high']:,.0f}")})
-page.table(pl.DataFrame(rows), "Total found by neither list under three choices of strata (computed)")
+page.table(reader.capture.strata_choices(cases, by, confidence),
+           "Total found by neither list under three choices of strata (computed)")
 
 # %% [markdown]
 # ## Does the method work? Validation on synthetic universes
@@ -139,18 +74,9 @@ page.table(pl.DataFrame(rows), "Total found by neither list under three choices 
 # We draw many synthetic universes where the truth is known: in each stratum a fixed number of eligible convictions, each found by each list independently with a set chance. We run the same estimator on every draw and report its average bias and how often the interval holds the true total (it should be close to the nominal level). The last scenario breaks the independence assumption on purpose, to show what happens then: the lists overlap more than chance, and the estimate falls short.
 
 # %%
-validation = capture.validate(draws=draws, level=level)
-page.table(
-    validation.select(
-        "scenario", "target", "draws",
-        pl.col("assumptions_hold").replace_strict({True: "yes", False: "no"}, return_dtype=pl.String).alias("assumptions hold"),
-        pl.col("bias_loglinear_pct").round(2).alias("bias, log-linear (%)"),
-        pl.col("bias_chapman_pct").round(2).alias("bias, Chapman (%)"),
-        pl.col("coverage_lognormal").round(3).alias("coverage, published interval"),
-        pl.col("coverage_profile").round(3).alias("coverage, profile likelihood"),
-        pl.col("interval_width_pct").round(1).alias("interval width (% of truth)"),
-    ),
-    f"Bias and {level:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
+validation = capture_sim.coverage(draws=draws, confidence=confidence)
+page.table(reader.capture.coverage_table(validation),
+           f"Bias and {confidence:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
 
 # %% [markdown]
 # ## Method and assumptions

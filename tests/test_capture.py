@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 from scipy import special
 
-from analysis import capture
+from analysis import capture, capture_sim
+from analysis.reader import capture as shown_capture
 
 
 def test_lincoln_petersen_and_chapman_match_hand_computation():
@@ -126,7 +127,7 @@ def test_capture_table_counts_the_synthetic_lists(synthetic):
 def test_readable_suppresses_small_cells_and_says_not_estimable():
     est = capture.estimate(capture.capture_table(
         _cases({("felony", 1985): (20, 30, 5), ("misdemeanor", 1995): (0, 12, 40)})))
-    shown = capture.readable(est)
+    shown = shown_capture.table(est)
     assert shown["court only"].to_list()[0] == "<11"
     # 30 * 5 / 20 would give the hidden 5 back: no estimate for that stratum
     assert shown["found by neither (estimate)"].to_list()[0] == "suppressed (small cell)"
@@ -163,12 +164,12 @@ def _lines_hide_none_or_two(shown: pl.DataFrame) -> None:
 ])
 def test_no_hidden_cell_can_be_worked_out_from_totals(cells):
     est = capture.estimate(capture.capture_table(_cases(cells)))
-    shown = capture.readable(est)
+    shown = shown_capture.table(est)
     _lines_hide_none_or_two(shown)
     assert shown.filter(pl.col("charge_level") == "Total").height == 1
     # every stratum with a hidden cell shows no estimate, in the table and for charts;
     # nor does the Total then (Total less the strata shown = the hidden strata's sum)
-    safe = capture.publishable(est)
+    safe = shown_capture.publishable(est)
     hides = [any(text[c] in HIDDEN for c in ("found by both", "DOJ only", "court only"))
              for text in shown.iter_rows(named=True)]
     hides[-1] = hides[-1] or any(h and s in ("estimated", "boundary") for h, s in
@@ -178,7 +179,7 @@ def test_no_hidden_cell_can_be_worked_out_from_totals(cells):
                                  hides, strict=True):
         assert row["hidden"] == hidden
         if hidden:
-            assert all(row[c] is None for c in capture.ESTIMATES)
+            assert all(row[c] is None for c in shown_capture.ESTIMATES)
             assert text["found by neither (estimate)"] in ("suppressed (small cell)",
                                                            "not estimable")
             assert text["Chapman total"] == "" and text["95% interval"] == ""
@@ -187,27 +188,27 @@ def test_no_hidden_cell_can_be_worked_out_from_totals(cells):
 def test_large_cells_are_all_shown():
     est = capture.estimate(capture.capture_table(_cases({
         ("felony", 1985): (200, 300, 150), ("misdemeanor", 1995): (120, 130, 140)})))
-    shown = capture.readable(est)
+    shown = shown_capture.table(est)
     assert not any(v in HIDDEN for c in ("found by both", "DOJ only", "court only")
                    for v in shown[c])
-    assert not capture.publishable(est)["hidden"].any()
+    assert not shown_capture.publishable(est)["hidden"].any()
     assert shown["found by both"].to_list() == ["200", "120", "320"]
 
 
 def test_simulated_lists_are_independent_with_the_given_chances():
-    sc = capture.Scenario("t", (10_000,), (0.6,), (0.3,))
-    cells = capture.simulate(sc, 200, np.random.default_rng(3))
+    sc = capture_sim.Scenario("t", (10_000,), (0.6,), (0.3,))
+    cells = capture_sim.simulate(sc, 200, np.random.default_rng(3))
     both = cells["both"].mean() / 10_000
     assert both == pytest.approx(0.18, abs=0.003)
-    dep = capture.Scenario("t", (10_000,), (0.6,), (0.3,), dependence=3.0)
-    cells = capture.simulate(dep, 200, np.random.default_rng(3))
+    dep = capture_sim.Scenario("t", (10_000,), (0.6,), (0.3,), dependence=3.0)
+    cells = capture_sim.simulate(dep, 200, np.random.default_rng(3))
     court = (cells["both"] + cells["court_only"]).mean() / 10_000
     assert court == pytest.approx(0.3, abs=0.003)  # marginal kept
     assert cells["both"].mean() / 10_000 > 0.2  # but more overlap than independence
 
 
 def test_validation_reports_bias_and_coverage_over_enough_draws():
-    table = capture.validate(draws=400)
+    table = capture_sim.coverage(draws=400)
     assert table["draws"].min() >= 200
     holds = table.filter(pl.col("assumptions_hold"))
     assert holds.height >= 4

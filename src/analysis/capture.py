@@ -34,8 +34,8 @@ Intervals (95% by default)
     by summing missed counts and variances (strata are independent). The multinomial
     profile-likelihood interval (Cormack 1992) is computed per stratum as a
     cross-check; it stays informative when one list found nothing the other missed
-    (where the delta method collapses to a single point). :func:`validate` measures the
-    coverage of both on synthetic universes where the truth is known.
+    (where the delta method collapses to a single point). :func:`analysis.capture_sim.coverage`
+    measures the coverage of both on synthetic universes where the truth is known.
 
 Assumptions (stated on every page that uses this): a closed population (the set of
 eligible convictions in a stratum is fixed); independence of the two lists within a
@@ -52,12 +52,16 @@ import numpy as np
 import polars as pl
 from scipy import special, stats
 
-from . import schema, suppress
+from . import schema
+
+__all__ = ["CELLS", "CONFIDENCE", "LoglinearFit", "STRATA", "TOTAL_STATUS", "capture_table",
+           "chapman", "estimate", "fit_loglinear", "lincoln_petersen", "lognormal_interval",
+           "missed_and_variance", "profile_interval", "with_strata"]
 
 STRATA = ("charge_level", "decade")
 CELLS = ("both", "doj_only", "court_only")
 TOTAL_STATUS = "sum of estimable strata"  # the status of estimate()'s totals row
-LEVEL = 0.95
+CONFIDENCE = 0.95
 
 # --- the observed table -------------------------------------------------------------------
 
@@ -139,7 +143,7 @@ def missed_and_variance(both, doj_only, court_only):
     return f0, variance
 
 
-def lognormal_interval(observed, f0, variance, level: float = LEVEL):
+def lognormal_interval(observed, f0, variance, confidence: float = CONFIDENCE):
     """Chao's (1987) log-normal interval for ``N = observed + F0``.
 
     ``[observed + f0 / C, observed + f0 * C]`` with
@@ -147,7 +151,7 @@ def lognormal_interval(observed, f0, variance, level: float = LEVEL):
     the single point ``observed``.
     """
     observed, f0, variance = (np.asarray(x, float) for x in (observed, f0, variance))
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = stats.norm.ppf(0.5 + confidence / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.sqrt(np.log1p(variance / np.where(f0 > 0, f0, 1.0) ** 2))
         c = np.exp(z * spread)
@@ -185,7 +189,7 @@ def _bisect(f, lo, hi, steps: int = 80):
     return (lo + hi) / 2
 
 
-def profile_interval(n1, n2, m, level: float = LEVEL):
+def profile_interval(n1, n2, m, confidence: float = CONFIDENCE):
     """Profile-likelihood MLE and interval of ``N`` per stratum (Cormack 1992).
 
     Returns ``(estimate, lower, upper)`` arrays. Where ``m`` is 0 the likelihood keeps
@@ -196,7 +200,7 @@ def profile_interval(n1, n2, m, level: float = LEVEL):
     ok = m > 0
     n1, n2, m, observed = (np.where(ok, x, y) for x, y in
                            ((n1, 2.0), (n2, 2.0), (m, 1.0), (observed, 3.0)))
-    crit = stats.chi2.ppf(level, 1)
+    crit = stats.chi2.ppf(confidence, 1)
 
     # the maximum: where the score changes sign, or the observed count when it never is
     # positive (one list found nothing the other missed)
@@ -268,7 +272,7 @@ def fit_loglinear(both: int, doj_only: int, court_only: int) -> LoglinearFit | N
 
 
 def estimate(table: pl.DataFrame, *, by: tuple[str, ...] | None = None,
-             level: float = LEVEL) -> pl.DataFrame:
+             confidence: float = CONFIDENCE) -> pl.DataFrame:
     """Per-stratum estimates of convictions neither list found, plus a total row.
 
     ``table`` is :func:`capture_table`'s output. Columns: the stratum, the observed
@@ -296,9 +300,9 @@ def estimate(table: pl.DataFrame, *, by: tuple[str, ...] | None = None,
     boundary = np.isnan(missed) & (n11 > 0)
     missed[boundary], variance[boundary] = closed[boundary], closed_var[boundary]
 
-    low, high = lognormal_interval(obs, missed, variance, level)
+    low, high = lognormal_interval(obs, missed, variance, confidence)
     chap, _ = chapman(n1, n2, n11)
-    _, p_low, p_high = profile_interval(n1, n2, n11, level)
+    _, p_low, p_high = profile_interval(n1, n2, n11, confidence)
     status = np.where(n11 == 0, "not estimable", np.where(boundary, "boundary", "estimated"))
 
     rows = table.select(*by, *CELLS, "observed").with_columns(
@@ -312,7 +316,7 @@ def estimate(table: pl.DataFrame, *, by: tuple[str, ...] | None = None,
 
     ok = n11 > 0
     f0, v = float(missed[ok].sum()), float(variance[ok].sum())
-    (t_low,), (t_high,) = lognormal_interval([obs.sum()], [f0], [v], level)
+    (t_low,), (t_high,) = lognormal_interval([obs.sum()], [f0], [v], confidence)
     total = {c: None for c in rows.columns} | {
         by[0]: "Total" if by else None,
         **{c: int(table[c].sum()) for c in (*CELLS, "observed")},
@@ -326,226 +330,5 @@ def estimate(table: pl.DataFrame, *, by: tuple[str, ...] | None = None,
     return pl.concat([rows, pl.DataFrame([total], schema=rows.schema)])
 
 
-# --- validation on synthetic universes ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """Synthetic strata with known truth: sizes and the two lists' capture chances."""
-
-    name: str
-    sizes: tuple[int, ...]
-    p_doj: tuple[float, ...]
-    p_court: tuple[float, ...]
-    dependence: float = 1.0  # odds ratio of court capture given DOJ capture; 1 = independent
-
-    @property
-    def independent(self) -> bool:
-        return self.dependence == 1.0
-
-
-SCENARIOS = (
-    Scenario("like the case lists (6 strata, 800-30,000 convictions)",
-             (800, 3_000, 12_000, 30_000, 20_000, 6_000),
-             (0.55, 0.70, 0.75, 0.80, 0.70, 0.60),
-             (0.30, 0.45, 0.60, 0.75, 0.85, 0.85)),
-    Scenario("small strata (4 x 300 convictions, low capture)",
-             (300, 300, 300, 300), (0.30, 0.40, 0.50, 0.35), (0.35, 0.30, 0.45, 0.50)),
-    Scenario("assumption broken: lists positively dependent (odds ratio 2)",
-             (3_000, 12_000, 20_000), (0.60, 0.70, 0.75), (0.45, 0.60, 0.80),
-             dependence=2.0),
-)
-
-
-def simulate(scenario: Scenario, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Cells (draws x strata) of ``draws`` independent universes of ``scenario``."""
-    size = np.array(scenario.sizes)
-    p1, p2 = np.array(scenario.p_doj), np.array(scenario.p_court)
-    # court capture given DOJ capture / given not: odds ratio ``dependence`` between
-    # them, with the marginal court capture held at p2 (solved per stratum)
-    q1, q0 = _conditional(p1, p2, scenario.dependence)
-    shape = (draws, len(size))
-    n1 = rng.binomial(size, p1, shape)
-    both = rng.binomial(n1, np.broadcast_to(q1, shape))
-    court_only = rng.binomial(size - n1, np.broadcast_to(q0, shape))
-    return {"both": both, "doj_only": n1 - both, "court_only": court_only,
-            "truth": np.broadcast_to(size, shape)}
-
-
-def _conditional(p1, p2, odds_ratio: float):
-    """P(court | DOJ) and P(court | not DOJ) with the given odds ratio, marginal p2."""
-    if odds_ratio == 1.0:
-        return p2, p2
-    lo, hi = np.zeros_like(p2), np.ones_like(p2)
-    for _ in range(60):  # bisection on q0 so that p1 q1 + (1 - p1) q0 = p2
-        q0 = (lo + hi) / 2
-        odds = odds_ratio * q0 / (1 - q0)
-        q1 = odds / (1 + odds)
-        too_high = p1 * q1 + (1 - p1) * q0 > p2
-        lo, hi = np.where(too_high, lo, q0), np.where(too_high, q0, hi)
-    q0 = (lo + hi) / 2
-    odds = odds_ratio * q0 / (1 - q0)
-    return odds / (1 + odds), q0
-
-
-def validate(draws: int = 500, seed: int = 7, level: float = LEVEL,
-             scenarios: tuple[Scenario, ...] = SCENARIOS) -> pl.DataFrame:
-    """Bias and interval coverage of the estimator over ``draws`` synthetic universes.
-
-    One row per scenario and target (each stratum pooled, and the sum over strata):
-    relative bias of the log-linear (= Lincoln-Petersen) and Chapman estimates, and the
-    share of draws whose interval holds the true total, for the log-normal interval
-    (the one published) and the profile-likelihood interval. Draws where a stratum is
-    not estimable are counted in ``not_estimable`` and left out of the other columns.
-    Closed forms keep this fast; :func:`fit_loglinear` gives the same numbers (tested).
-    """
-    rng = np.random.default_rng(seed)
-    rows = []
-    for sc in scenarios:
-        cells = simulate(sc, draws, rng)
-        n11, n10, n01 = cells["both"], cells["doj_only"], cells["court_only"]
-        truth = cells["truth"]
-        n1, n2, obs = n11 + n10, n11 + n01, n11 + n10 + n01
-        f0, var = missed_and_variance(n11, n10, n01)
-        low, high = lognormal_interval(obs, f0, var, level)
-        chap, _ = chapman(n1, n2, n11)
-        _, p_low, p_high = profile_interval(n1, n2, n11, level)
-        est = obs + f0
-        ok_draw = (n11 > 0).all(axis=1)
-
-        # per stratum, pooled over strata
-        ok = np.broadcast_to(ok_draw[:, None], n11.shape)
-        rows.append(_summary(sc, "each stratum", est[ok], chap[ok], truth[ok], low[ok],
-                             high[ok], p_low[ok], p_high[ok], (~ok_draw).sum()))
-        # the sum over strata: delta-method variances add
-        tf0, tvar = f0[ok_draw].sum(axis=1), var[ok_draw].sum(axis=1)
-        tobs = obs[ok_draw].sum(axis=1)
-        t_low, t_high = lognormal_interval(tobs, tf0, tvar, level)
-        rows.append(_summary(sc, "sum of strata", tobs + tf0, chap[ok_draw].sum(axis=1),
-                             truth[ok_draw].sum(axis=1), t_low, t_high, None, None,
-                             (~ok_draw).sum()))
-    return pl.DataFrame(rows)
-
-
-def _summary(sc: Scenario, target: str, est, chap, truth, low, high, p_low, p_high,
-             not_estimable: int) -> dict:
-    return {
-        "scenario": sc.name,
-        "assumptions_hold": sc.independent,
-        "target": target,
-        "draws": int(len(est)) if target == "sum of strata" else int(len(est) // len(sc.sizes)),
-        "not_estimable": int(not_estimable),
-        "bias_loglinear_pct": float(100 * np.mean((est - truth) / truth)),
-        "bias_chapman_pct": float(100 * np.mean((chap - truth) / truth)),
-        "coverage_lognormal": float(np.mean((low <= truth) & (truth <= high))),
-        "coverage_profile": (float(np.mean((p_low <= truth) & (truth <= p_high)))
-                             if p_low is not None else None),
-        "interval_width_pct": float(100 * np.mean((high - low) / truth)),
-    }
-
-
-# --- for readers ------------------------------------------------------------------------
-
-SMALL_CELL = suppress.DEFAULT_THRESHOLD  # counts from 1 to SMALL_CELL - 1 are not shown
-
-
-def count_text(value) -> str:
-    """A rounded count for a page, ``"<11"`` when it is small (but not zero)."""
-    if value is None:
-        return ""
-    value = round(value)
-    return suppress.small_marker() if 0 < value < SMALL_CELL else f"{value:,}"
-
-
-ESTIMATES = ("missed", "missed_low", "missed_high", "total", "total_low", "total_high",
-             "chapman", "profile_low", "profile_high")
-
-
-def stratum_label(by: tuple[str, ...] = STRATA) -> pl.Expr:
-    """One text label per stratum of :func:`estimate`'s table (``"felony, 1990s"``), and
-    ``"Total"`` for its totals row."""
-    if not by:
-        return pl.lit("all")
-    return (pl.when(pl.col(by[0]).cast(pl.String) == "Total").then(pl.lit("Total"))
-            .otherwise(pl.concat_str([pl.col(c).cast(pl.String) for c in by],
-                                     separator=", ", ignore_nulls=True)))
-
-
-def cell_status(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame:
-    """Which observed cells of :func:`estimate`'s table a page may show.
-
-    One row per row of ``est``, one column per cell of ``CELLS``: ``suppress.SHOWN``,
-    ``SMALL`` (1 to 10) or ``COMPLEMENT``. Complements are chosen by
-    :func:`analysis.suppress.plan` so that no hidden cell can be worked out from the
-    ``Total`` row (the cells of each column add up to it) or from a stratum's count of
-    convictions, which other pages publish (the three cells of a row add up to it).
-    """
-    strata = tuple(c for c in by if c in est.columns)
-    frame = est.select(stratum_label(strata).alias("stratum"),
-                       *(pl.col(c).cast(pl.Int64) for c in CELLS),
-                       pl.col("observed").cast(pl.Int64))
-    status = suppress.plan(frame, [*CELLS, "observed"], threshold=SMALL_CELL,
-                           dims=["stratum"], row_total="observed", total_labels=("Total",))
-    return status.select(CELLS)
-
-
-def publishable(est: pl.DataFrame, by: tuple[str, ...] = STRATA) -> pl.DataFrame:
-    """``est`` with the estimates a page may not show set to null, and a ``hidden``
-    column marking those rows: what tables and charts may draw.
-
-    A stratum's estimate would give its hidden cells away (``n11 = n10 * n01 / f0``),
-    so a stratum with any cell hidden shows no estimate, interval or total. The
-    ``Total`` row's estimates then go too: they add up the strata's, so the Total less
-    the strata shown is the hidden strata's sum, one more equation in their cells.
-    """
-    return _publishable(est, cell_status(est, by))
-
-
-def _publishable(est: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
-    """:func:`publishable` from the cells' statuses already worked out."""
-    hidden = status.select(pl.any_horizontal(pl.col(c) != suppress.SHOWN for c in CELLS)
-                           .alias("hidden")).to_series()
-    is_total = est["status"] == TOTAL_STATUS
-    estimable = est["status"].is_in(["estimated", "boundary"])
-    if (hidden & estimable & ~is_total).any():
-        hidden = hidden | is_total
-    return est.with_columns(hidden).with_columns(
-        pl.when(pl.col("hidden")).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ESTIMATES)
-
-
-def readable(est: pl.DataFrame, by: tuple[str, ...] = STRATA, level: float = LEVEL
-             ) -> pl.DataFrame:
-    """:func:`estimate`'s table as text for a page: rounded, intervals in one column.
-
-    Cells from 1 to 10 are shown as "<11" and, where needed, other cells are hidden
-    with them (:func:`cell_status`); a row with any hidden cell shows no estimate.
-    """
-    def interval(low, high) -> str:
-        return "" if low is None else f"{count_text(low)} to {count_text(high)}"
-
-    def cell(value, status: str) -> str:
-        if status == suppress.SHOWN:
-            return count_text(value)
-        return suppress.small_marker(SMALL_CELL) if value < SMALL_CELL \
-            else suppress.COMPLEMENT_MARKER
-
-    status = cell_status(est, by)
-    safe = _publishable(est, status)
-    rows = []
-    for r, st in zip(safe.iter_rows(named=True), status.iter_rows(named=True), strict=True):
-        missed = ("not estimable" if r["status"] == "not estimable" else
-                  "suppressed (small cell)" if r["hidden"] else count_text(r["missed"]))
-        rows.append({
-            **{c: "" if r[c] is None else str(r[c]) for c in by},
-            "found by both": cell(r["both"], st["both"]),
-            "DOJ only": cell(r["doj_only"], st["doj_only"]),
-            "court only": cell(r["court_only"], st["court_only"]),
-            "estimate status": r["status"],
-            "found by neither (estimate)": missed,
-            f"{level:.0%} interval": interval(r["missed_low"], r["missed_high"]),
-            "profile-likelihood interval of the total": interval(r["profile_low"],
-                                                                 r["profile_high"]),
-            "Chapman total": count_text(r["chapman"]),
-        })
-    return pl.DataFrame(rows)
+def __dir__() -> list[str]:
+    return sorted(__all__)

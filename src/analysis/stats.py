@@ -46,11 +46,11 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], what: str) -> None:
             raise ValueError(f"{what} has no column {c!r} (columns: {', '.join(frame.columns)})")
 
 
-def poisson_interval(count: np.ndarray | int, conf: float = 0.95) -> tuple[np.ndarray,
+def poisson_interval(count: np.ndarray | int, confidence: float = 0.95) -> tuple[np.ndarray,
                                                                           np.ndarray]:
     """Exact (Garwood) interval for a Poisson mean given an observed count."""
     k = np.asarray(count, dtype=float)
-    a = 1 - conf
+    a = 1 - confidence
     low = np.where(k > 0, sps.chi2.ppf(a / 2, 2 * np.maximum(k, 1)) / 2, 0.0)
     high = sps.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
     return low, high
@@ -76,7 +76,7 @@ def _with_population(counts: Frame, population: Frame, group: str,
 
 
 def rates(counts: Frame, population: Frame, *, group: str = "race_ethnicity",
-          count_col: str = "count", per: int = 10_000, conf: float = 0.95) -> pl.DataFrame:
+          count_col: str = "count", per: int = 10_000, confidence: float = 0.95) -> pl.DataFrame:
     """Events per ``per`` residents by group, with the exact Poisson interval.
 
     ``counts`` may hold several rows per group (e.g. by year); they are summed.
@@ -94,7 +94,7 @@ def rates(counts: Frame, population: Frame, *, group: str = "race_ethnicity",
     joined = _with_population(summed, population, group, "count")
     k = joined["count"].to_numpy()
     pop = joined["population"].to_numpy()
-    low, high = poisson_interval(k, conf)
+    low, high = poisson_interval(k, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = per / pop
     return joined.with_columns(
@@ -209,7 +209,7 @@ def _dummies(values: Sequence, levels: Sequence) -> np.ndarray:
 def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicity",
                 reference: str = "White", count_col: str = "count",
                 strata: Sequence[str] | None = None, per: int = 10_000,
-                conf: float = 0.95) -> pl.DataFrame:
+                confidence: float = 0.95) -> pl.DataFrame:
     """Each group's rate relative to ``reference``, with a model-based interval.
 
     ``counts`` holds one row per group, or per group and stratum (``strata`` columns,
@@ -259,7 +259,7 @@ def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicit
     offset = np.log(model_rows["population"].to_numpy())
     fit = fit_counts(y, x, offset)
     params = np.asarray(fit.result.params)
-    ci = np.asarray(fit.result.conf_int(alpha=1 - conf))
+    ci = np.asarray(fit.result.conf_int(alpha=1 - confidence))
     pvals = np.asarray(fit.result.pvalues)
     est = {reference: (1.0, None, None, None)}
     for i, g in enumerate(others, start=1):
@@ -291,14 +291,14 @@ def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicit
 
 
 def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = "count",
-          spline_df: int = 4, conf: float = 0.95) -> pl.DataFrame:
+          spline_df: int = 4, confidence: float = 0.95) -> pl.DataFrame:
     """Counts by year with a model-based smooth and its confidence band.
 
     Years between the first and last with no row count as zero. The model is a Poisson
     GLM (negative binomial when overdispersed) of the count on a natural cubic
     regression spline of the year with ``spline_df`` degrees of freedom (``1`` means a
     straight line on the log scale: a constant yearly change). The band is the
-    ``conf`` interval of the expected count, not of a single year's count.
+    ``confidence`` interval of the expected count, not of a single year's count.
 
     Columns: ``year_col``, ``count``, ``fitted``, ``fitted_low``, ``fitted_high``,
     ``model``, ``model_choice``.
@@ -321,7 +321,7 @@ def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = 
     fit = fit_counts(y, x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # exp overflow far outside the data is harmless
-        frame = fit.result.get_prediction(x).summary_frame(alpha=1 - conf)
+        frame = fit.result.get_prediction(x).summary_frame(alpha=1 - confidence)
     model = fit.model if fit.alpha is None else f"{fit.model}, alpha = {fit.alpha:.3g}"
     shape = "log-linear in year" if x.shape[1] == 2 else \
         f"natural cubic spline of year, {x.shape[1] - 1} df"
@@ -349,15 +349,15 @@ def _basis(t: np.ndarray, spline_df: int) -> np.ndarray:
 
 
 def change_per_year(counts: Frame, *, year_col: str = "conviction_year",
-                    count_col: str = "count", conf: float = 0.95) -> dict[str, float | str]:
+                    count_col: str = "count", confidence: float = 0.95) -> dict[str, float | str]:
     """The constant yearly change of a log-linear trend: ratio with its interval."""
     data = _frame(counts)
-    fitted = trend(data, year_col=year_col, count_col=count_col, spline_df=1, conf=conf)
+    fitted = trend(data, year_col=year_col, count_col=count_col, spline_df=1, confidence=confidence)
     t = fitted[year_col].to_numpy().astype(float)
     x = _basis(t, 1)
     fit = fit_counts(fitted["count"].to_numpy().astype(float), x)
     scale = max(t.std(), 1.0)  # the slope is per standard deviation of the years
     b = float(np.asarray(fit.result.params)[1]) / scale
-    lo, hi = (np.asarray(fit.result.conf_int(alpha=1 - conf))[1] / scale).tolist()
+    lo, hi = (np.asarray(fit.result.conf_int(alpha=1 - confidence))[1] / scale).tolist()
     return {"ratio": math.exp(b), "ratio_low": math.exp(lo), "ratio_high": math.exp(hi),
             "model": fitted["model"][0], "model_choice": fitted["model_choice"][0]}
