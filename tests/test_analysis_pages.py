@@ -59,12 +59,14 @@ def test_rates_table_hides_the_rate_of_a_small_count():
     assert out.filter(pl.col("rate").is_null()).height == 2
 
 
-def test_ratios_are_all_hidden_when_the_reference_count_is():
+@pytest.mark.parametrize("reference", ["White", "white"])
+def test_ratios_are_all_hidden_when_the_reference_count_is(reference):
     counts = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
                            "n": [500, 300, 6]})
     population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
                                "population": [100_000, 50_000, 80_000]})
-    table, model, choice = disparities.ratios_table(counts, population, count_col="n")
+    table, model, choice = disparities.ratios_table(counts, population, count_col="n",
+                                                    reference=reference)
     assert table["ratio"].null_count() == table.height
     assert model == "Poisson GLM" and "cannot be tested" in choice
 

@@ -141,6 +141,23 @@ def test_groups_without_population_or_reference():
         stats.rate_ratios(counts, population)
 
 
+@pytest.mark.parametrize("spelling", ["White", "white", "WHITE", " White "])
+def test_the_reference_group_matches_without_regard_to_case(spelling):
+    counts = pl.DataFrame({"race_ethnicity": ["Black", "White"], "count": [300, 100]})
+    population = pl.DataFrame({"race_ethnicity": ["Black", "White"],
+                               "population": [1000, 1000]})
+    out = stats.rate_ratios(counts, population, reference=spelling)
+    by = {r["race_ethnicity"]: r for r in out.iter_rows(named=True)}
+    assert by["White"]["ratio"] == 1.0
+    assert by["Black"]["ratio"] == pytest.approx(3.0)
+
+
+def test_a_reference_that_is_not_a_name_is_a_type_error():
+    counts = pl.DataFrame({"g": ["A", "W"], "count": [30, 20]})
+    with pytest.raises(TypeError, match="reference must be a group name"):
+        stats.rate_ratios(counts, pop(A=1000, W=1000), group="g", reference=1)
+
+
 # --- trend ----------------------------------------------------------------------------
 
 

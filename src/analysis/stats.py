@@ -29,6 +29,10 @@ import numpy as np
 import polars as pl
 from scipy import stats as sps
 
+__all__ = ["DISPERSION_LEVEL", "Dispersion", "Fit", "Frame", "NEGATIVE_BINOMIAL", "POISSON",
+           "change_per_year", "fit_counts", "match_group", "overdispersion",
+           "poisson_interval", "rate_ratios", "rates", "trend"]
+
 Frame = pl.DataFrame | pl.LazyFrame
 
 POISSON = "Poisson GLM"
@@ -225,17 +229,10 @@ def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicit
     """
     data = _frame(counts)
     _require(data, [group, count_col], "the counts frame")
-    if strata is None:
-        strata = [c for c, t in data.schema.items() if c not in (group, count_col)
-                  and (not t.is_numeric() or (t.is_integer() and
-                                              ("year" in c or "decade" in c)))]
-    strata = list(strata)
+    strata = _default_strata(data, group, count_col) if strata is None else list(strata)
     data = _with_population(data.select(group, *strata, count_col), population, group,
                             count_col)
-    keys = data[group].cast(pl.String).to_list()
-    if reference not in keys:
-        raise ValueError(f"reference group {reference!r} is not among the counts "
-                         f"({', '.join(sorted(set(keys)))})")
+    reference = match_group(data[group].cast(pl.String).to_list(), reference)
     totals = (data.group_by(group, maintain_order=True)
               .agg(count=pl.col(count_col).sum().cast(pl.Int64),
                    population=pl.col("population").first())
@@ -248,27 +245,60 @@ def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicit
                          "one count")
     model_rows = data.filter(pl.col(group).cast(pl.String).is_in(fit_groups))
     others = [g for g in fit_groups if g != reference]
-    g_vals = model_rows[group].cast(pl.String).to_list()
-    columns = [np.ones((model_rows.height, 1)), _dummies(g_vals, others)]
-    for s in strata:
-        s_vals = model_rows[s].cast(pl.String).to_list()
-        levels = sorted(set(s_vals))
-        columns.append(_dummies(s_vals, levels[1:]))
-    x = np.column_stack(columns)
+    x = _design(model_rows, group, others, strata)
     y = model_rows[count_col].to_numpy().astype(float)
-    offset = np.log(model_rows["population"].to_numpy())
-    fit = fit_counts(y, x, offset)
+    fit = fit_counts(y, x, np.log(model_rows["population"].to_numpy()))
+    estimates = {reference: (1.0, None, None, None)} | _group_ratios(fit, others, confidence)
+    return _ratio_table(totals, group, estimates, fit, per)
+
+
+def _default_strata(data: pl.DataFrame, group: str, count_col: str) -> list[str]:
+    """Columns that split the counts: text or categories, and whole-number years."""
+    return [c for c, t in data.schema.items() if c not in (group, count_col)
+            and (not t.is_numeric() or (t.is_integer() and ("year" in c or "decade" in c)))]
+
+
+def match_group(keys: list[str], reference: str) -> str:
+    """``reference`` as ``keys`` (the groups of the counts) spell it, matched without
+    regard to case or surrounding spaces; ValueError when no group matches."""
+    if not isinstance(reference, str):
+        raise TypeError(f"reference must be a group name (str), not "
+                        f"{type(reference).__name__} {reference!r}")
+    found = [k for k in dict.fromkeys(keys) if k.casefold() == reference.strip().casefold()]
+    if not found:
+        raise ValueError(f"reference group {reference!r} is not among the counts "
+                         f"({', '.join(sorted(set(keys)))})")
+    return found[0]
+
+
+def _design(rows: pl.DataFrame, group: str, others: list[str],
+            strata: Sequence[str]) -> np.ndarray:
+    """Intercept, one indicator per non-reference group, fixed effects of the strata."""
+    columns = [np.ones((rows.height, 1)), _dummies(rows[group].cast(pl.String).to_list(),
+                                                   others)]
+    for s in strata:
+        values = rows[s].cast(pl.String).to_list()
+        columns.append(_dummies(values, sorted(set(values))[1:]))
+    return np.column_stack(columns)
+
+
+def _group_ratios(fit: Fit, others: list[str], confidence: float) -> dict[str, tuple]:
+    """Each group's ratio, interval and p-value, from its coefficient."""
     params = np.asarray(fit.result.params)
     ci = np.asarray(fit.result.conf_int(alpha=1 - confidence))
     pvals = np.asarray(fit.result.pvalues)
-    est = {reference: (1.0, None, None, None)}
-    for i, g in enumerate(others, start=1):
-        est[g] = (math.exp(params[i]), math.exp(ci[i, 0]), math.exp(ci[i, 1]), float(pvals[i]))
-    disp = fit.dispersion
+    return {g: (math.exp(params[i]), math.exp(ci[i, 0]), math.exp(ci[i, 1]), float(pvals[i]))
+            for i, g in enumerate(others, start=1)}
+
+
+def _ratio_table(totals: pl.DataFrame, group: str, estimates: dict[str, tuple], fit: Fit,
+                 per: int) -> pl.DataFrame:
+    """One row per group: its count, population, rate, ratio and the model's choice."""
     rows = []
     for g, n, p in totals.select(pl.col(group).cast(pl.String), "count",
                                  "population").iter_rows():
-        ratio, low, high, pv = est.get(g, (0.0 if (p and n == 0) else None, None, None, None))
+        ratio, low, high, pv = estimates.get(g, (0.0 if (p and n == 0) else None, None, None,
+                                                 None))
         rows.append({"_key": g, "count": n, "population": None if p is None else int(p),
                      "rate": None if not p else n / p * per, "ratio": ratio,
                      "ratio_low": low, "ratio_high": high, "p_value": pv})
@@ -276,6 +306,7 @@ def rate_ratios(counts: Frame, population: Frame, *, group: str = "race_ethnicit
                                      "population": pl.Int64, "rate": pl.Float64,
                                      "ratio": pl.Float64, "ratio_low": pl.Float64,
                                      "ratio_high": pl.Float64, "p_value": pl.Float64})
+    disp = fit.dispersion
     return out.with_columns(
         pl.col("_key").cast(totals.schema[group]).alias(group),
         model=pl.lit(fit.model if fit.alpha is None else
@@ -361,3 +392,7 @@ def change_per_year(counts: Frame, *, year_col: str = "conviction_year",
     lo, hi = (np.asarray(fit.result.conf_int(alpha=1 - confidence))[1] / scale).tolist()
     return {"ratio": math.exp(b), "ratio_low": math.exp(lo), "ratio_high": math.exp(hi),
             "model": fitted["model"][0], "model_choice": fitted["model_choice"][0]}
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

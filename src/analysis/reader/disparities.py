@@ -42,6 +42,7 @@ def ratios_table(counts: pl.DataFrame, population: pl.DataFrame, *, count_col: s
         labelled(out.select("race_ethnicity", "count", "population", "rate", "ratio",
                             "ratio_low", "ratio_high", "p_value")),
         ["count"], dims=["race_ethnicity"], derived=derived, thousands=True)
+    reference = stats.match_group(out["race_ethnicity"].cast(pl.String).to_list(), reference)
     ref_hidden = shown.filter(pl.col("race_ethnicity") == reference)["count"].to_list()
     if ref_hidden and ref_hidden[0] in (suppress.small_marker(), suppress.COMPLEMENT_MARKER):
         shown = shown.with_columns(pl.lit(None, dtype=pl.Float64).alias(c)
@@ -66,6 +67,7 @@ def ratios_display(table: pl.DataFrame) -> pl.DataFrame:
 def ratio_chart(table: pl.DataFrame, *, reference: str, title: str,
                 source: str) -> alt.Chart | Markdown:
     """Rate ratios as points with interval bars on a log scale; a rule marks 1."""
+    reference = stats.match_group(table["race_ethnicity"].cast(pl.String).to_list(), reference)
     data = table.filter(pl.col("ratio").is_not_null(), pl.col("race_ethnicity") != reference,
                         pl.col("ratio_low").is_not_null())
     if data.height == 0:
