@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields
 
 import polars as pl
 
+__all__ = ["Assumptions", "CALIBRATION", "DEFAULT", "Target", "assumptions_table", "target"]
+
 SEEDS = "shared/seeds"
 
 
@@ -180,3 +182,7 @@ def assumptions_table(assumptions: Assumptions = DEFAULT) -> pl.DataFrame:
     return pl.DataFrame(published + assumptions.as_rows(),
                         schema={"name": pl.String, "value": pl.String, "kind": pl.String,
                                 "meaning": pl.String, "source": pl.String})
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,38 +1,14 @@
 """Small-cell suppression: the one function every published table and chart goes through.
 
-Rules (the README's methodology section states them for readers):
-
-* **Primary suppression.** A count from 1 to ``threshold - 1`` (1-10 by default) is
-  shown as ``"<11"``.
-* **Zeros are shown** as ``"0"``. A true zero describes nobody, and readers need to tell
-  "none" from "a few" (no felony after Proposition 64, say). A zero is hidden only as a
-  last-resort complement (below), and then shown as ``"<11"``, which is true of it.
-* **Complementary suppression.** Every *line* of the table (a set of cells whose sum is
-  known to the reader) must hide either none or at least two cells, and no hidden small
-  cell may be recoverable by combining lines. A line is:
-
-  - the cells of one dimension with the other dimensions fixed, inside one ``by``
-    group. Its sum (the margin) is assumed to be published somewhere, even when this
-    table does not show it: the overview and the data card print many totals;
-  - the same, closed by the table's own totals row (a dimension value ``"Total"`` or
-    ``"All"``): parts minus total equals zero, and the total is itself a cell that can
-    be hidden;
-  - across count columns, when one count column is the row total of the others
-    (``row_total=``, detected automatically when one column equals the sum of the rest).
-
-  Complements are the smallest cells of at least ``threshold`` in the line, so that the
-  hidden sum of every line exceeds the threshold and each small cell keeps its whole
-  1..threshold-1 range; only when no such cell exists is a zero hidden. A complement of
-  ``threshold`` or more is shown as ``"suppressed"``.
-* **Check.** After choosing complements, the linear equations the reader can write
-  (one per line) are checked: a hidden small cell whose value those equations fix
-  (its unit vector lies in their row space) gets one more complement, until none is
-  exposed. Groups of more than ``EXACT_CHECK_LIMIT`` linked hidden cells (tables that
-  are mostly small cells) rely on the line rule alone.
-
-Lines never cross ``by`` groups unless that ``by`` column has its own totals rows.
-Derived columns (shares, rates: ``derived=``, or named ``<count>_...``) become null
-where their count is hidden, so a share cannot reveal the count behind it.
+A count from 1 to ``threshold - 1`` is shown as ``"<11"``; zeros are shown. Every *line*
+of a table (cells whose sum a reader knows: the cells of one dimension with the others
+fixed, closed by the table's own ``Total``/``All`` row, or across count columns when one
+is the row total of the others) hides no cell or at least two, complements being the
+smallest cells of at least ``threshold`` (shown ``"suppressed"``), a zero only as a last
+resort. An exact check then solves the equations a reader could write and adds
+complements until no small cell is determined. Lines never cross ``by`` groups unless a
+``by`` column has its own totals rows. Shares and rates of a hidden count become null.
+``docs/methodology.md`` explains the rules and why.
 """
 
 from __future__ import annotations
@@ -49,6 +25,10 @@ COMPLEMENT_MARKER = "suppressed"
 # Largest group of linked hidden cells the exact check solves; beyond it (very sparse
 # tables, where most cells are small anyway) the line rule alone applies.
 EXACT_CHECK_LIMIT = 300
+
+__all__ = ["COMPLEMENT", "COMPLEMENT_MARKER", "DEFAULT_THRESHOLD", "EXACT_CHECK_LIMIT",
+           "SHOWN", "SMALL", "TOTAL_LABELS", "footnote", "mask", "plan", "small_marker",
+           "suppress"]
 
 # Status codes of a cell in :func:`plan`.
 SHOWN, SMALL, COMPLEMENT = "shown", "small", "complement"
@@ -233,73 +213,88 @@ def plan(frame: pl.DataFrame, counts: Sequence[str], *, threshold: int = DEFAULT
     if dims is None:
         dims = _default_dims(frame, set(counts) | set(by) | derived_like)
     dims = list(dims)
-    labels = list(total_labels)
     totals = {
-        d: pl.col(d).cast(pl.String).is_in(labels).fill_null(False)
+        d: pl.col(d).cast(pl.String).is_in(list(total_labels)).fill_null(False)
         for d in [*dims, *by]
-        if frame.select(pl.col(d).cast(pl.String).is_in(labels).any()).item()
+        if frame.select(pl.col(d).cast(pl.String).is_in(list(total_labels)).any()).item()
     }
     # a by column with its own totals rows is a dimension of its lines; others split them
     line_dims = dims + [b for b in by if b in totals]
     groups = [b for b in by if b not in totals]
     if row_total is None:
         row_total = _detect_row_total(frame, counts)
-
-    n_counts = len(counts)
     values = frame.select(pl.col(c).fill_null(0).cast(pl.Int64) for c in counts) \
         .to_numpy().reshape(-1)
     nulls = frame.select(pl.col(c).is_null() for c in counts).to_numpy().reshape(-1)
-    primary = {int(i) for i in np.flatnonzero((values >= 1) & (values < threshold) & ~nulls)}
-    hidden = set(primary)
     lines = _lines(frame, counts, line_dims, groups, totals, row_total)
-    cells_lines: dict[int, list[int]] = {}
-    for i, ln in enumerate(lines):
-        for c in ln.cells:
-            cells_lines.setdefault(c, []).append(i)
-    n_hidden = [sum(c in hidden for c in ln.cells) for ln in lines]
+    planner = _Planner(values, nulls, threshold, lines)
+    planner.run()
+    status = np.full(len(values), SHOWN, dtype=object)
+    for c in planner.hidden:
+        status[c] = SMALL if c in planner.primary else COMPLEMENT
+    status = status.reshape(-1, len(counts))
+    return pl.DataFrame({c: list(status[:, j]) for j, c in enumerate(counts)},
+                        schema={c: pl.String for c in counts})
 
-    def hide(cell: int) -> None:
-        hidden.add(cell)
-        for i in cells_lines.get(cell, []):
-            n_hidden[i] += 1
 
-    def complement(i: int) -> int | None:
+class _Planner:
+    """The cells hidden so far, and the rules that add complements until none breaks."""
+
+    def __init__(self, values: np.ndarray, nulls: np.ndarray, threshold: int,
+                 lines: list[_Line]) -> None:
+        self.values, self.nulls, self.threshold, self.lines = values, nulls, threshold, lines
+        self.primary = {int(i) for i in
+                        np.flatnonzero((values >= 1) & (values < threshold) & ~nulls)}
+        self.hidden = set(self.primary)
+        self.cells_lines: dict[int, list[int]] = {}
+        for i, ln in enumerate(lines):
+            for c in ln.cells:
+                self.cells_lines.setdefault(c, []).append(i)
+        self.n_hidden = [sum(c in self.hidden for c in ln.cells) for ln in lines]
+
+    def hide(self, cell: int) -> None:
+        self.hidden.add(cell)
+        for i in self.cells_lines.get(cell, []):
+            self.n_hidden[i] += 1
+
+    def complement(self, i: int) -> int | None:
         """Pick (not yet hide) the complement for line ``i``."""
-        candidates = [c for c in lines[i].cells if c not in hidden and not nulls[c]]
+        candidates = [c for c in self.lines[i].cells
+                      if c not in self.hidden and not self.nulls[c]]
         # candidates that would also close another line hiding just one cell
         lone = {c for c in candidates
-                if any(n_hidden[j] == 1 for j in cells_lines[c] if j != i)}
-        return _choose(candidates, values, threshold, lone)
+                if any(self.n_hidden[j] == 1 for j in self.cells_lines[c] if j != i)}
+        return _choose(candidates, self.values, self.threshold, lone)
 
-    for _ in range(len(values) + 1):
-        # 1. no line may hide exactly one cell
+    def close_lines(self) -> None:
+        """No line may hide exactly one cell."""
         changed = True
         while changed:
             changed = False
-            for i in range(len(lines)):
-                if n_hidden[i] == 1:
-                    pick = complement(i)
+            for i in range(len(self.lines)):
+                if self.n_hidden[i] == 1:
+                    pick = self.complement(i)
                     if pick is not None:
-                        hide(pick)
+                        self.hide(pick)
                         changed = True
-        # 2. no combination of lines may determine a small cell
-        progress = False
-        for cell in _exposed(hidden, primary, lines):
-            # one more complement on the first line through the cell that has one left
-            pick = next((p for i in cells_lines.get(cell, [])
-                         if (p := complement(i)) is not None), None)
-            if pick is not None:
-                hide(pick)
-                progress = True
-        if not progress:
-            break
 
-    status = np.full(len(values), SHOWN, dtype=object)
-    for c in hidden:
-        status[c] = SMALL if c in primary else COMPLEMENT
-    status = status.reshape(-1, n_counts) if n_counts else status
-    return pl.DataFrame({c: list(status[:, j]) for j, c in enumerate(counts)},
-                        schema={c: pl.String for c in counts})
+    def close_exposed(self) -> bool:
+        """No combination of lines may determine a small cell; True if a cell was added."""
+        progress = False
+        for cell in _exposed(self.hidden, self.primary, self.lines):
+            # one more complement on the first line through the cell that has one left
+            pick = next((p for i in self.cells_lines.get(cell, [])
+                         if (p := self.complement(i)) is not None), None)
+            if pick is not None:
+                self.hide(pick)
+                progress = True
+        return progress
+
+    def run(self) -> None:
+        for _ in range(len(self.values) + 1):
+            self.close_lines()
+            if not self.close_exposed():
+                break
 
 
 def _derived_map(frame: pl.DataFrame, counts: Sequence[str],
@@ -386,3 +381,7 @@ def mask(frame: pl.DataFrame, counts: Sequence[str], **kwargs) -> pl.DataFrame:
         *(pl.when(pl.col(f"__status_{src}") == SHOWN).then(pl.col(col)).otherwise(None)
           .alias(col) for col, src in {**derived_cols, **{c: c for c in counts}}.items()),
     ).drop(f"__status_{c}" for c in counts)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
