@@ -21,3 +21,7 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
