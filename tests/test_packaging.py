@@ -93,3 +93,32 @@ def test_readme_schema_table_is_current():
     readme = (ROOT / "README.md").read_text()
     block = readme.split("<!-- schema:start -->")[1].split("<!-- schema:end -->")[0]
     assert block.strip() == schema.markdown_table()
+
+
+def _imported_top_modules() -> set[str]:
+    """Top-level modules the package and the notebook sources import."""
+    import ast
+
+    found: set[str] = set()
+    for path in [*(ROOT / "src").rglob("*.py"), *paths.NOTEBOOKS.glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def test_every_package_imported_directly_is_declared():
+    from importlib.metadata import packages_distributions
+
+    def canonical(name: str) -> str:  # PEP 503 normalisation
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    declared = {canonical(re.split(r"[=<>]", r)[0]) for r in _pyproject_requirements()}
+    owners = packages_distributions()
+    third_party = {m for m in _imported_top_modules()
+                   if m not in sys.stdlib_module_names and m not in ("analysis", "__future__")}
+    undeclared = {m: owners.get(m) for m in third_party
+                  if not {canonical(d) for d in owners.get(m, [m])} & declared}
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
