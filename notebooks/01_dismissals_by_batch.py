@@ -21,7 +21,7 @@ import altair as alt
 import polars as pl
 
 import analysis
-from analysis import charts, page, schema
+from analysis import charts, page, schema, words
 
 charts.enable()
 
@@ -47,7 +47,8 @@ counts = (
     .agg(convictions=pl.len())
     # readable motion names, in time order
     .sort("batch", "charge_level")
-    .with_columns(motion=pl.col("batch").cast(pl.String).replace(schema.BATCH_LABELS))
+    .with_columns(motion=pl.col("batch").cast(pl.String).replace(
+        {b: words.motion_with_records(b) for b in schema.BATCHES}))
 )
 page.table(counts.select("motion", "charge_level", "convictions"),
            "Dismissed conviction counts by motion and charge level (computed)",
