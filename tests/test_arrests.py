@@ -167,10 +167,10 @@ def test_command_line_checks_an_extract(tmp_path, mapping, capsys):
     assert "row 1, column 'DESCENT', value 'Z'" in err and "Traceback" not in err
 
 
-def test_readme_documents_the_arrest_spec():
+def test_the_data_docs_document_the_arrest_spec():
     from analysis import paths
 
-    readme = (paths.ROOT / "README.md").read_text()
+    readme = (paths.ROOT / "docs" / "data.md").read_text()
     block = readme.split("<!-- arrests:start -->")[1].split("<!-- arrests:end -->")[0]
     assert block.strip() == arrests.markdown_table()
 
