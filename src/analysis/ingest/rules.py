@@ -28,7 +28,7 @@ class Rule:
 
     ``message`` and ``value`` may be expressions, when the text depends on the row
     (evaluated over the whole frame, so they may look at other rows); ``value``
-    defaults to the column's text.
+    defaults to the column's value, and is reported as text.
     """
 
     name: str
@@ -62,12 +62,13 @@ def run_rules(frame: pl.DataFrame, rules: Sequence[Rule], file: str, *,
         # value and message are computed over the whole frame (they may look at other
         # rows), then kept for the rows breaking the rule
         hits = frame.select(
-            ROW, value=rule.value if rule.value is not None else pl.col(rule.column),
-            message=rule.message if isinstance(rule.message, pl.Expr) else pl.lit(None),
+            ROW, value=(rule.value if rule.value is not None else pl.col(rule.column))
+            .cast(pl.String),
+            message=rule.message if isinstance(rule.message, pl.Expr) else pl.lit(rule.message),
         ).filter(flags[f"rule{i}"]).head(room)
         column = names.get(rule.column, rule.column)
-        problems += [Problem(file, rule.name, rule.message if message is None else message,
-                             row, column, value) for row, value, message in hits.iter_rows()]
+        problems += [Problem(file, rule.name, message, row, column, value)
+                     for row, value, message in hits.iter_rows()]
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return problems[:cap], sum(counts)
 
