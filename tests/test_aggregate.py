@@ -16,8 +16,15 @@ from polars.testing import assert_frame_equal
 from analysis import aggregate, schema
 
 
+def agency_for(level: str, jurisdiction: str) -> str:
+    """Who prosecutes a case, in plain Python (independent of schema.expected_agency)."""
+    if level != "felony" and jurisdiction in schema.CITY_PROSECUTOR_CITIES:
+        return f"{jurisdiction} city prosecutor"
+    return schema.DISTRICT_ATTORNEY
+
+
 def case(case_id, person, batch, year, level, section, jurisdiction, race, count=1):
-    agency = schema.expected_agency(level, jurisdiction)
+    agency = agency_for(level, jurisdiction)
     return {
         "case_id": case_id, "count": count, "person_id": person, "batch": batch,
         "motion_date": schema.MOTION_DATES[batch], "conviction_date": dt.date(year, 6, 1),

@@ -11,7 +11,7 @@ from conftest import write_rows
 from polars.testing import assert_frame_equal
 
 from analysis import arrests, cli, schema
-from analysis.validate import Problem, ValidationError
+from analysis.ingest import Problem, ValidationError
 
 MAPPING = """
 name: test extract

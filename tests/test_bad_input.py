@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from analysis import arrests, cli, data, schema, validate
+from analysis import arrests, cli, data, ingest, schema, validate
 
 FUZZ = int(os.environ.get("LACRA_FUZZ", "1"))
 
@@ -185,13 +185,13 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 def _data_rows(path: Path, encoding: str | None) -> int | None:
     try:
         return validate.read_raw(path, encoding=encoding).height
-    except validate.ValidationError:
+    except ingest.ValidationError:
         return None
 
 
 def assert_clean_or_reported(path: Path, *, encoding: str | None = None,
-                             max_errors: int = validate.MAX_ERRORS,
-                             cli_too: bool = True) -> validate.Report:
+                             max_errors: int = ingest.MAX_ERRORS,
+                             cli_too: bool = True) -> ingest.Report:
     """Check ``path`` through every entry point; assert the one-of-two outcome."""
     before = _snapshot(path.parent)
     report = validate.check(path, encoding=encoding, max_errors=max_errors)
@@ -224,7 +224,7 @@ def assert_clean_or_reported(path: Path, *, encoding: str | None = None,
     for load in (validate.read_cases, data.load_cases):
         try:
             frame = load(path, encoding=encoding)
-        except validate.ValidationError as exc:
+        except ingest.ValidationError as exc:
             assert not report.ok and str(path) in str(exc)
         else:
             assert report.ok
@@ -543,7 +543,7 @@ def test_zero_error_cap_does_not_accept_a_bad_file(tmp_path):
     path = write_rows(tmp_path / "bad.csv", [GOOD_ROW | {"count": "one"}])
     report = validate.check(path, max_errors=0)
     assert not report.ok and report.frame is None and report.total == 1
-    with pytest.raises(validate.ValidationError):
+    with pytest.raises(ingest.ValidationError):
         validate.read_cases(path, max_errors=0)
 
 
@@ -650,12 +650,12 @@ def lapd() -> tuple[arrests.Mapping, list[list[str]]]:
 
 def assert_arrests_clean_or_reported(path: Path, mapping: arrests.Mapping, *,
                                      encoding: str | None = None,
-                                     max_errors: int = validate.MAX_ERRORS) -> bool:
+                                     max_errors: int = ingest.MAX_ERRORS) -> bool:
     """The arrest loader's one-of-two outcome; True when the extract was accepted."""
     before = _snapshot(path.parent)
     try:
         frame = arrests.read_arrests(path, mapping, encoding=encoding, max_errors=max_errors)
-    except validate.ValidationError as exc:
+    except ingest.ValidationError as exc:
         accepted = False
         assert exc.problems and exc.total >= len(exc.problems)
         assert len(exc.problems) <= max(1, max_errors)
@@ -744,7 +744,7 @@ def test_arrest_extract_with_a_bad_code_is_never_accepted(lapd, data):
             "encoding": "utf-8", "bom": False}))
         assert not assert_arrests_clean_or_reported(
             path, mapping, max_errors=data.draw(st.integers(0, 3)))
-        with pytest.raises(validate.ValidationError) as err:
+        with pytest.raises(ingest.ValidationError) as err:
             arrests.read_arrests(path, mapping)
         assert any((p.row, p.column) == (row + 1, LAPD_HEADER[column])
                    for p in err.value.problems)

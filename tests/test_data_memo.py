@@ -7,7 +7,7 @@ import pytest
 from conftest import GOOD_ROW, SECOND_ROW, write_rows
 from polars.testing import assert_frame_equal
 
-from analysis import data, paths, validate
+from analysis import data, ingest, paths, validate
 
 
 @pytest.fixture
@@ -49,10 +49,10 @@ def test_changed_bytes_are_validated_again(memos, case_file, monkeypatch):
     calls = validations(monkeypatch)
     data.load_cases(case_file)
     write_rows(case_file, [GOOD_ROW, SECOND_ROW | {"charge_level": "grand felony"}])
-    with pytest.raises(validate.ValidationError, match="charge_level"):
+    with pytest.raises(ingest.ValidationError, match="charge_level"):
         data.load_cases(case_file)
     assert len(calls) == 2
-    with pytest.raises(validate.ValidationError):  # a rejection is never remembered
+    with pytest.raises(ingest.ValidationError):  # a rejection is never remembered
         data.load_cases(case_file)
     assert len(calls) == 3
 

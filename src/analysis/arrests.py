@@ -3,24 +3,16 @@
 Police departments publish arrests in their own layouts and codes. A researcher brings
 an extract (CSV) and a small YAML mapping that says which column holds each field of the
 spec and what each code means; :func:`read_arrests` returns a typed frame in the spec or
-raises :class:`analysis.validate.ValidationError` listing every problem with file, row,
+raises :class:`analysis.ingest.ValidationError` listing every problem with file, row,
 column, value and rule. The project ships the mapping for the LAPD open-data marijuana
 arrests (``data/mappings/lapd_marijuana_arrests.yml``); the data itself is read in place
 from the shared folder and never copied.
 
-The spec: one row per arrest.
-
-=================  ===========  =================================================
-field              type         meaning
-=================  ===========  =================================================
-``year``           Int16        calendar year of the arrest (1950 to this year)
-``race_ethnicity`` Enum         one of :data:`analysis.schema.RACES`
-``charge_level``   Enum         felony, misdemeanor or infraction
-``charge``         Enum         one of :data:`CHARGES` (the most serious charge)
-=================  ===========  =================================================
-
-Every other column of the extract (report numbers, ages, names) is dropped on reading,
-so it never reaches a page.
+The spec (:data:`SPEC`) is one row per arrest: ``year`` (Int16, 1950 to this year),
+``race_ethnicity`` (one of :data:`analysis.schema.RACES`), ``charge_level`` and
+``charge`` (one of :data:`CHARGES`, the most serious charge); the README's table of it
+is :func:`markdown_table`. Every other column of the extract (report numbers, ages,
+names) is dropped on reading, so it never reaches a page.
 """
 
 from __future__ import annotations
@@ -36,9 +28,17 @@ import numpy as np
 import polars as pl
 import yaml
 
-from . import paths, reference, schema
+from . import ingest, paths, reference, schema
 from .checksum import sha256_file
-from .validate import MAX_ERRORS, Problem, ValidationError, _at_least_one, print_problems
+from .ingest import MAX_ERRORS, Problem, Rule, ValidationError
+
+__all__ = [
+    "CHARGES", "CODED", "EARLIEST_YEAR", "FIELDS", "FIRST_YEAR_AFTER_PROP64", "LAPD_FILE",
+    "LAPD_MAPPING", "MAPPING_KEYS", "POPULATION_FILE", "SCHEMA", "SPEC", "ArrestSource",
+    "Charge", "Mapping", "SpecField", "add_parser", "county_population", "default_path",
+    "describe_arrests", "how_to_get", "interval_text", "load_mapping", "markdown_table",
+    "person_years", "prop64_change", "read_arrests",
+]
 
 LAPD_FILE = "lapd_marijuana_arrests_2010_2019.csv"
 LAPD_MAPPING = paths.MAPPINGS / "lapd_marijuana_arrests.yml"
@@ -52,6 +52,8 @@ Charge = pl.Enum(list(CHARGES))
 
 @dataclass(frozen=True)
 class SpecField:
+    """One field of the arrest spec."""
+
     name: str
     dtype: pl.DataType
     allowed: tuple[str, ...] | None  # canonical values of a coded field; None for year
@@ -110,96 +112,110 @@ class Mapping:
                                           "code": pl.String, "maps to": pl.String})
 
 
+MAPPING_KEYS = ("name", "file", "geography", "notes", "columns", "codes", "unmapped",
+                "date_format")  # the keys a mapping file may have
+_Complaint = tuple[str, str | None, object]  # what is wrong: message, key, value
+
+
 def _fold(code: str) -> str:
+    """A code as matched: case and repeated spaces ignored."""
     return " ".join(str(code).split()).casefold()
 
 
 def load_mapping(path: str | Path | None = None) -> Mapping:
-    """Read and check a mapping file; raises :class:`ValidationError`."""
+    """Read and check a mapping file (the shipped LAPD mapping by default); raises
+    :class:`ValidationError` listing every problem, each under the rule ``mapping``."""
     path = Path(path) if path else LAPD_MAPPING
-    name = str(path)
-
-    def problem(message: str, column: str | None = None, value=None) -> Problem:
-        return Problem(name, "mapping", message, column=column,
-                       value=None if value is None else str(value))
-
-    if not path.is_file():
-        raise ValidationError([problem("no such mapping file")])
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise ValidationError([problem(f"not valid YAML{where}: "
-                                       f"{getattr(exc, 'problem', None) or exc}")]) from None
-    except UnicodeDecodeError:
-        raise ValidationError([problem("not UTF-8 text")]) from None
-    if not isinstance(doc, dict):
-        raise ValidationError([problem("expected a mapping with 'columns' and 'codes'")])
-
-    problems: list[Problem] = []
-    known = {"name", "file", "geography", "notes", "columns", "codes", "unmapped",
-             "date_format"}
-    for key in doc:
-        if key not in known:
-            problems.append(problem(f"unknown key (expected {', '.join(sorted(known))})",
-                                    column=str(key)))
-    columns = doc.get("columns")
-    if not isinstance(columns, dict):
-        problems.append(problem("'columns' must map each field to a column name",
-                                column="columns"))
-        columns = {}
-    for f in FIELDS:
-        if not isinstance(columns.get(f), str) or not columns.get(f).strip():
-            problems.append(problem("no column given for this field", column=f"columns.{f}"))
-    for key in columns:
-        if key not in FIELDS:
-            problems.append(problem(f"not a field of the arrest spec ({', '.join(FIELDS)})",
-                                    column=f"columns.{key}"))
-
-    codes_doc = doc.get("codes") or {}
-    unmapped_doc = doc.get("unmapped") or {}
-    if not isinstance(codes_doc, dict):
-        problems.append(problem("'codes' must map each coded field to its codes",
-                                column="codes"))
-        codes_doc = {}
-    if not isinstance(unmapped_doc, dict):
-        problems.append(problem("'unmapped' must map fields to a value", column="unmapped"))
-        unmapped_doc = {}
-    codes: dict[str, dict[str, str]] = {}
-    for f, allowed in CODED.items():
-        table = codes_doc.get(f)
-        if not isinstance(table, dict) or not table:
-            problems.append(problem("list the codes of this field and their meaning",
-                                    column=f"codes.{f}"))
-            continue
-        codes[f] = {}
-        for code, value in table.items():
-            if str(value) not in allowed:
-                problems.append(problem(f"maps to a value outside {', '.join(allowed)}",
-                                        column=f"codes.{f}", value=f"{code}: {value}"))
-            codes[f][str(code)] = str(value)
-    for key in codes_doc:
-        if key not in CODED:
-            problems.append(problem(f"not a coded field ({', '.join(CODED)})",
-                                    column=f"codes.{key}"))
-    unmapped: dict[str, str] = {}
-    for f, value in unmapped_doc.items():
-        if f not in CODED:
-            problems.append(problem(f"not a coded field ({', '.join(CODED)})",
-                                    column=f"unmapped.{f}"))
-        elif str(value) not in CODED[f]:
-            problems.append(problem(f"must be one of {', '.join(CODED[f])}",
-                                    column=f"unmapped.{f}", value=value))
-        else:
-            unmapped[f] = str(value)
-    if problems:
-        raise ValidationError(problems)
+    doc = _read_yaml(path)
+    complaints: list[_Complaint] = [
+        (f"unknown key (expected {', '.join(sorted(MAPPING_KEYS))})", str(key), None)
+        for key in doc if key not in MAPPING_KEYS]
+    columns = _columns(doc.get("columns"), complaints)
+    sections = {key: doc.get(key) or {} for key in ("codes", "unmapped")}
+    for key, message in (("codes", "'codes' must map each coded field to its codes"),
+                         ("unmapped", "'unmapped' must map fields to a value")):
+        if not isinstance(sections[key], dict):
+            complaints.append((message, key, None))
+            sections[key] = {}
+    codes = _codes(sections["codes"], complaints)
+    unmapped = _unmapped(sections["unmapped"], complaints)
+    if complaints:
+        raise ValidationError([
+            Problem(str(path), "mapping", message, column=column,
+                    value=None if value is None else str(value))
+            for message, column, value in complaints])
     return Mapping(path=path, name=str(doc.get("name") or path.stem),
                    columns={f: columns[f].strip() for f in FIELDS}, codes=codes,
                    unmapped=unmapped, date_format=doc.get("date_format"),
                    file=doc.get("file"), geography=str(doc.get("geography") or ""),
                    notes=str(doc.get("notes") or "").strip())
+
+
+def _read_yaml(path: Path) -> dict:
+    """The mapping file's document, which must be a YAML mapping."""
+    def fail(message: str) -> ValidationError:
+        return ValidationError.one(str(path), "mapping", message)
+
+    if not path.is_file():
+        raise fail("no such mapping file")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise fail(f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except UnicodeDecodeError:
+        raise fail("not UTF-8 text") from None
+    if not isinstance(doc, dict):
+        raise fail("expected a mapping with 'columns' and 'codes'")
+    return doc
+
+
+def _columns(columns: object, complaints: list[_Complaint]) -> dict:
+    """``columns``: every spec field and the extract column holding it."""
+    if not isinstance(columns, dict):
+        complaints.append(("'columns' must map each field to a column name", "columns", None))
+        columns = {}
+    complaints += [("no column given for this field", f"columns.{f}", None) for f in FIELDS
+                   if not isinstance(columns.get(f), str) or not columns.get(f).strip()]
+    complaints += [(f"not a field of the arrest spec ({', '.join(FIELDS)})", f"columns.{key}",
+                    None) for key in columns if key not in FIELDS]
+    return columns
+
+
+def _codes(doc: dict, complaints: list[_Complaint]) -> dict[str, dict[str, str]]:
+    """``codes``: for each coded field, every code and the canonical value it means."""
+    codes: dict[str, dict[str, str]] = {}
+    for f, allowed in CODED.items():
+        table = doc.get(f)
+        if not isinstance(table, dict) or not table:
+            complaints.append(("list the codes of this field and their meaning",
+                               f"codes.{f}", None))
+            continue
+        codes[f] = {}
+        for code, value in table.items():
+            if str(value) not in allowed:
+                complaints.append((f"maps to a value outside {', '.join(allowed)}",
+                                   f"codes.{f}", f"{code}: {value}"))
+            codes[f][str(code)] = str(value)
+    complaints += [(f"not a coded field ({', '.join(CODED)})", f"codes.{key}", None)
+                   for key in doc if key not in CODED]
+    return codes
+
+
+def _unmapped(doc: dict, complaints: list[_Complaint]) -> dict[str, str]:
+    """``unmapped``: the canonical value of codes a field's list leaves out."""
+    unmapped: dict[str, str] = {}
+    for f, value in doc.items():
+        if f not in CODED:
+            complaints.append((f"not a coded field ({', '.join(CODED)})", f"unmapped.{f}",
+                               None))
+        elif str(value) not in CODED[f]:
+            complaints.append((f"must be one of {', '.join(CODED[f])}", f"unmapped.{f}",
+                               value))
+        else:
+            unmapped[f] = str(value)
+    return unmapped
 
 
 # --- reading an extract -------------------------------------------------------------------
@@ -210,30 +226,6 @@ def default_path(mapping: Mapping | None = None) -> Path:
     return paths.shared_file((mapping.file if mapping and mapping.file else None) or LAPD_FILE)
 
 
-def _read_text_csv(path: Path, encoding: str | None, wanted: tuple[str, ...] = ()
-                   ) -> pl.DataFrame:
-    """Every column of an extract as text, named as in its header.
-
-    Reading is :func:`analysis.validate.read_table` (encodings, separators, broken
-    files). A name repeated in the header is a problem when the mapping uses it;
-    otherwise only its first column is kept (the others are never read).
-    """
-    from .validate import _as_text, _shown, read_table
-
-    name = str(path)
-    header, frame = read_table(path, encoding=encoding)
-    frame = _as_text(frame, header, name, required=wanted)
-    if frame.height == 0:
-        raise ValidationError([Problem(name, "empty", "the file has a header but no data rows")])
-    seen: dict[str, int] = {}
-    for i, column in enumerate(header):
-        if column in seen and column in wanted:
-            raise ValidationError([Problem(name, "header", f"the column {_shown(repr(column))} "
-                                           "appears twice in the header", column=column)])
-        seen.setdefault(column, i)
-    return frame.select(pl.nth(i).alias(column) for column, i in seen.items())
-
-
 def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping | None = None,
                  *, max_errors: int = MAX_ERRORS, encoding: str | None = None,
                  today: dt.date | None = None) -> pl.DataFrame:
@@ -241,24 +233,57 @@ def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping |
 
     ``path`` defaults to the file the mapping names in the shared data folder;
     ``mapping`` to the shipped LAPD mapping. Codes are matched ignoring case and
-    repeated spaces. Row numbers count data rows from 1.
+    repeated spaces. Row numbers count data rows from 1; wholly blank lines are skipped.
+    A capped listing keeps the problems of the first rows.
     """
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(path) if path else default_path(mapping)
     name = str(path)
-    max_errors = max(1, max_errors)
-    raw = _read_text_csv(path, encoding, tuple(mapping.columns.values()))
-    missing = [c for c in dict.fromkeys(mapping.columns.values()) if c not in raw.columns]
+    raw = _read_extract(path, encoding, mapping)
+    fields = [pl.col(mapping.columns[f]).str.strip_chars().alias(f) for f in FIELDS]
+    checked = (
+        # number rows as in the file, then skip wholly blank lines
+        ingest.rows_in_file(raw, fields, name)
+        # blank cells are missing values
+        .with_columns(ingest.blank_as_null(FIELDS))
+        # each field parsed beside its text: a year, or a canonical value
+        .with_columns(**{f"_p_{f}": expr for f, expr in _parsers(mapping).items()})
+    )
+    problems, total = ingest.run_rules(
+        checked, _rules(mapping, today or dt.date.today()), name, max_errors=max_errors,
+        keep="by-row", names=mapping.columns)
+    if total:  # the cap limits the listing, never the decision
+        raise ValidationError(problems, total)
+    return checked.select(pl.col(f"_p_{f}").cast(dtype).alias(f) for f, dtype in SCHEMA.items())
+
+
+def _read_extract(path: Path, encoding: str | None, mapping: Mapping) -> pl.DataFrame:
+    """Every column of an extract as text, named as in its header.
+
+    A name repeated in the header is a problem when the mapping uses it; otherwise only
+    its first column is kept (the others are never read). A column the mapping names
+    and the header lacks is a problem.
+    """
+    name = str(path)
+    wanted = tuple(mapping.columns.values())
+    header, frame = ingest.read_table(path, encoding=encoding)
+    frame = ingest.as_text(frame, header, name, required=wanted)
+    if frame.height == 0:
+        raise ValidationError.one(name, "empty", "the file has a header but no data rows")
+    raw = ingest.first_of_each(
+        frame, header, name, judged=wanted, clash=lambda first, again: (
+            f"the column {ingest.shown(repr(header[again]))} appears twice in the header"))
+    missing = [c for c in dict.fromkeys(wanted) if c not in raw.columns]
     if missing:
         raise ValidationError([Problem(
             name, "required-column", f"the mapping {mapping.path.name} names this column but "
             f"the header has only: {', '.join(raw.columns)}", column=c) for c in missing])
+    return raw
 
-    today = today or dt.date.today()
-    blank = raw.select(pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
-                                         for c in raw.columns)).to_series()
-    frame = raw.select(pl.col(mapping.columns[f]).str.strip_chars().alias(f) for f in FIELDS)
-    frame = frame.with_columns(pl.when(pl.col(f) != "").then(pl.col(f)) for f in FIELDS)
+
+def _parsers(mapping: Mapping) -> dict[str, pl.Expr]:
+    """Each field's parsed value: the year (from a year or a date), or the canonical
+    value of a code (null when the mapping has no meaning for it)."""
     if mapping.date_format:
         year = pl.col("year").str.to_date(mapping.date_format, strict=False).dt.year()
     else:
@@ -270,41 +295,24 @@ def read_arrests(path: str | Path | None = None, mapping: str | Path | Mapping |
         default = mapping.unmapped.get(f)
         parsed[f] = folded.replace_strict(lookup, default=pl.lit(default, pl.String),
                                           return_dtype=pl.String)
-    checked = (
-        frame
-        # number rows as in the file, then skip wholly blank lines
-        .with_row_index("_row", offset=1)
-        .filter(~blank)
-        .with_columns(**{f"_p_{f}": expr for f, expr in parsed.items()})
-    )
-    if checked.height == 0:
-        raise ValidationError([Problem(name, "empty", "the file has a header but no data rows "
-                                       "(only blank lines)")])
+    return parsed
 
+
+def _rules(mapping: Mapping, today: dt.date) -> list[Rule]:
+    """The rules on an extract's fields (the year's depend on the mapping and the day)."""
     how = ("a year (YYYY)" if not mapping.date_format
            else f"a date in the format {mapping.date_format}")
-    rules = [(f, "missing-value", pl.col(f).is_null(), "a value is required") for f in FIELDS]
-    rules += [
-        ("year", "year-format", pl.col("year").is_not_null() & pl.col("_p_year").is_null(),
-         f"not {how}"),
-        ("year", "year-range", (pl.col("_p_year") < EARLIEST_YEAR)
-         | (pl.col("_p_year") > today.year),
-         f"the year must fall between {EARLIEST_YEAR} and {today.year}"),
-    ]
-    rules += [(f, "unknown-code", pl.col(f).is_not_null() & pl.col(f"_p_{f}").is_null(),
+    return [
+        *(Rule("missing-value", f, pl.col(f).is_null(), "a value is required") for f in FIELDS),
+        Rule("year-format", "year", pl.col("year").is_not_null() & pl.col("_p_year").is_null(),
+             f"not {how}"),
+        Rule("year-range", "year",
+             (pl.col("_p_year") < EARLIEST_YEAR) | (pl.col("_p_year") > today.year),
+             f"the year must fall between {EARLIEST_YEAR} and {today.year}"),
+        *(Rule("unknown-code", f, pl.col(f).is_not_null() & pl.col(f"_p_{f}").is_null(),
                f"this code is not in the mapping's codes for {f} ({mapping.path.name}); add "
-               f"it there, or set unmapped.{f}") for f in CODED]
-    problems: list[Problem] = []
-    total = 0
-    for f, rule, test, message in rules:
-        hits = checked.filter(test.fill_null(False))
-        total += hits.height
-        for row, value in hits.select("_row", f).head(max_errors).iter_rows():
-            problems.append(Problem(name, rule, message, row, mapping.columns[f], value))
-    if total:  # the cap limits the listing, never the decision
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-        raise ValidationError(problems[:max_errors], total)
-    return checked.select(pl.col(f"_p_{f}").cast(dtype).alias(f) for f, dtype in SCHEMA.items())
+               f"it there, or set unmapped.{f}") for f in CODED),
+    ]
 
 
 # --- provenance --------------------------------------------------------------------------
@@ -330,6 +338,8 @@ class ArrestSource:
 
 
 def describe_arrests(path: str | Path | None = None) -> ArrestSource:
+    """The extract at ``path`` (the default extract when None): its checksum and its
+    entry in ``data/sources/manifest.json``, if it has one."""
     path = Path(path) if path else default_path()
     manifest = json.loads((paths.SOURCES / "manifest.json").read_text(encoding="utf-8"))
     entry = next((e for e in manifest["files"] if e["file"] == path.name), None)
@@ -470,6 +480,7 @@ def interval_text(column: str, digits: int = 2) -> pl.Expr:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``analysis arrests`` subcommand."""
     p = sub.add_parser(
         "arrests", help="check an arrest extract against the arrest spec via a mapping",
         description="Read an arrest extract (CSV) through a column-and-code mapping file "
@@ -479,8 +490,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=f"arrest extract (default: {LAPD_FILE} in the shared data folder)")
     p.add_argument("--mapping", type=Path, default=None,
                    help="YAML mapping (default: data/mappings/lapd_marijuana_arrests.yml)")
-    p.add_argument("--max-errors", type=_at_least_one, default=MAX_ERRORS,
-                   help="problems to list at most (default %(default)s)")
+    ingest.add_max_errors(p)
     p.add_argument("--encoding", default=None, help="text encoding when not UTF-8")
     p.set_defaults(func=_run)
 
@@ -491,7 +501,7 @@ def _run(args: argparse.Namespace) -> int:
         frame = read_arrests(args.file, mapping, max_errors=args.max_errors,
                              encoding=args.encoding)
     except ValidationError as exc:
-        print_problems(exc.problems, exc.total)
+        ingest.print_problems(exc.problems, exc.total)
         return 1
     file = args.file or default_path(mapping)
     years = f"{frame['year'].min()}-{frame['year'].max()}"

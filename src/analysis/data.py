@@ -21,7 +21,10 @@ from pathlib import Path
 
 import polars as pl
 
-from . import checksum, paths, schema, synth, validate
+from . import checksum, ingest, paths, schema, synth, validate
+
+__all__ = ["MEMOS_KEPT", "Source", "describe_source", "load_cases", "memo_key", "open_cases",
+           "resolve"]
 
 MEMOS_KEPT = 8  # validated copies kept; older ones are removed
 
@@ -35,7 +38,7 @@ def resolve(path: str | Path | None = None, seed: int = paths.DEFAULT_SEED) -> P
 
 def load_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED,
                encoding: str | None = None, memo: bool = True) -> pl.DataFrame:
-    """The validated case frame; raises :class:`analysis.validate.ValidationError`.
+    """The validated case frame; raises :class:`analysis.ingest.ValidationError`.
 
     With ``memo`` (the default) a file validated before is read back from its memo
     instead of being validated again (see the module's notes).
@@ -71,10 +74,12 @@ def _load(file: Path, encoding: str | None, memo: bool) -> tuple[pl.DataFrame, s
 
 @functools.cache
 def _code_version() -> str:
-    """A digest of the code that decides what a valid, typed frame is."""
+    """A digest of the code that decides what a valid, typed frame is: the case rules,
+    the schema and the ingest layer that reads files and runs the rules."""
     digest = hashlib.sha256(pl.__version__.encode())
-    for module in (validate, schema):
-        digest.update(Path(module.__file__).read_bytes())
+    for source in (Path(validate.__file__), Path(schema.__file__),
+                   *sorted(Path(ingest.__file__).parent.glob("*.py"))):
+        digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

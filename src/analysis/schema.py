@@ -2,7 +2,12 @@
 
 Closed categories are Polars ``Enum`` dtypes, so a typo can never become a new
 category silently. ``FIELDS`` documents every column; the README's schema table is
-generated from it (``analysis schema --markdown``) and a test keeps the two in step.
+:func:`markdown_table`, and ``tests/test_packaging.py`` keeps the two in step.
+
+The rules that derive one category from others live here once, as polars expressions:
+:func:`expected_agency` (who prosecutes a case) and :func:`conviction_decade` with
+:func:`decade_label`. :func:`category` matches a user's spelling of a closed category
+(a filter, a notebook parameter) to its canonical value.
 """
 
 from __future__ import annotations
@@ -11,6 +16,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
+
+__all__ = [
+    "AGENCIES", "BATCHES", "BATCH_ALIASES", "BATCH_LABELS", "CATEGORIES", "CHARGE_LEVELS",
+    "CITIES", "CITY_PROSECUTOR", "CITY_PROSECUTOR_CITIES", "CODE_SECTIONS", "COLUMNS",
+    "DISTRICT_ATTORNEY", "EARLIEST_CONVICTION", "FALSE_STRINGS", "FIELDS", "IDENTIFIERS",
+    "JURISDICTIONS", "KEY", "LEVEL_ALIASES", "MOTION_DATES", "OFFENSE_ALIASES",
+    "OFFENSE_TYPES", "PROP64_EFFECTIVE", "RACES", "RACE_ALIASES", "RELIEF", "RELIEF_ALIASES",
+    "REQUIRED", "SCHEMA", "SECTION_OFFENSE", "TRUE_STRINGS", "UNINCORPORATED", "Agency",
+    "Batch", "ChargeLevel", "CodeSection", "Field", "Jurisdiction", "OffenseType", "Race",
+    "Relief", "category", "city_prosecutor", "conviction_decade", "decade_label",
+    "expected_agency", "markdown_table",
+]
 
 # --- closed categories -------------------------------------------------------------
 
@@ -54,9 +71,12 @@ CITY_PROSECUTOR_CITIES = (
 )
 
 
+CITY_PROSECUTOR = "{} city prosecutor"  # the agency name of such a city
+
+
 def city_prosecutor(city: str) -> str:
     """The agency name used for a city that prosecutes its own misdemeanors."""
-    return f"{city} city prosecutor"
+    return CITY_PROSECUTOR.format(city)
 
 
 AGENCIES = (DISTRICT_ATTORNEY, *(city_prosecutor(c) for c in CITY_PROSECUTOR_CITIES))
@@ -82,24 +102,6 @@ CITIES = (
     "Whittier",
 )  # fmt: skip
 JURISDICTIONS = (*CITIES, UNINCORPORATED)
-
-
-def misdemeanor_agency(jurisdiction: str) -> str:
-    """Who prosecutes a misdemeanor filed in ``jurisdiction``."""
-    if jurisdiction in CITY_PROSECUTOR_CITIES:
-        return city_prosecutor(jurisdiction)
-    return DISTRICT_ATTORNEY
-
-
-def expected_agency(level: str, jurisdiction: str) -> str:
-    """The agency consistent with a charge level and jurisdiction.
-
-    The District Attorney prosecutes every felony in the county; misdemeanors and
-    infractions go to the city's own prosecutor in the ten cities that have one.
-    """
-    if level == "felony":
-        return DISTRICT_ATTORNEY
-    return misdemeanor_agency(jurisdiction)
 
 
 Batch = pl.Enum(list(BATCHES))
@@ -223,9 +225,61 @@ TRUE_STRINGS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_STRINGS = frozenset({"false", "f", "no", "n", "0"})
 
 
-def empty_frame() -> pl.DataFrame:
-    """A frame with the canonical schema and no rows."""
-    return pl.DataFrame(schema=SCHEMA)
+# --- categories derived from others, and matching a user's spelling ---------------
+
+# Every closed category (an Enum column) and its values, in order.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    name: tuple(dtype.categories.to_list()) for name, dtype in SCHEMA.items()
+    if isinstance(dtype, pl.Enum)
+}
+
+
+def _expr(column: str | pl.Expr) -> pl.Expr:
+    """A column given by name or as an expression."""
+    return pl.col(column) if isinstance(column, str) else column
+
+
+def expected_agency(level: str | pl.Expr = "charge_level",
+                    jurisdiction: str | pl.Expr = "jurisdiction") -> pl.Expr:
+    """The agency consistent with a charge level and a jurisdiction (columns, by name
+    or as expressions), as text.
+
+    The District Attorney prosecutes every felony in the county; misdemeanors and
+    infractions go to the city's own prosecutor in the ten cities that have one, and to
+    the District Attorney everywhere else.
+    """
+    level, jurisdiction = _expr(level), _expr(jurisdiction)
+    return (pl.when(level == "felony").then(pl.lit(DISTRICT_ATTORNEY))
+            .when(jurisdiction.is_in(list(CITY_PROSECUTOR_CITIES)))
+            .then(pl.format(CITY_PROSECUTOR, jurisdiction))
+            .otherwise(pl.lit(DISTRICT_ATTORNEY)))
+
+
+def conviction_decade(date: str | pl.Expr = "conviction_date") -> pl.Expr:
+    """The decade of a date as an integer (Int32): 1994-03-14 gives 1990."""
+    return (_expr(date).dt.year() // 10 * 10).cast(pl.Int32)
+
+
+def decade_label(decade: str | pl.Expr = "conviction_decade") -> pl.Expr:
+    """A decade (an integer, as :func:`conviction_decade` gives) as readers write it:
+    1990 gives ``"1990s"``."""
+    return pl.format("{}s", _expr(decade))
+
+
+def category(column: str, value: str) -> str:
+    """The canonical spelling of ``value`` in the closed category ``column``, matched
+    ignoring case and repeated spaces: ``category("race_ethnicity", "white")`` gives
+    ``"White"``. Raises ValueError naming the column and listing its choices."""
+    choices = CATEGORIES.get(column)
+    if choices is None:
+        raise ValueError(f"{column!r} is not a closed category; those are "
+                         f"{', '.join(CATEGORIES)}")
+    wanted = " ".join(str(value).split()).casefold()
+    for choice in choices:
+        if choice.casefold() == wanted:
+            return choice
+    raise ValueError(f"{value!r} is not a {column} value; choose one of "
+                     f"{', '.join(choices)}")
 
 
 def markdown_table() -> str:

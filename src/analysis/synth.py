@@ -19,6 +19,9 @@ import polars as pl
 from . import paths, reference, schema
 from .assumptions import DEFAULT, Assumptions, target
 
+__all__ = ["COURTHOUSES", "DEFAULT_COURTHOUSE", "LAST_DAY_OF_2016", "LAST_YEAR", "add_parser",
+           "default_cases", "generate", "write"]
+
 LAST_YEAR = schema.PROP64_EFFECTIVE.year  # 2016
 LAST_DAY_OF_2016 = schema.PROP64_EFFECTIVE.timetuple().tm_yday  # Nov 8 = day 313
 
@@ -154,7 +157,7 @@ def _batch(rng, batch: str, people: pl.DataFrame, felonies: int, misdemeanors: i
 def _finish(rows: pl.DataFrame, a: Assumptions, prefix: str) -> pl.DataFrame:
     """Group convictions into cases, then derive the dependent columns."""
     capture = dict(a.court_capture_by_decade)
-    decade = (pl.col("conviction_date").dt.year() // 10 * 10)
+    decade = schema.conviction_decade("conviction_date")
     return (
         rows
         # order each person's convictions in time
@@ -233,11 +236,7 @@ def generate(seed: int = paths.DEFAULT_SEED, assumptions: Assumptions = DEFAULT)
             motion_date=motion,
             hs_subsection=pl.lit(None, pl.String),
             offense_type=pl.col("hs_section").replace_strict(schema.SECTION_OFFENSE),
-            prosecuting_agency=pl.when(pl.col("charge_level") == "felony")
-            .then(pl.lit(schema.DISTRICT_ATTORNEY))
-            .when(pl.col("jurisdiction").is_in(schema.CITY_PROSECUTOR_CITIES))
-            .then(pl.format("{} city prosecutor", pl.col("jurisdiction")))
-            .otherwise(pl.lit(schema.DISTRICT_ATTORNEY)),
+            prosecuting_agency=schema.expected_agency("charge_level", "jurisdiction"),
             court_location=pl.when(pl.col("found_in_court")).then(court),
             relief_granted=pl.lit("dismissed"),
         )

@@ -1,0 +1,36 @@
+"""The ingest layer shared by every loader of outside data (case lists in
+:mod:`analysis.validate`, arrest extracts in :mod:`analysis.arrests`).
+
+=====================  ==================================================================
+module                 what it holds
+=====================  ==================================================================
+``problems``           :class:`Problem`, :class:`ValidationError`, :class:`Report`,
+                       :func:`shown` (terminal-safe text), the default cap ``MAX_ERRORS``
+``tables``             :func:`read_table` (CSV in any supported dialect, or Parquet),
+                       :func:`as_text` and :func:`first_of_each` (repeated names)
+``rules``              :class:`Rule`, :func:`run_rules` (every rule in one pass),
+                       :func:`rows_in_file` (rows numbered as in the file, blank lines
+                       skipped), :func:`blank_as_null`
+``commandline``        ``--max-errors`` (:func:`add_max_errors`) and
+                       :func:`print_problems`
+=====================  ==================================================================
+
+A loader reads with :func:`read_table`, makes its columns text with :func:`as_text`,
+numbers its rows with :func:`rows_in_file`, parses, then judges the parsed frame with
+its own table of rules through :func:`run_rules`. Every failure is a
+:class:`ValidationError` listing problems that name file, row, column, value and rule;
+nothing else is raised for bad input, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from .commandline import add_max_errors, at_least_one, print_problems
+from .problems import CONTROL_CHARS, MAX_ERRORS, Problem, Report, ValidationError, shown
+from .rules import ROW, Rule, blank_as_null, rows_in_file, run_rules
+from .tables import PARQUET_SUFFIXES, as_text, decode, first_of_each, read_table
+
+__all__ = [
+    "CONTROL_CHARS", "MAX_ERRORS", "PARQUET_SUFFIXES", "ROW", "Problem", "Report", "Rule",
+    "ValidationError", "add_max_errors", "as_text", "at_least_one", "blank_as_null",
+    "decode", "first_of_each", "print_problems", "read_table", "rows_in_file", "run_rules", "shown",
+]
