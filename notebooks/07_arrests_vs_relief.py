@@ -27,7 +27,7 @@ import polars as pl
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, page, reader, suppress
+from analysis import arrests, charts, page, prop64, reader, suppress
 
 charts.enable()
 mapping = arrests.load_mapping(mapping_path or None)
@@ -112,9 +112,9 @@ if lapd is not None:
 # %%
 if lapd is not None:
     # arrests by group and year, over the county's residents in the same years
-    pop = arrests.county_population(sorted(lapd["year"].unique().to_list()))
+    pop = prop64.county_population(sorted(lapd["year"].unique().to_list()))
     yearly = lapd.group_by("year", "race_ethnicity").agg(count=pl.len())
-    residents = arrests.person_years(pop, pop["year"].unique())
+    residents = prop64.person_years(pop, pop["year"].unique())
     rated, model_choice = reader.arrests.rates_table(yearly, residents, per=per, confidence=confidence)
     display(page.table(
         rated,
@@ -134,10 +134,10 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    after = arrests.FIRST_YEAR_AFTER_PROP64
+    after = prop64.FIRST_YEAR_AFTER
     # three years each side of the change, and every year for the trend
-    window = arrests.prop64_change(yearly.filter(pl.col("year") >= after - 3), pop, level=confidence)
-    its = arrests.prop64_change(yearly, pop, level=confidence)
+    window = prop64.change(yearly.filter(pl.col("year") >= after - 3), pop, confidence=confidence)
+    its = prop64.change(yearly, pop, confidence=confidence)
     display(page.table(reader.arrests.change_table(window, its, after, lapd["year"].max()),
                        f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {confidence:.0%} intervals)"))
 

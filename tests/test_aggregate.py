@@ -136,6 +136,19 @@ def test_unknown_dimension(small):
         aggregate.counts(small, ["colour"])
 
 
+@pytest.mark.parametrize("spelling", [{"charge_level": "FELONY"}, {"charge_level": "Felony"},
+                                      {"race_ethnicity": "black"},
+                                      {"prosecuting_agency": "district  attorney"},
+                                      {"batch": ["SEP2021"]}])
+def test_category_names_match_without_regard_to_case(small, spelling):
+    (column, value), = spelling.items()
+    canonical = [schema.category(column, v) for v in
+                 ([value] if isinstance(value, str) else value)]
+    expected = aggregate.counts(small, ["batch"], **{column: canonical})
+    assert_frame_equal(aggregate.counts(small, ["batch"], **spelling), expected)
+    assert expected["convictions"].sum() > 0
+
+
 def test_filters_describe_themselves():
     assert aggregate.Filters().describe() == "all cases"
     text = aggregate.Filters(batch="sep2021", year_from=1990,

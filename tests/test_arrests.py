@@ -10,7 +10,7 @@ import pytest
 from conftest import write_rows
 from polars.testing import assert_frame_equal
 
-from analysis import arrests, cli, schema
+from analysis import arrests, cli, prop64, schema
 from analysis.ingest import Problem, ValidationError
 
 MAPPING = """
@@ -149,8 +149,8 @@ def test_lapd_file_loads_and_matches_a_direct_count(shared_data):
 
 
 def test_county_population_sums_the_census_groups(shared_data):
-    pop = arrests.county_population([2019])
-    with open(shared_data / arrests.POPULATION_FILE, newline="") as handle:
+    pop = prop64.county_population([2019])
+    with open(shared_data / prop64.POPULATION_FILE, newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["reference_date"] == "2019-07-01")
     assert pop["population"].sum() == int(row["total"])
     assert pop.filter(pl.col("race_ethnicity") == "Black")["population"].item() == int(
@@ -179,7 +179,7 @@ def test_the_data_docs_document_the_arrest_spec():
 def test_person_years_sum_the_years_per_group():
     pop = pl.DataFrame({"year": [2010, 2011, 2012, 2010], "race_ethnicity": ["Black"] * 3
                         + ["White"], "population": [10, 20, 40, 7]})
-    out = arrests.person_years(pop, [2010, 2011])
+    out = prop64.person_years(pop, [2010, 2011])
     assert dict(out.iter_rows()) == {"Black": 30, "White": 7}
 
 
@@ -191,7 +191,7 @@ def test_prop64_change_recovers_a_known_step():
     counts = [1000 * 0.9 ** (y - 2010) * (0.5 if y >= 2017 else 1) for y in years]
     yearly = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
                            "count": [round(c) for c in counts]}).cast({"year": pl.Int16})
-    out = arrests.prop64_change(yearly, pop).row(0, named=True)
+    out = prop64.change(yearly, pop).row(0, named=True)
     assert out["step"] == pytest.approx(0.5, rel=0.01)
     assert out["pre_trend_pct"] == pytest.approx(-10, abs=0.2)
     assert out["ratio"] < 0.5  # the plain before/after ratio mixes trend and step

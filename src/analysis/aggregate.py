@@ -38,16 +38,9 @@ ALIASES = {
     "offense": "offense_type", "agency": "prosecuting_agency", "race": "race_ethnicity",
 }  # fmt: skip
 
-# Allowed values of each filterable dimension (the schema's closed categories).
-_VALUES = {
-    "batch": schema.BATCHES,
-    "charge_level": schema.CHARGE_LEVELS,
-    "hs_section": schema.CODE_SECTIONS,
-    "offense_type": schema.OFFENSE_TYPES,
-    "jurisdiction": schema.JURISDICTIONS,
-    "prosecuting_agency": schema.AGENCIES,
-    "race_ethnicity": schema.RACES,
-}
+# The dimensions a filter can name values of: the schema's closed categories.
+_FILTERABLE = ("batch", "charge_level", "hs_section", "offense_type", "jurisdiction",
+               "prosecuting_agency", "race_ethnicity")
 
 
 def dimension(name: str) -> str:
@@ -74,12 +67,14 @@ class Filters:
     race_ethnicity: str | Sequence[str] | None = None
 
     def __post_init__(self) -> None:
-        for column in _VALUES:
+        for column in _FILTERABLE:
             value = getattr(self, column)
             if value is not None and not isinstance(value, str) and not (
                     isinstance(value, Sequence) and all(isinstance(v, str) for v in value)):
                 raise TypeError(f"filter {column!r} takes a name or a list of names "
                                 f"(str), not {type(value).__name__} {value!r}")
+            # spelled as the schema spells it, whatever the case
+            object.__setattr__(self, column, _canonical(column, value))
         for bound in ("year_from", "year_to"):
             value = getattr(self, bound)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -89,14 +84,10 @@ class Filters:
     def expression(self) -> pl.Expr:
         """One boolean expression for all the filters."""
         conditions = [pl.lit(True)]
-        for column, allowed in _VALUES.items():
+        for column in _FILTERABLE:
             wanted = _as_list(getattr(self, column))
             if wanted is None:
                 continue
-            unknown = [v for v in wanted if v not in allowed]
-            if unknown:
-                raise ValueError(f"unknown {column} {unknown[0]!r}; choose from "
-                                 f"{', '.join(allowed)}")
             # compare in the column's own Enum type: no per-row cast to text
             conditions.append(pl.col(column).is_in(
                 pl.Series(wanted, dtype=schema.SCHEMA[column]).implode()))
@@ -113,7 +104,7 @@ class Filters:
     def describe(self) -> str:
         """The filters in words, for a page caption: 'all cases' when there are none."""
         parts = []
-        for column in _VALUES:
+        for column in _FILTERABLE:
             wanted = _as_list(getattr(self, column))
             if wanted is not None:
                 parts.append(f"{words.dimension_title(column).lower()} {' or '.join(wanted)}")
@@ -122,6 +113,21 @@ class Filters:
             hi = self.year_to if self.year_to is not None else "the latest"
             parts.append(f"convicted from {lo} to {hi}")
         return "; ".join(parts) if parts else "all cases"
+
+
+def _canonical(column: str, value: str | Sequence[str] | None):
+    """``value`` (a name or names) as the schema spells it; ValueError for an unknown one."""
+    names = _as_list(value)
+    if names is None:
+        return value
+    spelled = []
+    for name in names:
+        try:
+            spelled.append(schema.category(column, name))
+        except ValueError:
+            raise ValueError(f"unknown {column} {name!r}; choose from "
+                             f"{', '.join(schema.CATEGORIES[column])}") from None
+    return spelled[0] if isinstance(value, str) else spelled
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -136,7 +142,7 @@ def lazy(cases: Frame) -> pl.LazyFrame:
     return frame.with_columns(
         # the year and decade of the conviction being dismissed
         conviction_year=pl.col("conviction_date").dt.year().cast(pl.Int32),
-        conviction_decade=(pl.col("conviction_date").dt.year() // 10 * 10).cast(pl.Int32),
+        conviction_decade=schema.conviction_decade(),
     )
 
 
@@ -146,9 +152,9 @@ def filtered(cases: Frame, filters: Filters | None = None, **kwargs) -> pl.LazyF
         named = {}
         for key, value in kwargs.items():
             column = key if key in ("year_from", "year_to") else dimension(key)
-            if column not in _VALUES and column not in ("year_from", "year_to"):
+            if column not in _FILTERABLE and column not in ("year_from", "year_to"):
                 raise ValueError(f"cannot filter on {key!r}; use year_from/year_to for "
-                                 "years, or one of " + ", ".join(_VALUES))
+                                 "years, or one of " + ", ".join(_FILTERABLE))
             named[column] = value
         filters = Filters(**named)
     elif kwargs:

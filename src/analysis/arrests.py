@@ -10,7 +10,7 @@ from the shared folder and never copied.
 
 The spec (:data:`SPEC`) is one row per arrest: ``year`` (Int16, 1950 to this year),
 ``race_ethnicity`` (one of :data:`analysis.schema.RACES`), ``charge_level`` and
-``charge`` (one of :data:`CHARGES`, the most serious charge); the README's table of it
+``charge`` (one of :data:`CHARGES`, the most serious charge); docs/data.md's table of it
 is :func:`markdown_table`. Every other column of the extract (report numbers, ages,
 names) is dropped on reading, so it never reaches a page.
 """
@@ -20,29 +20,25 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import yaml
 
-from . import ingest, paths, reference, schema
+from . import ingest, paths, schema
 from .checksum import sha256_file
 from .ingest import MAX_ERRORS, Problem, Rule, ValidationError
 
 __all__ = [
-    "CHARGES", "CODED", "EARLIEST_YEAR", "FIELDS", "FIRST_YEAR_AFTER_PROP64", "LAPD_FILE",
-    "LAPD_MAPPING", "MAPPING_KEYS", "POPULATION_FILE", "SCHEMA", "SPEC", "ArrestSource",
-    "Charge", "Mapping", "SpecField", "add_parser", "county_population", "default_path",
-    "describe_arrests", "how_to_get", "interval_text", "load_mapping", "markdown_table",
-    "person_years", "prop64_change", "read_arrests",
+    "CHARGES", "CODED", "EARLIEST_YEAR", "FIELDS", "LAPD_FILE", "LAPD_MAPPING", "MAPPING_KEYS",
+    "SCHEMA", "SPEC", "ArrestSource", "Charge", "Mapping", "SpecField", "add_parser",
+    "default_path", "describe_arrests", "how_to_get", "load_mapping", "markdown_table",
+    "read_arrests",
 ]
 
 LAPD_FILE = "lapd_marijuana_arrests_2010_2019.csv"
 LAPD_MAPPING = paths.MAPPINGS / "lapd_marijuana_arrests.yml"
-POPULATION_FILE = "la_county_population_by_race_2010_2019.csv"
 EARLIEST_YEAR = 1950
 
 CHARGES = ("possession", "possession_for_sale", "sale_transport", "cultivation",
@@ -77,7 +73,7 @@ CODED = {f.name: f.allowed for f in SPEC if f.allowed is not None}
 
 
 def markdown_table() -> str:
-    """The spec as a Markdown table, for the README."""
+    """The spec as a Markdown table, for docs/data.md."""
     lines = ["| field | type | meaning |", "|---|---|---|"]
     for f in SPEC:
         kind = "Enum" if isinstance(f.dtype, pl.Enum) else str(f.dtype)
@@ -358,122 +354,7 @@ def how_to_get(path: str | Path | None = None) -> str:
         "the shared data folder, or set `LACRA_SHARED_DATA` to the folder holding it, or "
         "pass the file's path as this page's `arrests_path` parameter. Its expected "
         "checksum is listed in `data/sources/manifest.json`. Another department's extract "
-        "works too, with a mapping file (see the README, \"Arrest data\").")
-
-
-# --- denominators ------------------------------------------------------------------------
-
-
-def county_population(years: range | list[int] = range(2010, 2020)) -> pl.DataFrame:
-    """Los Angeles County residents by race/ethnicity and year (July 1 Census estimates,
-    Vintage 2019), read from the shared Census table. Columns: ``year``,
-    ``race_ethnicity``, ``population``."""
-    raw = pl.read_csv(paths.shared_file(POPULATION_FILE))
-    estimates = raw.filter(pl.col("reference_date").str.ends_with("-07-01"),
-                           pl.col("year").is_in(list(years)))
-    return (
-        estimates
-        # one column per project category, summing its Census groups
-        .select("year", *(pl.sum_horizontal(groups).alias(race)
-                          for race, groups in reference.CENSUS_GROUPS.items()))
-        # long: one row per year and category
-        .unpivot(index="year", variable_name="race_ethnicity", value_name="population")
-        .with_columns(pl.col("year").cast(pl.Int16), pl.col("race_ethnicity").cast(schema.Race),
-                      pl.col("population").cast(pl.Int64))
-        .sort("year", "race_ethnicity")
-    )
-
-
-# --- analysis ----------------------------------------------------------------------------
-
-# Proposition 64 took effect on 9 November 2016; 2017 is the first full year after it.
-FIRST_YEAR_AFTER_PROP64 = schema.PROP64_EFFECTIVE.year + 1
-
-
-def person_years(population: pl.DataFrame, years, *, group: str = "race_ethnicity"
-                 ) -> pl.DataFrame:
-    """Residents summed over ``years`` per group: the denominator of a rate per year,
-    in the shape :func:`analysis.stats.rates` takes (one row per group)."""
-    return (
-        population
-        # the years the counts cover
-        .filter(pl.col("year").is_in(list(years)))
-        # one row per group
-        .group_by(group).agg(pl.col("population").sum())
-        .sort(group)
-    )
-
-
-def prop64_change(yearly: pl.DataFrame, population: pl.DataFrame, *,
-                  group: str = "race_ethnicity", level: float = 0.95,
-                  first_after: int = FIRST_YEAR_AFTER_PROP64) -> pl.DataFrame:
-    """How arrest rates changed after Proposition 64, per group and for all groups.
-
-    ``yearly`` has ``year``, ``group`` and ``count``; ``population`` has ``year``,
-    ``group`` and ``population``. For each group two count models with log population
-    as offset, fitted by :func:`analysis.stats.fit_counts` (Poisson GLM, or negative
-    binomial when the Cameron-Trivedi test finds overdispersion, so year-to-year swings
-    widen the intervals):
-
-    * before/after: ``log rate = a + b * after``; ``exp(b)`` (``ratio``) is the ratio of
-      the mean rate in the years from ``first_after`` on to the mean rate before;
-    * interrupted time series: ``log rate = a + c * (year - first year) + b * after``;
-      ``exp(b)`` (``step``) is the change at ``first_after`` beyond the trend of the
-      years before, assuming that trend would have continued.
-
-    ``ratio_model`` and ``step_model`` name the model each fit used.
-    """
-    from scipy import stats as st
-
-    from .stats import fit_counts
-
-    z = st.norm.ppf(0.5 + level / 2)
-    years = sorted(yearly["year"].unique().to_list())
-    pop = population.filter(pl.col("year").is_in(years))
-    full = (
-        pl.DataFrame({"year": years}, schema={"year": pl.Int16})
-        # every year for every group, zero where no arrest
-        .join(pop.select(group).unique(), how="cross")
-        .join(yearly.select("year", group, "count"), on=["year", group], how="left")
-        .with_columns(pl.col("count").fill_null(0))
-        .join(pop, on=["year", group], how="left")
-    )
-    everyone = full.group_by("year").agg(pl.col("count").sum(), pl.col("population").sum())
-    groups = [(str(g), full.filter(pl.col(group) == g).sort("year"))
-              for g in full[group].unique().sort().to_list()]
-    groups.append(("All groups", everyone.sort("year")))
-    rows = []
-    for name, data in groups:
-        y = data["count"].to_numpy().astype(float)
-        year = data["year"].to_numpy().astype(float)
-        after = (year >= first_after).astype(float)
-        pop_y = data["population"].to_numpy().astype(float)
-        row = {group: name, "arrests_before": int(y[after == 0].sum()),
-               "arrests_after": int(y[after == 1].sum()),
-               "rate_before": float(y[after == 0].sum() / pop_y[after == 0].sum() * 10_000),
-               "rate_after": float(y[after == 1].sum() / pop_y[after == 1].sum() * 10_000)}
-        for label, design in (
-            ("ratio", np.column_stack([np.ones_like(year), after])),
-            ("step", np.column_stack([np.ones_like(year), year - year.min(), after])),
-        ):
-            if y[after == 1].sum() == 0 or y[after == 0].sum() == 0:
-                row |= {label: None, f"{label}_low": None, f"{label}_high": None,
-                        f"{label}_model": None}
-                continue
-            fit = fit_counts(y, design, np.log(pop_y))
-            b, se = float(fit.result.params[-1]), float(fit.result.bse[-1])
-            row |= {label: math.exp(b), f"{label}_low": math.exp(b - z * se),
-                    f"{label}_high": math.exp(b + z * se), f"{label}_model": fit.model}
-            if label == "step":
-                row["pre_trend_pct"] = 100 * (math.exp(float(fit.result.params[1])) - 1)
-        rows.append(row)
-    return pl.DataFrame(rows)
-
-
-def interval_text(column: str, digits: int = 2) -> pl.Expr:
-    """``"estimate (low to high)"`` from ``column`` and ``column_low``/``column_high``."""
-    return pl.format("{} ({} to {})", *(pl.col(c).round(digits) for c in
-                                        (column, f"{column}_low", f"{column}_high")))
+        "works too, with a mapping file (see docs/data.md, \"Arrest extracts\").")
 
 
 # --- command line ------------------------------------------------------------------------
@@ -509,3 +390,7 @@ def _run(args: argparse.Namespace) -> int:
                        frame.group_by("charge_level").len().sort("charge_level").iter_rows())
     print(f"ok: {file}: {frame.height:,} arrests, {years} ({levels})")
     return 0
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

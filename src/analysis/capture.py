@@ -73,7 +73,7 @@ def with_strata(cases: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFra
     District Attorney or a city prosecutor (the ten cities that prosecute their own
     misdemeanors), coarser than ``prosecuting_agency``.
     """
-    decade = (pl.col("conviction_date").dt.year() // 10 * 10).cast(pl.String) + "s"
+    decade = schema.decade_label(schema.conviction_decade())
     prosecutor = (pl.when(pl.col("prosecuting_agency") == schema.DISTRICT_ATTORNEY)
                   .then(pl.lit(schema.DISTRICT_ATTORNEY)).otherwise(pl.lit("city prosecutor")))
     return cases.with_columns(decade=decade, prosecutor=prosecutor)

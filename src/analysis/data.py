@@ -132,3 +132,7 @@ def describe_source(path: str | Path | None = None, seed: int = paths.DEFAULT_SE
 def _source(file: Path, digest: str | None = None) -> Source:
     synthetic = file.resolve().parent == paths.SYNTHETIC.resolve()
     return Source(file, synthetic, digest or checksum.sha256_file(file))
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

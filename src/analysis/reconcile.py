@@ -359,7 +359,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from . import data as data_mod
-    from .validate import ValidationError
+    from .ingest import ValidationError
 
     try:
         claims = cl.load(args.ledger)

@@ -17,6 +17,10 @@ import polars as pl
 from . import paths, schema
 from .checksum import sha256_file
 
+__all__ = ["CENSUS_GROUPS", "CENSUS_ROWS", "JURISDICTIONS", "MANIFEST", "POPULATION_BY_RACE",
+           "add_parser", "jurisdictions", "load_manifest", "population_by_race",
+           "rebuild_population_by_race", "refresh_checksums", "verify_manifest"]
+
 MANIFEST = paths.REFERENCE / "manifest.json"
 POPULATION_BY_RACE = paths.REFERENCE / "la_county_population_by_race.csv"
 JURISDICTIONS = paths.REFERENCE / "jurisdictions.csv"
@@ -129,3 +133,7 @@ def _run(args: argparse.Namespace) -> int:
     if not problems:
         print(f"ok: {len(load_manifest()['tables'])} reference tables match the manifest")
     return 1 if problems else 0
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

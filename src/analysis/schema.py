@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 __all__ = [
-    "AGENCIES", "BATCHES", "BATCH_ALIASES", "BATCH_LABELS", "CATEGORIES", "CHARGE_LEVELS",
+    "AGENCIES", "BATCHES", "BATCH_ALIASES", "CATEGORIES", "CHARGE_LEVELS",
     "CITIES", "CITY_PROSECUTOR", "CITY_PROSECUTOR_CITIES", "CODE_SECTIONS", "COLUMNS",
     "DISTRICT_ATTORNEY", "EARLIEST_CONVICTION", "FALSE_STRINGS", "FIELDS", "IDENTIFIERS",
     "JURISDICTIONS", "KEY", "LEVEL_ALIASES", "MOTION_DATES", "OFFENSE_ALIASES",
@@ -32,10 +32,6 @@ __all__ = [
 # --- closed categories -------------------------------------------------------------
 
 BATCHES = ("feb2020", "sep2021")
-BATCH_LABELS = {
-    "feb2020": "February 2020 motion (state DOJ records)",
-    "sep2021": "September 2021 motion (county court records)",
-}
 MOTION_DATES = {"feb2020": dt.date(2020, 2, 13), "sep2021": dt.date(2021, 9, 27)}
 
 CHARGE_LEVELS = ("felony", "misdemeanor", "infraction")
@@ -283,10 +279,14 @@ def category(column: str, value: str) -> str:
 
 
 def markdown_table() -> str:
-    """The schema as a Markdown table, for the README."""
+    """The schema as a Markdown table, for the README (a test keeps the two in step)."""
     lines = ["| column | type | required | meaning |", "|---|---|---|---|"]
     for f in FIELDS:
         kind = "Enum" if isinstance(f.dtype, pl.Enum) else str(f.dtype)
         lines.append(f"| `{f.name}` | {kind} | {'yes' if f.required else 'no'} | "
                      f"{f.description} |")
     return "\n".join(lines)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

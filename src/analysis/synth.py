@@ -295,5 +295,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(_run(argparse.Namespace(seed=paths.DEFAULT_SEED, out=None)))

@@ -34,3 +34,7 @@ __all__ = [
     "ValidationError", "add_max_errors", "as_text", "at_least_one", "blank_as_null",
     "decode", "first_of_each", "print_problems", "read_table", "rows_in_file", "run_rules", "shown",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -35,3 +35,7 @@ def print_problems(problems: list[Problem], total: int, prefix: str = "") -> Non
     if total > len(problems):
         print(f"... and {total - len(problems)} more problems", file=sys.stderr)
     print(f"{prefix}{total} problem(s); nothing was written", file=sys.stderr)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -85,3 +85,7 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems and not self.total
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

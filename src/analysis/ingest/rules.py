@@ -94,3 +94,7 @@ def rows_in_file(frame: pl.DataFrame, columns: Iterable[str | pl.Expr],
 def blank_as_null(columns: Iterable[str]) -> list[pl.Expr]:
     """Each of ``columns`` (text) with empty or all-space cells made null (missing)."""
     return [pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)) for c in columns]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

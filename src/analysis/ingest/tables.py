@@ -205,3 +205,7 @@ def first_of_each(frame: pl.DataFrame, names: list[str], file: str, *,
             raise ValidationError.one(file, "header", clash(seen[name], i), column=name)
         seen.setdefault(name, i)
     return frame.select(pl.nth(i).alias(name) for name, i in seen.items())
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

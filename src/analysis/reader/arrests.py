@@ -181,7 +181,7 @@ def rates_table(yearly: pl.DataFrame, residents: pl.DataFrame, *, per: int,
 def change_table(window: pl.DataFrame, its: pl.DataFrame, after: int,
                  last: int) -> pl.DataFrame:
     """The before/after ratios (``window``) beside the steps beyond the trend (``its``),
-    both from :func:`analysis.arrests.prop64_change`."""
+    both from :func:`analysis.prop64.change`."""
     return window.select(
         pl.col("race_ethnicity").alias("race/ethnicity"),
         pl.col("rate_before").round(2).alias(f"rate {after - 3}-{after - 1}"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .. import suppress, words
+from .. import schema, suppress, words
 
 __all__ = ["count_text", "interval_text", "labelled"]
 
@@ -18,8 +18,7 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
     if "conviction_year" in out.columns:  # a year is a label, not a quantity
         out = out.with_columns(pl.col("conviction_year").cast(pl.String))
     if "conviction_decade" in out.columns:
-        out = out.with_columns(pl.format("{}s", pl.col("conviction_decade"))
-                               .alias("conviction_decade"))
+        out = out.with_columns(schema.decade_label().alias("conviction_decade"))
     return out.with_columns(pl.col(c).cast(pl.String) for c, t in out.schema.items()
                             if isinstance(t, pl.Enum | pl.Categorical))
 
