@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -321,6 +323,11 @@ TABLE_CELL = ('import polars as pl\nfrom analysis import page\n'
               'page.table(rows.with_columns(slice=pl.lit(label)), "Rows (computed)", name="rows")')
 
 
+# What a run that executes nothing never imports.
+HEAVY = ("papermill", "nbconvert", "nbclient", "jupyter_client", "altair", "vl_convert",
+         "jinja2", "IPython")
+
+
 @pytest.fixture
 def small_project(tmp_path, monkeypatch):
     """Two tiny notebooks, three pages, a data file, a site folder and a run log."""
@@ -352,6 +359,19 @@ def small_project(tmp_path, monkeypatch):
             return render(config=config, site=self.site, notebooks=nbs,
                                  package_dirs=[package], quiet=True, **kw)
 
+        def heavy_imports_of_a_run(self) -> list[str]:
+            """The heavy modules a run with nothing to render imports, in a new process."""
+            code = (f"import sys\nfrom pathlib import Path\nfrom analysis.site import render\n"
+                    f"r = render(config=Path({str(config)!r}), site=Path({str(self.site)!r}), "
+                    f"notebooks=Path({str(nbs)!r}), package_dirs=[Path({str(package)!r})], "
+                    f"data=Path({str(data)!r}), quiet=True)\n"
+                    "assert not r.rendered and not r.published, r\n"
+                    f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                  text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
+            return [m for m in done.stdout.strip().split(",") if m]
+
         def runs(self) -> list[str]:
             lines = runlog.read_text().split() if runlog.exists() else []
             runlog.unlink(missing_ok=True)
@@ -382,6 +402,8 @@ def test_incremental_runs_execute_exactly_what_changed(small_project):
     again = p.render()
     assert p.runs() == [] and again.rendered == [] and not again.published
     assert p.snapshot() == site
+    # ... and a fresh process finds that out without importing the execution stack
+    assert p.heavy_imports_of_a_run() == []
 
     # touching one notebook re-renders only its page
     nb = nbformat.read(p.notebooks / "02_beta.ipynb", as_version=4)
