@@ -71,6 +71,10 @@ class Stamp:
     commit: str
     started_at: dt.datetime
 
+    @classmethod
+    def now(cls) -> Stamp:
+        return cls(manifest.git_commit(), dt.datetime.now(dt.UTC).replace(microsecond=0))
+
 
 def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
            notebooks: Path = paths.NOTEBOOKS, only: Iterable[str] = (), jobs: int = 1,
@@ -84,21 +88,20 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
     current site was left exactly as it was.
     """
     site = Path(site)
-    work = _plan_work(Path(config), site, Path(notebooks), list(only), force,
-                     _data_file(data), package_dirs)
+    work = _plan(Path(config), site, Path(notebooks), list(only), force, _data_file(data),
+                 package_dirs)
     result = Result(site, unchanged=[p.name for p in work.carried])
     progress = Progress(len(work.todo), quiet=quiet)
     if not _announce(work, site, progress) or dry_run:
         return result
     with publish.staging(site) as out:
-        stamp = Stamp(manifest.git_commit(), dt.datetime.now(dt.UTC).replace(microsecond=0))
+        stamp = Stamp.now()
         outcomes = _execute(work, site, out, stamp, jobs, timeout, progress)
         result.rendered = [name for name, o in outcomes.items() if o.ok]
         result.failed = _failures(work, outcomes)
         if result.failed:
-            return result
-        entries = _assemble(work, outcomes, site, out, stamp)
-        write_site_files(out, entries, stamp.commit, stamp.started_at)
+            return result  # the staging folder goes; the published site stays as it was
+        _assemble(work, outcomes, site, out, stamp)
         publish.swap_in(out, site)
     result.published = True
     return result
@@ -113,7 +116,7 @@ def _data_file(data: Path | None) -> Path | None:
     return data
 
 
-def _plan_work(config: Path, site: Path, notebooks: Path, only: list[str], force: bool,
+def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: bool,
               data: Path | None, package_dirs: Iterable[Path]) -> Work:
     """Which pages to execute and which to carry over, from the config and the
     current site's manifest."""
@@ -209,8 +212,9 @@ def describe_failure(page: Page, error: Failure) -> str:
 
 
 def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
-              stamp: Stamp) -> list[dict]:
-    """The manifest entries of the new site; carried pages' files copied into ``out``."""
+              stamp: Stamp) -> None:
+    """The whole new site in ``out``: the rendered pages are there already; copy the
+    carried ones from the current site, then write the index and the manifest."""
     carried = {p.name for p in work.carried}
     entries = []
     for p in work.pages:
@@ -219,7 +223,7 @@ def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
                                            stamp))
         elif p.name in carried:
             entries.append(_carried_entry(p, work, site, out))
-    return entries
+    write_site_files(out, entries, stamp.commit, stamp.started_at)
 
 
 def _rendered_entry(p: Page, o: Outcome, parts: dict, out: Path, stamp: Stamp) -> dict:
