@@ -25,7 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-from analysis import paths, render
+from analysis import paths
+from analysis.site import load_config, plan_pages
+from analysis.site.execute import kernel_name
 
 KERNEL_WARMUP = "import analysis, polars, altair, statsmodels.api"
 
@@ -44,7 +46,7 @@ def kernel_start_seconds(repeats: int) -> tuple[float, float]:
     cpu = _children_cpu()
     for _ in range(repeats):
         started = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name=render.kernel_name())
+        km, kc = start_new_kernel(kernel_name=kernel_name())
         try:
             kc.execute_interactive(KERNEL_WARMUP, timeout=120)
         finally:
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    pages = render.plan_pages(render.load_config())
+    pages = plan_pages(load_config())
     log(f"{len(pages)} pages; measuring the floor (bare kernel start + imports)")
     cores = os.cpu_count() or 1
     kernel, kernel_cpu = kernel_start_seconds(args.kernel_repeats)

@@ -58,11 +58,11 @@ def execute_notebook(notebook: str, out: Path, parameters: dict):
     import nbformat
     import papermill
 
-    from analysis import render
+    from analysis.site.execute import kernel_name
 
     papermill.execute_notebook(
         str(paths.NOTEBOOKS / notebook), str(out), parameters=parameters,
-        kernel_name=render.kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
+        kernel_name=kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
     return nbformat.read(out, as_version=4)
 
 
@@ -120,10 +120,9 @@ def small_case_file(tmp_path_factory, synthetic) -> Path:
 @pytest.fixture(scope="session")
 def rendered_site(tmp_path_factory, small_case_file) -> Path:
     """The project's own reports config rendered on the small case file, once."""
-    from analysis import render
+    from analysis.site import render
 
     site = tmp_path_factory.mktemp("rendered") / "site"
-    result = render.render(site=site, data=small_case_file, jobs=os.cpu_count() or 1,
-                           quiet=True)
-    assert not result.failed, "\n".join(f["message"] for f in result.failed)
+    result = render(site=site, data=small_case_file, jobs=os.cpu_count() or 1, quiet=True)
+    assert not result.failed, "\n".join(f.message for f in result.failed)
     return site

@@ -6,7 +6,6 @@ synthetic data (marked slow).
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import re
@@ -18,6 +17,7 @@ import yaml
 from conftest import execute_notebook
 
 from analysis import aggregate, paths, schema, suppress, synth
+from analysis.outputs import Table
 from analysis.reader import disparities, overview
 
 # --- reader: every table and chart is suppressed ----------------------------------------
@@ -107,11 +107,10 @@ def run(notebook: str, out_dir, **parameters) -> tuple[str, list[dict]]:
     # what the page shows: the prose cells and every output
     text = "".join(c.source for c in nb.cells if c.cell_type == "markdown") + \
         "".join(str(o) for o in outputs)
-    tables = []
-    for match in re.finditer(r'data-lacra-csv="([^"]+)"[^>]*href="data:text/csv;charset=utf-8;'
-                             r'base64,([^"]+)"', text):
-        body = base64.b64decode(match.group(2)).decode("utf-8")
-        tables.append({"name": match.group(1), "rows": list(csv.DictReader(io.StringIO(body)))})
+    # every table as the renderer reads it (analysis.outputs)
+    found = [Table.from_bundle(o.get("data") or {}) for o in outputs]
+    tables = [{"name": t.name, "rows": list(csv.DictReader(io.StringIO(t.csv)))}
+              for t in found if t is not None]
     return text, tables
 
 

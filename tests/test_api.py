@@ -46,15 +46,8 @@ def test_an_unknown_name_is_an_attribute_error():
         analysis.nope  # noqa: B018
 
 
-# Modules being restructured on other branches (issue 12); they join the check as they land.
-PENDING = {"analysis.charts", "analysis.cli", "analysis.page", "analysis.pagebuild",
-           "analysis.paths", "analysis.render", "analysis.sitediff", "analysis.verify"}
-
-
 @pytest.mark.parametrize("name", _modules())
 def test_every_module_declares_its_public_names(name):
-    if name in PENDING:
-        pytest.skip(f"{name} is being restructured on another branch")
     module = importlib.import_module(name)
     assert isinstance(getattr(module, "__all__", None), list | tuple), f"{name} has no __all__"
     missing = [n for n in module.__all__ if not hasattr(module, n)]

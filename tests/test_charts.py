@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from analysis import charts
+from analysis.outputs import CHART_MIME, SVG_ENV
 
 
 @pytest.fixture
@@ -58,12 +59,12 @@ def test_titled_fails_in_the_cell_for_an_invalid_chart():
 def test_display_bundle_is_offline_and_complete(bars):
     charts.enable()
     bundle = charts.titled(bars, "By motion", "data", "Two bars.")._repr_mimebundle_()
-    assert set(bundle) == {charts.MIMETYPE, "image/svg+xml", "text/plain"}
+    assert set(bundle) == {CHART_MIME, "image/svg+xml", "text/plain"}
     assert bundle["text/plain"] == "Two bars."
-    assert bundle[charts.MIMETYPE]["alt"] == "Two bars."
-    assert bundle[charts.MIMETYPE]["spec"]["datasets"]  # data inline, nothing to fetch
+    assert bundle[CHART_MIME]["alt"] == "Two bars."
+    assert bundle[CHART_MIME]["spec"]["datasets"]  # data inline, nothing to fetch
     assert bundle["image/svg+xml"].lstrip().startswith("<svg")
-    assert "http" not in str(bundle[charts.MIMETYPE]["spec"].get("data", ""))
+    assert "http" not in str(bundle[CHART_MIME]["spec"].get("data", ""))
 
 
 def test_deferred_svg_is_drawn_later_and_matches(bars, monkeypatch):
@@ -73,9 +74,9 @@ def test_deferred_svg_is_drawn_later_and_matches(bars, monkeypatch):
     charts.enable()
     chart = charts.titled(bars, "By motion", "data", "Two bars.")
     in_place = chart._repr_mimebundle_()
-    monkeypatch.setenv(charts.SVG_ENV, "defer")
+    monkeypatch.setenv(SVG_ENV, "defer")
     deferred = chart._repr_mimebundle_()
-    assert set(deferred) == {charts.MIMETYPE, "text/plain"}
+    assert set(deferred) == {CHART_MIME, "text/plain"}
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
             "display_data", data=deferred)]),
@@ -83,3 +84,22 @@ def test_deferred_svg_is_drawn_later_and_matches(bars, monkeypatch):
     assert charts.add_static_svgs(nb) == 1
     assert nb.cells[0].outputs[0]["data"] == in_place
     assert charts.add_static_svgs(nb) == 0  # nothing left to draw
+
+
+@pytest.mark.parametrize("first_import", ["analysis.charts", "analysis.reader.overview"])
+def test_charts_are_offline_without_enable(first_import):
+    """A fresh kernel that imports the package's charts, and never calls enable(), shows
+    a plain altair chart through the offline renderer: no script from a CDN."""
+    import os
+    import subprocess
+    import sys
+
+    code = (f"import importlib; importlib.import_module({first_import!r})\n"
+            "import altair as alt\n"
+            "chart = alt.Chart(alt.Data(values=[{'a': 1}])).mark_bar().encode(x='a:Q')\n"
+            "bundle = chart._repr_mimebundle_()\n"
+            "bundle = bundle[0] if isinstance(bundle, tuple) else bundle\n"
+            "print(alt.renderers.active, sorted(bundle), 'cdn' in str(bundle).lower())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "LACRA_CHART_SVG": "defer"}).stdout.split()
+    assert out == ["lacra", f"['{CHART_MIME}',", "'text/plain']", "False"]

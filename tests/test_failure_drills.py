@@ -21,7 +21,8 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import cli, paths, render, verify
+from analysis import cli, paths
+from analysis.site import publish, verify
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +110,7 @@ class Drill:
         assert b"second cell ran (fixed)" in after["drill.ipynb"]
         assert after["steady.html"] == before["steady.html"]  # carried over, unchanged
         assert not (self.site.parent / ".staging").exists()
-        drifts, _ = verify.verify(self.site, config=self.config, notebooks=self.root)
+        drifts, _ = verify(self.site, config=self.config, notebooks=self.root)
         assert drifts == []
 
 
@@ -238,7 +239,7 @@ def test_publishing_fails_at_the_last_step(drill, capsys, monkeypatch):
     def refuse(new, site):
         raise PermissionError(13, "Permission denied", str(site))
 
-    monkeypatch.setattr(render, "swap_in", refuse)
+    monkeypatch.setattr(publish, "swap_in", refuse)
     code, text = drill.cli(capsys)
     assert code == 1 and "Traceback" not in text and "cannot write" in text
     assert drill.snapshot() == before
@@ -254,7 +255,7 @@ def test_the_swap_without_renameat2_never_loses_the_site(tmp_path, monkeypatch):
     (site / "index.html").write_text("old", encoding="utf-8")
     new.mkdir()
     (new / "index.html").write_text("new", encoding="utf-8")
-    monkeypatch.setattr(render, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
     real_rename = Path.rename
 
     def rename(self, target):
@@ -264,13 +265,13 @@ def test_the_swap_without_renameat2_never_loses_the_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(OSError):
-        render.swap_in(new, site)
+        publish.swap_in(new, site)
     assert (site / "index.html").read_text(encoding="utf-8") == "old"
     monkeypatch.setattr(Path, "rename", real_rename)
 
     # a crash left only the previous copy: the next render restores it first
     real_rename(site, tmp_path / ".previous")
-    render.recover_previous(site)
+    publish.recover_previous(site)
     assert (site / "index.html").read_text(encoding="utf-8") == "old"
     assert not (tmp_path / ".previous").exists()
 

@@ -10,30 +10,39 @@ import pytest
 
 from analysis import page, words
 from analysis.data import Source
+from analysis.outputs import DATA_CARD_MIME, TABLE_MIME
 
 
 def _csv(html: str) -> str:
+    """The CSV the download link of JupyterLab's view carries."""
     data = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', html)[1]
     return base64.b64decode(data).decode("utf-8")
 
 
+def _html(table) -> str:
+    """What JupyterLab shows of a table."""
+    return table._repr_mimebundle_()["text/html"]
+
+
 def test_table_carries_its_csv_and_metadata():
     frame = pl.DataFrame({"motion": ["Feb 2020", "Sept 2021"], "convictions": [65_700, 57_900]})
-    out = page.table(frame, "Convictions by motion (computed)")
-    html, meta = out._repr_html_()
+    bundle = page.table(frame, "Convictions by motion (computed)")._repr_mimebundle_()
+    html = bundle["text/html"]
     assert "<td>65,700</td>" in html and "<caption>Convictions by motion (computed)" in html
     assert _csv(html) == "motion,convictions\nFeb 2020,65700\nSept 2021,57900\n"
     assert 'download="convictions-by-motion-computed.csv"' in html
-    assert meta["lacra"] == {"kind": "table", "name": "convictions-by-motion-computed",
-                             "caption": "Convictions by motion (computed)", "rows": 2,
-                             "columns": ["motion", "convictions"]}
-    named = page.table(frame, "x", name="By Motion")._repr_html_()[0]
+    assert bundle[TABLE_MIME] == {"name": "convictions-by-motion-computed",
+                                  "caption": "Convictions by motion (computed)", "rows": 2,
+                                  "columns": ["motion", "convictions"],
+                                  "cells": [["Feb 2020", "65,700"], ["Sept 2021", "57,900"]],
+                                  "csv": _csv(html)}
+    named = _html(page.table(frame, "x", name="By Motion"))
     assert 'data-lacra-csv="by-motion"' in named
 
 
 def test_table_suppresses_small_counts_in_html_and_csv():
     frame = pl.DataFrame({"city": ["Avalon", "Bell", "Compton"], "convictions": [4, 250, 1_312]})
-    html = page.table(frame, "By city", counts=["convictions"])._repr_html_()[0]
+    html = _html(page.table(frame, "By city", counts=["convictions"]))
     csv = _csv(html)
     assert "<td>&lt;11</td>" in html and "<td>1,312</td>" in html
     assert "Avalon,<11" in csv and ",4\n" not in csv and ",4," not in csv
@@ -49,11 +58,10 @@ def test_table_refuses_identifiers(column):
 
 def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
     source = Source(tmp_path / "list.csv", False, "ab" * 32)
-    card = page.data_card(synthetic.head(50), source)
-    text, meta = card._repr_markdown_()
-    assert "user-supplied file list.csv" in text
-    assert meta["lacra"]["kind"] == "data_card" and meta["lacra"]["synthetic"] is False
-    assert meta["lacra"]["file"] == "list.csv" and meta["lacra"]["sha256"] == "ab" * 32
+    bundle = page.data_card(synthetic.head(50), source)._repr_mimebundle_()
+    assert "user-supplied file list.csv" in bundle["text/markdown"]
+    assert bundle[DATA_CARD_MIME] == {"source": source.label, "file": "list.csv",
+                                      "synthetic": False, "sha256": "ab" * 32, "rows": 50}
 
 
 @pytest.mark.parametrize(("column", "label"), [
@@ -76,7 +84,7 @@ def test_table_headers_are_words_and_shares_are_percents_while_the_csv_keeps_bot
     frame = pl.DataFrame({"charge_level": ["felony", "misdemeanor", "infraction"],
                           "convictions": [62_000, 3_700, 1],
                           "convictions_share": [62_000 / 65_701, 3_700 / 65_701, 1 / 65_701]})
-    html = page.table(frame, "By charge level")._repr_html_()[0]
+    html = _html(page.table(frame, "By charge level"))
     assert '<th title="charge_level in the CSV">charge level</th>' in html
     assert "<th>convictions</th>" in html
     assert ">share of convictions</th>" in html

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -12,7 +14,19 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import cli, paths, render
+from analysis import cli, paths
+from analysis.site import RenderError, load_config, plan_pages, render
+from analysis.site.config import check_parameters, notebook_parameters, value_matches
+from analysis.site.manifest import (
+    data_fingerprint,
+    page_fingerprint,
+    sha256_file,
+    stack_versions,
+    tree_hash,
+    why_stale,
+)
+from analysis.site.plan import page_name, page_title, public_parameters, public_path
+from analysis.site.publish import swap_in
 
 KERNELSPEC = {"name": paths.KERNEL_NAME, "display_name": "Python (LA Cannabis Relief)",
               "language": "python"}
@@ -56,7 +70,7 @@ def typed_notebook(tmp_path) -> Path:
 
 
 def test_parameters_cell_is_read_with_types_and_defaults(typed_notebook):
-    found = render.notebook_parameters(typed_notebook)
+    found = notebook_parameters(typed_notebook)
     assert list(found) == ["label", "year", "share", "flag", "names", "maybe", "data_path",
                            "untyped"]
     assert found["year"].annotation == "int" and found["year"].default == 2020
@@ -66,7 +80,7 @@ def test_parameters_cell_is_read_with_types_and_defaults(typed_notebook):
 
 def test_project_notebooks_declare_parameters():
     for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        declared = render.notebook_parameters(notebook)
+        declared = notebook_parameters(notebook)
         assert declared, notebook.name
         assert all(p.annotation for p in declared.values()), notebook.name
 
@@ -87,14 +101,14 @@ def test_project_notebooks_declare_parameters():
 ])
 def test_values_are_checked_against_annotations(annotation, good, bad):
     node = ast.parse(annotation, mode="eval").body
-    assert all(render.value_matches(v, node) for v in good)
-    assert not any(render.value_matches(v, node) for v in bad)
+    assert all(value_matches(v, node) for v in good)
+    assert not any(value_matches(v, node) for v in bad)
 
 
 def test_unknown_parameter_names_report_and_parameter(typed_notebook):
-    declared = render.notebook_parameters(typed_notebook)
-    with pytest.raises(render.RenderError) as err:
-        render.check_parameters("profile", typed_notebook, declared, {"yaer": 2020})
+    declared = notebook_parameters(typed_notebook)
+    with pytest.raises(RenderError) as err:
+        check_parameters("profile", typed_notebook, declared, {"yaer": 2020})
     message = str(err.value)
     assert "report 'profile'" in message and "unknown parameter 'yaer'" in message
     assert "label, year" in message  # says what the notebook takes
@@ -107,15 +121,15 @@ def test_unknown_parameter_names_report_and_parameter(typed_notebook):
     ({"untyped": "three"}, "parameter 'untyped' must be int"),
 ])
 def test_wrong_types_report_and_parameter(typed_notebook, given, expected):
-    declared = render.notebook_parameters(typed_notebook)
-    with pytest.raises(render.RenderError, match=re.escape(expected)) as err:
-        render.check_parameters("profile", typed_notebook, declared, given)
+    declared = notebook_parameters(typed_notebook)
+    with pytest.raises(RenderError, match=re.escape(expected)) as err:
+        check_parameters("profile", typed_notebook, declared, given)
     assert "report 'profile'" in str(err.value)
 
 
 def test_good_parameters_pass(typed_notebook):
-    declared = render.notebook_parameters(typed_notebook)
-    render.check_parameters("profile", typed_notebook, declared,
+    declared = notebook_parameters(typed_notebook)
+    check_parameters("profile", typed_notebook, declared,
                             {"year": 2021, "share": 1, "names": ["a"], "maybe": None})
 
 
@@ -153,28 +167,28 @@ def _report(**extra) -> dict:
 def test_config_shape_errors(tmp_path, typed_notebook, reports, expected):
     config = tmp_path / "reports.yml"
     config.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
-    with pytest.raises(render.RenderError, match=re.escape(expected)):
-        render.load_config(config)
+    with pytest.raises(RenderError, match=re.escape(expected)):
+        load_config(config)
 
 
 def test_missing_notebook_and_duplicate_pages(tmp_path, typed_notebook):
-    with pytest.raises(render.RenderError, match="notebook 'nope.ipynb' not found"):
-        render.plan_pages([_report(notebook="nope.ipynb", parameters=[{}])],
+    with pytest.raises(RenderError, match="notebook 'nope.ipynb' not found"):
+        plan_pages([_report(notebook="nope.ipynb", parameters=[{}])],
                           notebooks=tmp_path)
     twice = [_report(parameters=[{"label": "A b"}, {"label": "a-B"}])]
-    with pytest.raises(render.RenderError, match="page 'r--a-b' is produced twice"):
-        render.plan_pages(twice, notebooks=tmp_path)
+    with pytest.raises(RenderError, match="page 'r--a-b' is produced twice"):
+        plan_pages(twice, notebooks=tmp_path)
 
 
 def test_one_page_per_parameter_set(tmp_path, typed_notebook):
-    reports = render.load_config(write_config(tmp_path / "c.yml", [
+    reports = load_config(write_config(tmp_path / "c.yml", [
         _report(name="agency-profile", title="Agency profile", parameters=[
             {"label": "District Attorney"}, {"label": "Long Beach city prosecutor"}]),
         _report(name="overview", parameters=[{}]),
         _report(name="by-year", page="year-{year}", page_title="Year {year}",
                 parameters=[{"year": 2020}, {"year": 2021}]),
     ]))
-    pages = render.plan_pages(reports, notebooks=tmp_path, data=tmp_path / "x.csv")
+    pages = plan_pages(reports, notebooks=tmp_path, data=tmp_path / "x.csv")
     assert [p.name for p in pages] == [
         "agency-profile--district-attorney", "agency-profile--long-beach-city-prosecutor",
         "overview", "year-2020", "year-2021"]
@@ -185,7 +199,7 @@ def test_one_page_per_parameter_set(tmp_path, typed_notebook):
 
 
 def test_the_project_config_is_valid():
-    pages = render.plan_pages(render.load_config())
+    pages = plan_pages(load_config())
     assert pages and len({p.name for p in pages}) == len(pages)
     # titles are for readers: no column names or motion codes
     assert not [p.title for p in pages if re.search(r"\w_\w|feb2020|sep2021", p.title)]
@@ -202,8 +216,8 @@ def test_the_project_config_is_valid():
 ])
 def test_page_titles_are_words_while_page_names_keep_the_values(params, title, name):
     report = _report(title="R")
-    assert render.page_title(report, params) == title
-    assert render.page_name(report, params, 0) == name
+    assert page_title(report, params) == title
+    assert page_name(report, params, 0) == name
 
 
 def test_cli_rejects_missing_data_and_unknown_only(tmp_path, capsys):
@@ -219,29 +233,29 @@ def test_cli_rejects_missing_data_and_unknown_only(tmp_path, capsys):
 
 
 def test_stale_reasons_name_what_changed(tmp_path, typed_notebook):
-    page = render.plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
-    versions = render.stack_versions()
-    before = render.page_fingerprint(page, "pkg1", versions)
+    page = plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
+    versions = stack_versions()
+    before = page_fingerprint(page, "pkg1", versions)
     entry = dict(before, files=[])
-    assert render.why_stale(None, before, tmp_path) == "new page"
-    assert render.why_stale(entry, render.page_fingerprint(page, "pkg2", versions),
+    assert why_stale(None, before, tmp_path) == "new page"
+    assert why_stale(entry, page_fingerprint(page, "pkg2", versions),
                             tmp_path) == "package changed"
     page.parameters = {"year": 1999}
-    assert "parameters changed" in render.why_stale(
-        entry, render.page_fingerprint(page, "pkg1", versions), tmp_path)
+    assert "parameters changed" in why_stale(
+        entry, page_fingerprint(page, "pkg1", versions), tmp_path)
     # same key but its published files are gone: render again
-    assert render.why_stale(entry, before, tmp_path) == "published files missing or changed"
+    assert why_stale(entry, before, tmp_path) == "published files missing or changed"
 
 
 def test_data_fingerprint_follows_the_file(tmp_path, typed_notebook):
     data = tmp_path / "cases.csv"
     data.write_text("a\n1\n")
-    page = render.plan_pages([_report(parameters=[{}])], notebooks=tmp_path, data=data)[0]
-    first = render.data_fingerprint(page)
+    page = plan_pages([_report(parameters=[{}])], notebooks=tmp_path, data=data)[0]
+    first = data_fingerprint(page)
     data.write_text("a\n2\n")
-    assert render.data_fingerprint(page) != first
-    default = render.plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
-    assert render.data_fingerprint(default)["data_path"].startswith("synthetic")
+    assert data_fingerprint(page) != first
+    default = plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
+    assert data_fingerprint(default)["data_path"].startswith("synthetic")
 
 
 @pytest.mark.parametrize(("where", "expected"), [
@@ -255,23 +269,23 @@ def test_published_names_carry_no_folders(tmp_path, monkeypatch, where, expected
     name = expected.removeprefix("shared:")
     path = {"root": paths.ROOT, "shared": shared,
             "elsewhere": tmp_path / "home" / "reporter"}[where] / name
-    assert render.public_path(path) == expected
-    assert render.public_path(str(path)) == expected
+    assert public_path(path) == expected
+    assert public_path(str(path)) == expected
     params = {"data_path": str(path), "year": 2020}
-    assert render.public_parameters(params) == {"data_path": expected, "year": 2020}
+    assert public_parameters(params) == {"data_path": expected, "year": 2020}
     assert params["data_path"] == str(path)  # the page itself still reads the real file
-    assert render.public_parameters({"data_path": ""}) == {"data_path": ""}
+    assert public_parameters({"data_path": ""}) == {"data_path": ""}
 
 
 def test_the_executed_notebook_shows_published_parameters():
-    from analysis import pagebuild
+    from analysis.site import build
 
     cell = new_code_cell('# Parameters\ndata_path = "/home/reporter/secret/list.csv"\n'
                          'year = 2020\n', metadata={"tags": ["injected-parameters"]})
     nb = new_notebook(cells=[cell], metadata={"papermill": {"parameters": {
         "data_path": "/home/reporter/secret/list.csv", "year": 2020}}})
     actual = {"data_path": "/home/reporter/secret/list.csv", "year": 2020}
-    pagebuild._publish_parameters(nb, actual, {"data_path": "list.csv", "year": 2020})
+    build._publish_parameters(nb, actual, {"data_path": "list.csv", "year": 2020})
     assert nb.cells[0].source == "# Parameters\ndata_path = 'list.csv'\nyear = 2020\n"
     assert nb.metadata.papermill.parameters == {"data_path": "list.csv", "year": 2020}
     ast.parse(nb.cells[0].source)  # still runs
@@ -280,12 +294,12 @@ def test_the_executed_notebook_shows_published_parameters():
 def test_package_hash_ignores_caches(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
-    first = render.tree_hash([tmp_path / "pkg"])
+    first = tree_hash([tmp_path / "pkg"])
     (tmp_path / "pkg" / "__pycache__").mkdir()
     (tmp_path / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
-    assert render.tree_hash([tmp_path / "pkg"]) == first
+    assert tree_hash([tmp_path / "pkg"]) == first
     (tmp_path / "pkg" / "a.py").write_text("x = 2\n")
-    assert render.tree_hash([tmp_path / "pkg"]) != first
+    assert tree_hash([tmp_path / "pkg"]) != first
 
 
 def test_swap_replaces_the_site_whole(tmp_path):
@@ -294,7 +308,7 @@ def test_swap_replaces_the_site_whole(tmp_path):
     (site / "old.html").write_text("old")
     new.mkdir(parents=True)
     (new / "new.html").write_text("new")
-    render.swap_in(new, site)
+    swap_in(new, site)
     assert [p.name for p in site.iterdir()] == ["new.html"]
     assert not new.exists() and not (tmp_path / ".previous").exists()
 
@@ -307,6 +321,11 @@ RUNLOG_CELL = ('import os\n'
 TABLE_CELL = ('import polars as pl\nfrom analysis import page\n'
               'rows = pl.read_csv(data_path) if data_path else pl.DataFrame({"n": [1]})\n'
               'page.table(rows.with_columns(slice=pl.lit(label)), "Rows (computed)", name="rows")')
+
+
+# What a run that executes nothing never imports.
+HEAVY = ("papermill", "nbconvert", "nbclient", "jupyter_client", "altair", "vl_convert",
+         "jinja2", "IPython")
 
 
 @pytest.fixture
@@ -337,8 +356,21 @@ def small_project(tmp_path, monkeypatch):
 
         def render(self, **kw):
             kw.setdefault("data", data)
-            return render.render(config=config, site=self.site, notebooks=nbs,
+            return render(config=config, site=self.site, notebooks=nbs,
                                  package_dirs=[package], quiet=True, **kw)
+
+        def heavy_imports_of_a_run(self) -> list[str]:
+            """The heavy modules a run with nothing to render imports, in a new process."""
+            code = (f"import sys\nfrom pathlib import Path\nfrom analysis.site import render\n"
+                    f"r = render(config=Path({str(config)!r}), site=Path({str(self.site)!r}), "
+                    f"notebooks=Path({str(nbs)!r}), package_dirs=[Path({str(package)!r})], "
+                    f"data=Path({str(data)!r}), quiet=True)\n"
+                    "assert not r.rendered and not r.published, r\n"
+                    f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                  text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
+            return [m for m in done.stdout.strip().split(",") if m]
 
         def runs(self) -> list[str]:
             lines = runlog.read_text().split() if runlog.exists() else []
@@ -370,6 +402,8 @@ def test_incremental_runs_execute_exactly_what_changed(small_project):
     again = p.render()
     assert p.runs() == [] and again.rendered == [] and not again.published
     assert p.snapshot() == site
+    # ... and a fresh process finds that out without importing the execution stack
+    assert p.heavy_imports_of_a_run() == []
 
     # touching one notebook re-renders only its page
     nb = nbformat.read(p.notebooks / "02_beta.ipynb", as_version=4)
@@ -444,7 +478,7 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
     identifiers = set(cases["case_id"]) | set(cases["person_id"])
     manifest = json.loads((rendered_site / "manifest.json").read_text())
     index = (rendered_site / "index.html").read_text()
-    config_pages = render.plan_pages(render.load_config())
+    config_pages = plan_pages(load_config())
     assert {e["page"] for e in manifest["pages"]} == {p.name for p in config_pages}
     for entry in manifest["pages"]:
         for key in ("notebook_sha256", "parameters", "data", "versions", "git_commit",
@@ -452,7 +486,7 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
             assert key in entry, key
         assert entry["data_source"]["file"] == "small.parquet"
         for item in entry["files"]:
-            assert render.sha256_file(rendered_site / item["path"]) == item["sha256"]
+            assert sha256_file(rendered_site / item["path"]) == item["sha256"]
         html = (rendered_site / f"{entry['page']}.html").read_text()
         assert f'href="{entry["page"]}.html"' in index and entry["title"] in index
         assert len(html.encode()) < 1_500_000

@@ -26,7 +26,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis import paths, render, verify
+from analysis import paths
+from analysis.site import load_config, plan_pages, verify
 
 pytestmark = pytest.mark.slow
 
@@ -104,8 +105,8 @@ def test_canary_is_valid_and_reaches_every_page(canary, sites):
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     pages = manifest["pages"]
     assert pages and all(p["data_source"]["synthetic"] is False for p in pages)
-    assert {p["page"] for p in pages} == {p.name for p in render.plan_pages(
-        render.load_config())}
+    assert {p["page"] for p in pages} == {p.name for p in plan_pages(
+        load_config())}
     # the planted values are really in the input the pages read
     text = canary.read_text(encoding="utf-8")
     assert text.count(MARK) > 5 * 123_600 and all(c in text.splitlines()[0] for c in EXTRA)
@@ -127,7 +128,7 @@ def test_no_marker_or_identifier_in_any_published_file(sites):
 
 def test_no_published_file_names_a_folder_of_this_machine(sites, canary):
     """The data file, the checkout and the shared data are named without their folders
-    (``render.public_path``), in pages, notebooks and the manifest alike."""
+    (``analysis.site.public_path``), in pages, notebooks and the manifest alike."""
     folders = {str(canary.parent), str(paths.ROOT), str(paths.shared_data().resolve()),
                str(paths.shared_data())}
     leaks = []
@@ -232,11 +233,11 @@ def test_two_renders_are_identical_apart_from_the_render_time(sites):
 def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(sites[0], site)
-    drifts, pages = verify.verify(site, data=canary)
-    assert drifts == [] and pages == len(render.plan_pages(render.load_config()))
+    drifts, pages = verify(site, data=canary)
+    assert drifts == [] and pages == len(plan_pages(load_config()))
     # the data file lies outside the checkout: without --data it cannot be checked
-    unknown = verify.verify(site)[0]
-    data_pages = [p for p in render.plan_pages(render.load_config(), data=canary)
+    unknown = verify(site)[0]
+    data_pages = [p for p in plan_pages(load_config(), data=canary)
                   if p.parameters.get("data_path")]
     assert {d.kind for d in unknown} == {"input-missing"}
     assert len(unknown) == len(data_pages) and "--data" in str(unknown[0])
@@ -244,13 +245,13 @@ def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, t
     impostor = tmp_path / "elsewhere" / canary.name
     impostor.parent.mkdir()
     impostor.write_text(canary.read_text(encoding="utf-8")[:20_000], encoding="utf-8")
-    assert {d.kind for d in verify.verify(site, data=impostor)[0]} == {"input-changed"}
+    assert {d.kind for d in verify(site, data=impostor)[0]} == {"input-changed"}
 
     csv = next(site.rglob("*.csv"))
     csv.write_text(csv.read_text(encoding="utf-8") + "tampered\n", encoding="utf-8")
     (site / "batches.ipynb").unlink()
     (site / "stray.html").write_text("<p>not from a render</p>", encoding="utf-8")
-    kinds = {(d.kind, d.page) for d in verify.verify(site, data=canary)[0]}
+    kinds = {(d.kind, d.page) for d in verify(site, data=canary)[0]}
     assert ("missing-file", "batches") in kinds
     assert ("unlisted-file", None) in kinds
     assert any(kind == "changed-file" for kind, _ in kinds)
@@ -259,8 +260,8 @@ def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, t
     original = canary.read_bytes()
     try:
         canary.write_bytes(original + original.splitlines(keepends=True)[1])
-        assert {d.kind for d in verify.verify(sites[0], data=canary)[0]} == {
+        assert {d.kind for d in verify(sites[0], data=canary)[0]} == {
             "input-changed"}
     finally:
         canary.write_bytes(original)
-    assert verify.verify(sites[0], data=canary)[0] == []
+    assert verify(sites[0], data=canary)[0] == []

@@ -1,7 +1,9 @@
 """The house chart style: one altair theme, colour-blind-safe, with a source note.
 
-Call :func:`enable` once at the top of a notebook, then pass each chart through
-:func:`titled`. Every chart is then displayed as a bundle of three representations:
+Importing this module turns on its offline renderer, so no chart the package draws (and
+no plain altair chart drawn after it) reaches for a CDN. Call :func:`enable` at the top of
+a notebook for the house theme too, then pass each chart through :func:`titled`. Every
+chart is then displayed as an :class:`analysis.outputs.Chart`:
 
 ``application/vnd.lacra.chart+json``
     the Vega-Lite spec and its text alternative. The report site (``analysis render``)
@@ -14,27 +16,28 @@ Call :func:`enable` once at the top of a notebook, then pass each chart through
     the text alternative, for consoles and screen readers.
 
 Drawing the SVG starts a JavaScript engine, which costs about 0.4 s the first time in
-each process. ``analysis render`` therefore sets ``LACRA_CHART_SVG=defer`` for the
-kernels it starts and draws the SVGs itself, in its long-lived worker processes
-(:func:`add_static_svgs`): the executed notebooks come out the same.
+each process. ``analysis render`` therefore sets ``LACRA_CHART_SVG=defer``
+(``outputs.SVG_ENV``) for the kernels it starts and draws the SVGs itself, in its
+long-lived worker processes (:func:`add_static_svgs`): the executed notebooks come out
+the same.
 """
 
 from __future__ import annotations
 
-import os
 import textwrap
 
 import altair as alt
+
+from .outputs import Chart, svg_deferred
+
+__all__ = ["PALETTE", "SOURCE_LINE", "THEME", "add_static_svgs", "enable", "source_lines",
+           "titled"]
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
 THEME = "lacra"
 RENDERER = "lacra"
-# The MIME type the report site turns into an interactive chart.
-MIMETYPE = "application/vnd.lacra.chart+json"
-# Set to "defer" to leave the static SVG to the caller (see add_static_svgs).
-SVG_ENV = "LACRA_CHART_SVG"
 
 
 @alt.theme.register(THEME, enable=False)
@@ -70,13 +73,9 @@ def _static_svg(spec: dict) -> str | None:
 def _render(spec: dict, **_metadata) -> dict:
     """Altair renderer: the spec for the site, a static SVG and the text alternative."""
     alt_text = spec.get("description") or "Chart without a text alternative."
-    bundle: dict = {MIMETYPE: {"spec": spec, "alt": alt_text}, "text/plain": alt_text}
-    if os.environ.get(SVG_ENV) == "defer":  # the renderer draws it (add_static_svgs)
-        return bundle
-    svg = _static_svg(spec)
-    if svg:
-        bundle["image/svg+xml"] = svg
-    return bundle
+    # when the renderer draws the SVG itself (add_static_svgs), leave it out here
+    svg = None if svg_deferred() else _static_svg(spec)
+    return Chart(spec, alt_text, svg).bundle()
 
 
 def add_static_svgs(nb) -> int:
@@ -87,16 +86,19 @@ def add_static_svgs(nb) -> int:
     drawn = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            bundle = output.get("data") or {}
-            if MIMETYPE in bundle and "image/svg+xml" not in bundle:
-                svg = _static_svg(bundle[MIMETYPE]["spec"])
+            data = output.get("data") or {}
+            chart = Chart.from_bundle(data)
+            if chart is not None and chart.svg is None:
+                svg = _static_svg(chart.spec)
                 if svg:
-                    bundle["image/svg+xml"] = svg
+                    data["image/svg+xml"] = svg
                     drawn += 1
     return drawn
 
 
 alt.renderers.register(RENDERER, _render)
+# offline from the first import: altair's default renderer would load vega from a CDN
+alt.renderers.enable(RENDERER)
 
 
 def enable() -> None:
@@ -133,3 +135,7 @@ def titled(chart: alt.TopLevelMixin, title: str, source: str,
                            description=alt_text.strip())
     out.to_dict()  # raises now (in the author's cell) when the spec is invalid
     return out
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

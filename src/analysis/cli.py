@@ -2,7 +2,7 @@
 
 Each subcommand lives in the module that does the work; that module offers
 ``add_parser(subparsers)`` and sets ``func`` to the function that runs it. Adding a
-command means adding its module name to ``COMMANDS``.
+command means adding it and its module to ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,18 @@ import importlib
 import logging
 import sys
 
-# Modules offering a subcommand, in the order --help lists them.
-COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify")
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+# Each subcommand and the module offering it, in the order --help lists them.
+COMMANDS = {
+    "synth": "analysis.synth",
+    "validate": "analysis.validate",
+    "render": "analysis.site.run",
+    "reference": "analysis.reference",
+    "reconcile": "analysis.reconcile",
+    "arrests": "analysis.arrests",
+    "verify": "analysis.site.drift",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"analysis.{name}").add_parser(sub)
+    for module in COMMANDS.values():
+        importlib.import_module(module).add_parser(sub)
     return parser
 
 
@@ -46,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("interrupted", file=sys.stderr)
         return 130
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 
 if __name__ == "__main__":  # pragma: no cover

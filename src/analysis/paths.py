@@ -20,6 +20,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["CLAIMS", "DATA", "DEFAULT_SEED", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS",
+           "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
+           "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
+
 
 def _find_root() -> Path:
     """The checkout root: the nearest parent holding pyproject.toml."""
@@ -50,7 +54,6 @@ NOTEBOOKS = Path(os.environ.get("LACRA_NOTEBOOKS", ROOT / "notebooks"))
 REPORTS = ROOT / "reports"
 REPORTS_CONFIG = REPORTS / "reports.yml"
 SITE = Path(os.environ.get("LACRA_SITE", REPORTS / "site"))
-STAGING = REPORTS / ".staging"
 
 KERNEL_NAME = "la-cannabis-relief"
 
@@ -70,3 +73,7 @@ def shared_data() -> Path:
 def shared_file(name: str) -> Path:
     """A file of the shared public data, by its file name."""
     return shared_data() / name
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

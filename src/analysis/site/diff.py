@@ -1,15 +1,17 @@
 """Compare two rendered sites file by file: did a change move anything a reader sees?
 
-``python -m analysis.sitediff OLD NEW`` lists every difference and exits 1 when there is
-one. What counts as the same:
+``python -m analysis.site.diff OLD NEW`` lists every difference and exits 1 when
+there is one. What counts as the same:
 
 - reader pages and the index (``.html``): byte for byte, once the render time and the
   commit they print are masked;
 - CSV downloads and every other file: byte for byte;
-- executed notebooks (``.ipynb``): the Markdown cells and every output a reader of the
-  notebook sees (chart specs and text alternatives, HTML, Markdown, images; plain text
-  where there is nothing richer), in order. Code, cell ids and metadata may differ: a
-  restructuring of the code changes them without changing what it shows;
+- executed notebooks (``.ipynb``): the Markdown cells and every output, in order: each
+  output's representations, except ``text/plain`` beside a richer one (what a frontend
+  shows) and the MIME types only the renderer reads (``outputs.RENDERER_ONLY``: a
+  table's rows and CSV and a data card's fields, which the page and its CSVs compared
+  above already show). Code, cell ids and metadata may differ: a restructuring of the
+  code changes them without changing what it shows;
 - ``manifest.json``: every entry but the times, the commit and the checksums of the
   notebooks, the package and the files compared above after masking.
 """
@@ -22,12 +24,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..outputs import RENDERER_ONLY
+
 __all__ = ["Difference", "compare", "main"]
 
-# What a reader of an executed notebook sees, richest first; text/plain counts only when
-# an output has none of these.
-READER_TYPES = ("application/vnd.lacra.chart+json", "text/html", "text/markdown",
-                "image/svg+xml", "image/png")
 # Where pages print when and from which commit they were rendered.
 _MASKS = (
     (re.compile(r"(Rendered|Site rendered) \d{4}-\d\d-\d\d \d\d:\d\d UTC"), r"\1 <time>"),
@@ -66,8 +66,8 @@ def _shown(output: dict) -> object:
         return output.get("name"), output.get("text")
     if output.get("output_type") == "error":
         return output.get("ename"), output.get("evalue")
-    data = output.get("data") or {}
-    rich = {k: data[k] for k in READER_TYPES if k in data}
+    data = {k: v for k, v in (output.get("data") or {}).items() if k not in RENDERER_ONLY}
+    rich = {k: v for k, v in data.items() if k != "text/plain"}
     return rich or data.get("text/plain")
 
 
@@ -130,7 +130,7 @@ def compare(old: Path, new: Path) -> list[Difference]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m analysis.sitediff OLD_SITE NEW_SITE", file=sys.stderr)
+        print("usage: python -m analysis.site.diff OLD_SITE NEW_SITE", file=sys.stderr)
         return 2
     try:
         found = compare(Path(args[0]), Path(args[1]))
@@ -143,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(found)} difference(s) in {files} file(s)" if found
           else f"same: {files} file(s) match, apart from render times, commit and code")
     return 1 if found else 0
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 
 if __name__ == "__main__":  # pragma: no cover

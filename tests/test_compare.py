@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from analysis import sitediff
+from analysis import paths
+from analysis.outputs import RENDERER_ONLY, TABLE_MIME
+from analysis.site import compare
+from analysis.site.diff import main
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +33,8 @@ def _edit(path, old: str, new: str) -> None:
 
 
 def test_a_copy_is_the_same(rendered_site, twin):
-    assert sitediff.compare(rendered_site, twin) == []
-    assert sitediff.main([str(rendered_site), str(twin)]) == 0
+    assert compare(rendered_site, twin) == []
+    assert main([str(rendered_site), str(twin)]) == 0
 
 
 def test_render_times_commit_and_code_are_ignored(rendered_site, twin):
@@ -49,7 +54,7 @@ def test_render_times_commit_and_code_are_ignored(rendered_site, twin):
     code["source"] = "# rewritten\n" + "".join(code["source"])
     code["id"] = "another-id"
     notebook.write_text(json.dumps(nb))
-    assert sitediff.compare(rendered_site, twin) == []
+    assert compare(rendered_site, twin) == []
 
 
 @pytest.mark.parametrize("tamper", ["csv", "page", "notebook-output", "markdown",
@@ -79,6 +84,30 @@ def test_what_a_reader_sees_is_compared(rendered_site, twin, tamper):
         (twin / "stray.html").write_text("<p>stray</p>")
     else:
         csv.unlink()
-    found = sitediff.compare(rendered_site, twin)
+    found = compare(rendered_site, twin)
     assert len(found) == 1, found
-    assert sitediff.main([str(rendered_site), str(twin)]) == 1
+    assert main([str(rendered_site), str(twin)]) == 1
+
+
+def test_renderer_only_outputs_are_skipped_and_documented(rendered_site, twin):
+    """A table's payload is for the renderer: the page and its CSV show it, and are
+    compared; what a notebook reader's frontend shows of the table still is."""
+    assert TABLE_MIME in RENDERER_ONLY
+    assert "RENDERER_ONLY" in sys.modules["analysis.site.diff"].__doc__
+    notebook = twin / "overview.ipynb"
+    nb = json.loads(notebook.read_text())
+    output = next(o for c in nb["cells"] for o in c.get("outputs", [])
+                  if TABLE_MIME in o.get("data", {}))
+    output["data"][TABLE_MIME]["cells"] = []
+    notebook.write_text(json.dumps(nb))
+    assert compare(rendered_site, twin) == []
+    output["data"]["image/png"] = "iVBORw0KGgo="  # a representation a frontend shows
+    notebook.write_text(json.dumps(nb))
+    assert [d.path for d in compare(rendered_site, twin)] == ["overview.ipynb"]
+
+
+def test_the_module_runs_from_the_command_line(rendered_site, twin):
+    done = subprocess.run([sys.executable, "-m", "analysis.site.diff", str(rendered_site),
+                           str(twin)], capture_output=True, text=True, cwd=paths.ROOT)
+    assert done.returncode == 0 and done.stdout.startswith("same: ")
+    assert done.stderr == ""  # no warning about the package importing the module

@@ -1,0 +1,219 @@
+"""The contract between a page's kernel and the renderer: one output type per kind.
+
+A notebook displays each piece through these types; the renderer
+(:mod:`analysis.site.build`) reads them back from the executed notebook with the same
+types. Every kind has a MIME type of its own that only the renderer reads, beside the
+representations JupyterLab shows:
+
+=========== ====================================== =====================================
+kind        renderer's MIME type                   what a frontend shows
+=========== ====================================== =====================================
+table       ``application/vnd.lacra.table+json``   ``text/html`` (its CSV as a data link)
+chart       ``application/vnd.lacra.chart+json``   ``image/svg+xml``, ``text/plain``
+data card   ``application/vnd.lacra.datacard+json`` ``text/markdown``
+=========== ====================================== =====================================
+
+The chart's MIME type is also what a frontend would draw interactively, so it is not
+renderer-only; the site comparison (:mod:`analysis.site.diff`) skips the two that are
+(:data:`RENDERER_ONLY`). Light on purpose: standard library and :mod:`analysis.words`.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import os
+from dataclasses import asdict, dataclass
+
+from .words import column_label
+
+__all__ = ["CHART_MIME", "DATA_CARD_MIME", "RENDERER_ONLY", "SVG_DEFER", "SVG_ENV",
+           "TABLE_MIME", "Chart", "ContractError", "DataCard", "Table", "svg_deferred"]
+
+TABLE_MIME = "application/vnd.lacra.table+json"
+CHART_MIME = "application/vnd.lacra.chart+json"
+DATA_CARD_MIME = "application/vnd.lacra.datacard+json"
+# MIME types no frontend shows: the executed notebook carries them for the renderer only.
+RENDERER_ONLY = (TABLE_MIME, DATA_CARD_MIME)
+# ``LACRA_CHART_SVG=defer`` leaves a chart's static SVG to whoever reads the notebook
+# (the renderer draws it in its long-lived workers: see ``charts.add_static_svgs``).
+SVG_ENV = "LACRA_CHART_SVG"
+SVG_DEFER = "defer"
+
+
+class ContractError(ValueError):
+    """An output that breaks the contract: a field missing, or a table that would
+    publish an identifier column."""
+
+
+def svg_deferred() -> bool:
+    """Has the renderer asked the kernel to leave charts' SVGs to it?"""
+    return os.environ.get(SVG_ENV) == SVG_DEFER
+
+
+def _identifiers(columns) -> list[str]:
+    """The columns (any case) that identify a case or a person."""
+    from .schema import IDENTIFIERS  # lazily: the schema needs polars
+
+    return [c for c in IDENTIFIERS if c in {str(n).strip().lower() for n in columns}]
+
+
+def _payload(data: dict, mime: str, keys: tuple[str, ...]) -> dict | None:
+    """The renderer's part of a display bundle, or None when it is not of this kind."""
+    payload = data.get(mime)
+    if payload is None:
+        return None
+    if isinstance(payload, str):  # a frontend may store JSON as text
+        payload = json.loads(payload)
+    missing = [k for k in keys if not isinstance(payload, dict) or k not in payload]
+    if missing:
+        raise ContractError(f"{mime} output lacks {', '.join(missing)}")
+    return payload
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for readers: what the page shows, and its CSV download.
+
+    ``cells`` are the values as readers see them (thousands separators, percents,
+    ``<11``), as plain text; ``csv`` is the download, byte for byte. ``name`` is the
+    CSV's file name without ``.csv``.
+    """
+
+    name: str
+    caption: str
+    columns: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]
+    csv: str
+
+    def __post_init__(self) -> None:
+        leaked = _identifiers(self.columns) or _identifiers(self.header())
+        if leaked:
+            raise ContractError(f"table {self.name!r} would publish identifier column(s) "
+                                f"{', '.join(leaked)}")
+
+    @property
+    def rows(self) -> int:
+        return len(self.cells)
+
+    def header(self) -> list[str]:
+        """The CSV's header row as written."""
+        first = self.csv.split("\n", 1)[0]
+        return next(csv.reader(io.StringIO(first)), [])
+
+    def data_uri(self) -> str:
+        """The CSV inline, for the download link in JupyterLab."""
+        encoded = base64.b64encode(self.csv.encode("utf-8")).decode("ascii")
+        return "data:text/csv;charset=utf-8;base64," + encoded
+
+    def html(self, href: str) -> str:
+        """The table and its download link pointing at ``href``."""
+        head = "".join(_header(c) for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row)
+                       + "</tr>" for row in self.cells)
+        cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        link = (f'<p class="lacra-download"><a class="lacra-csv" data-lacra-csv='
+                f'"{self.name}" download="{self.name}.csv" href="{html.escape(href)}">'
+                f"Download this table (CSV, {self.rows:,} rows)</a></p>")
+        return (f'<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{link}</div>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        payload = {"name": self.name, "caption": self.caption, "rows": self.rows,
+                   "columns": list(self.columns), "cells": [list(r) for r in self.cells],
+                   "csv": self.csv}
+        plain = f"{self.caption or self.name} ({self.rows:,} rows: {', '.join(self.columns)})"
+        return {TABLE_MIME: payload, "text/html": self.html(self.data_uri()),
+                "text/plain": plain}
+
+    @classmethod
+    def from_bundle(cls, data: dict) -> Table | None:
+        """The table an output carries, or None when it carries none."""
+        p = _payload(data, TABLE_MIME, ("name", "caption", "columns", "cells", "csv"))
+        if p is None:
+            return None
+        table = cls(str(p["name"]), str(p["caption"]), tuple(p["columns"]),
+                    tuple(tuple(str(v) for v in row) for row in p["cells"]), str(p["csv"]))
+        if table.header() != list(table.columns):
+            raise ContractError(f"table {table.name!r}: its CSV's columns "
+                                f"{table.header()} are not the columns shown")
+        return table
+
+
+def _header(column: str) -> str:
+    """A header cell in words; hovering it names the CSV column when that differs."""
+    label = column_label(column)
+    title = "" if label == column else f' title="{html.escape(column)} in the CSV"'
+    return f"<th{title}>{html.escape(label)}</th>"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite chart and its text alternative; ``svg`` is its static drawing."""
+
+    spec: dict
+    alt: str
+    svg: str | None = None
+
+    def bundle(self) -> dict:
+        """What the altair renderer returns (``charts.enable`` registers it)."""
+        out: dict = {CHART_MIME: {"spec": self.spec, "alt": self.alt}, "text/plain": self.alt}
+        if self.svg:
+            out["image/svg+xml"] = self.svg
+        return out
+
+    def figure_html(self, number: int) -> str:
+        """The figure the site's script turns into an interactive chart."""
+        spec = json.dumps(self.spec, separators=(",", ":"), ensure_ascii=False)
+        # A JSON string may not close the script element it sits in.
+        spec = spec.replace("</", "<\\/").replace("<!--", "<\\!--")
+        alt_text = html.escape(self.alt)
+        return (f'<figure class="lacra-chart" id="chart-{number}">'
+                f'<div class="lacra-chart-view" role="img" aria-label="{alt_text}"></div>'
+                f"<details><summary>This chart in words</summary><p>{alt_text}</p>"
+                f'</details><script type="application/json" class="lacra-chart-spec">'
+                f"{spec}</script></figure>")
+
+    @classmethod
+    def from_bundle(cls, data: dict) -> Chart | None:
+        p = _payload(data, CHART_MIME, ("spec",))
+        if p is None:
+            return None
+        return cls(p["spec"], str(p.get("alt", "")), data.get("image/svg+xml"))
+
+
+@dataclass(frozen=True)
+class DataCard:
+    """Where a page's data came from: the site's index and header state it."""
+
+    source: str  # the source's label, e.g. "synthetic default data (...)"
+    file: str  # the data file's name, without its folder
+    synthetic: bool
+    sha256: str
+    rows: int
+    markdown: str = ""  # the card as readers see it
+
+    def statement(self) -> dict:
+        """What the page header and the manifest say about the data."""
+        return {"source": self.source, "file": self.file, "synthetic": self.synthetic,
+                "sha256": self.sha256}
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        payload = {k: v for k, v in asdict(self).items() if k != "markdown"}
+        return {DATA_CARD_MIME: payload, "text/markdown": self.markdown,
+                "text/plain": self.markdown}
+
+    @classmethod
+    def from_bundle(cls, data: dict) -> DataCard | None:
+        p = _payload(data, DATA_CARD_MIME, ("source", "file", "synthetic", "sha256"))
+        if p is None:
+            return None
+        return cls(str(p["source"]), str(p["file"]), bool(p["synthetic"]), str(p["sha256"]),
+                   int(p.get("rows") or 0), str(data.get("text/markdown", "")))
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,48 @@
+"""The site's own files: ``index.html`` (every page, grouped by report) and
+``manifest.json`` (what every page was built from, and every file's checksum)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .manifest import FORMAT, MANIFEST
+
+__all__ = ["SITE_TITLE", "TEMPLATE", "TEMPLATES", "write_site_files"]
+
+SITE_TITLE = "LA Cannabis Relief Analytics"
+# The templates of the reader pages (nbconvert) and of the index (jinja2).
+TEMPLATES = Path(__file__).parents[1] / "templates"
+TEMPLATE = "lacra"
+
+
+def write_site_files(out: Path, entries: list[dict], commit: str,
+                     started_at: dt.datetime) -> None:
+    """Write ``index.html`` and ``manifest.json`` for the pages ``entries`` describe."""
+    import jinja2
+
+    reports: dict[str, dict] = {}
+    for e in entries:
+        group = reports.setdefault(e["report"], {"name": e["report"],
+                                                 "title": e.get("report_title", e["title"]),
+                                                 "summary": e["summary"], "pages": []})
+        group["pages"].append({"name": e["page"], "title": e["title"],
+                               "data": e["data_source"],
+                               "data_label": e["data_source"]["label"],
+                               "rendered_at": e["rendered_at"], "csv": e.get("csv", [])})
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / TEMPLATE)),
+                             autoescape=False, keep_trailing_newline=True)
+    index = env.get_template("site_index.html.j2").render(
+        site_title=SITE_TITLE, reports=list(reports.values()), git_commit=commit,
+        generated_at=started_at.strftime("%Y-%m-%d %H:%M UTC"))
+    (out / "index.html").write_text(index, encoding="utf-8")
+    manifest = {"format": FORMAT, "site_title": SITE_TITLE,
+                "generated_at": started_at.isoformat(), "git_commit": commit,
+                "pages": entries}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n",
+                                encoding="utf-8")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

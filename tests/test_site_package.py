@@ -1,0 +1,56 @@
+"""The site package's shape: small modules with one job each, an explicit public API,
+and a package that imports nothing heavy until a page is executed."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import analysis.site
+from analysis import paths
+
+SITE = Path(analysis.site.__file__).parent
+MODULES = sorted(SITE.glob("*.py")) + [SITE.parent / "outputs.py"]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_each_module_reads_at_one_sitting(path):
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 400
+    long = [(node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.end_lineno - node.lineno + 1 > 60]
+    assert long == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_each_module_declares_its_public_names(path):
+    name = ("analysis.outputs" if path.parent != SITE else
+            "analysis.site" if path.stem == "__init__" else f"analysis.site.{path.stem}")
+    module = importlib.import_module(name)
+    assert module.__doc__ and module.__all__
+    assert [n for n in module.__all__ if not hasattr(module, n)] == []
+
+
+def test_the_package_and_the_command_line_import_nothing_heavy():
+    code = ("import sys\nimport analysis.site\nfrom analysis import cli\ncli.build_parser()\n"
+            "print(','.join(m for m in ('papermill', 'nbconvert', 'nbclient', 'jupyter_client',"
+            " 'altair', 'vl_convert', 'jinja2', 'IPython') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=paths.ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_the_commands_live_in_the_site_package():
+    from analysis import cli
+
+    assert cli.COMMANDS["render"] == "analysis.site.run"
+    assert cli.COMMANDS["verify"] == "analysis.site.drift"
+    for old in ("render", "pagebuild", "verify", "sitediff"):
+        assert not (SITE.parent / f"{old}.py").exists(), old
