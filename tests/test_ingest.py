@@ -11,6 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from analysis import ingest
+from analysis.cli import problems as problems_cli
 from analysis.ingest import ROW, Problem, Rule, ValidationError
 
 
@@ -135,15 +136,15 @@ def test_problem_text_is_one_safe_line():
                                           ("-2", False), ("two", False)])
 def test_max_errors_must_be_a_whole_number_from_one(text, ok):
     if ok:
-        assert ingest.at_least_one(text) == int(text)
+        assert problems_cli.at_least_one(text) == int(text)
     else:
         with pytest.raises(argparse.ArgumentTypeError):
-            ingest.at_least_one(text)
+            problems_cli.at_least_one(text)
 
 
 def test_print_problems_lists_then_counts(capsys):
     problems = [Problem("f.csv", "r", "m", 1, "c", "v")]
-    ingest.print_problems(problems, 3, prefix="f.csv: ")
+    problems_cli.print_problems(problems, 3, prefix="f.csv: ")
     assert capsys.readouterr().err.splitlines() == [
         "error: f.csv, row 1, column 'c', value 'v': m [r]", "... and 2 more problems",
         "f.csv: 3 problem(s); nothing was written"]

@@ -47,10 +47,14 @@ def test_the_package_and_the_command_line_import_nothing_heavy():
     assert done.stdout.strip() == ""
 
 
-def test_the_commands_live_in_the_site_package():
+def test_the_commands_live_in_the_cli_package_and_the_library_parses_no_arguments():
     from analysis import cli
 
-    assert cli.COMMANDS["render"] == "analysis.site.run"
-    assert cli.COMMANDS["verify"] == "analysis.site.drift"
+    for name in cli.COMMANDS:
+        module = importlib.import_module(f"analysis.cli.{name}")
+        assert callable(module.add_parser) and callable(module.run)
+    package = SITE.parent
+    library = [p for p in package.rglob("*.py") if "cli" not in p.relative_to(package).parts]
+    assert [p.name for p in library if "argparse" in p.read_text(encoding="utf-8")] == []
     for old in ("render", "pagebuild", "verify", "sitediff"):
         assert not (SITE.parent / f"{old}.py").exists(), old

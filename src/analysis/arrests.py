@@ -17,7 +17,6 @@ names) is dropped on reading, so it never reaches a page.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from .ingest import MAX_ERRORS, Problem, Rule, ValidationError
 
 __all__ = [
     "CHARGES", "CODED", "EARLIEST_YEAR", "FIELDS", "LAPD_FILE", "LAPD_MAPPING", "MAPPING_KEYS",
-    "SCHEMA", "SPEC", "ArrestSource", "Charge", "Mapping", "SpecField", "add_parser",
+    "SCHEMA", "SPEC", "ArrestSource", "Charge", "Mapping", "SpecField",
     "default_path", "describe_arrests", "how_to_get", "load_mapping", "markdown_table",
     "read_arrests",
 ]
@@ -355,41 +354,6 @@ def how_to_get(path: str | Path | None = None) -> str:
         "pass the file's path as this page's `arrests_path` parameter. Its expected "
         "checksum is listed in `data/sources/manifest.json`. Another department's extract "
         "works too, with a mapping file (see docs/data.md, \"Arrest extracts\").")
-
-
-# --- command line ------------------------------------------------------------------------
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """The ``analysis arrests`` subcommand."""
-    p = sub.add_parser(
-        "arrests", help="check an arrest extract against the arrest spec via a mapping",
-        description="Read an arrest extract (CSV) through a column-and-code mapping file "
-        "and check every row. Lists each problem with file, row, column, value and rule; "
-        "exits 1 when any is found. Writes nothing.")
-    p.add_argument("file", type=Path, nargs="?", default=None,
-                   help=f"arrest extract (default: {LAPD_FILE} in the shared data folder)")
-    p.add_argument("--mapping", type=Path, default=None,
-                   help="YAML mapping (default: data/mappings/lapd_marijuana_arrests.yml)")
-    ingest.add_max_errors(p)
-    p.add_argument("--encoding", default=None, help="text encoding when not UTF-8")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    try:
-        mapping = load_mapping(args.mapping)
-        frame = read_arrests(args.file, mapping, max_errors=args.max_errors,
-                             encoding=args.encoding)
-    except ValidationError as exc:
-        ingest.print_problems(exc.problems, exc.total)
-        return 1
-    file = args.file or default_path(mapping)
-    years = f"{frame['year'].min()}-{frame['year'].max()}"
-    levels = ", ".join(f"{lvl}: {n:,}" for lvl, n in
-                       frame.group_by("charge_level").len().sort("charge_level").iter_rows())
-    print(f"ok: {file}: {frame.height:,} arrests, {years} ({levels})")
-    return 0
 
 
 def __dir__() -> list[str]:

@@ -12,25 +12,19 @@ data fails a claim it should meet, naming each.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-import time
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from . import claims as cl
-from . import paths, qualifiers, schema, words
+from . import qualifiers, schema, words
 from .claimchecks import (
     CONSISTENT,
     INCONSISTENT,
     NOT_CHECKABLE,
     ROUNDING,
     SEVERITY,
-    STATUSES,
     Check,
     claim_checks,
     disputed,
@@ -323,98 +317,6 @@ def reconcile(cases: pl.DataFrame | None, claims: list[Claim] | None = None) -> 
     checks = claim_checks(claims)
     data = data_checks(claims, cases, disputed(checks)) if cases is not None else []
     return Reconciliation(claims, checks, data)
-
-
-# --- command line --------------------------------------------------------------------
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "reconcile", help="check every published figure against the others and the data",
-        description="Check the claims ledger (data/claims/claims.csv) against itself and "
-        "against the case data in use: the synthetic default or --data PATH. Prints one "
-        "line per check. Exit status: 0 when the data meets every claim it should, 1 when "
-        "it fails one or more (they are named), 2 when the ledger or data cannot be read.")
-    p.add_argument("--data", type=Path, default=None,
-                   help="case list (CSV or Parquet); default: the synthetic data")
-    p.add_argument("--seed", type=int, default=paths.DEFAULT_SEED,
-                   help="seed of the synthetic default (default %(default)s)")
-    p.add_argument("--ledger", type=Path, default=None,
-                   help="claims ledger CSV (default data/claims/claims.csv)")
-    p.add_argument("--only", choices=("all", "claims", "data", "failures"), default="all",
-                   help="which checks to print (default %(default)s)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text table or JSON for other tools (default %(default)s)")
-    p.set_defaults(func=_run)
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for r in [header, *rows]:
-        lines.append("  ".join([str(v).ljust(w) for v, w in zip(r, widths, strict=False)]
-                               + [str(r[-1])]))
-    return "\n".join(lines)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from . import data as data_mod
-    from .ingest import ValidationError
-
-    try:
-        claims = cl.load(args.ledger)
-    except cl.ClaimsError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    source = data_mod.resolve(args.data, args.seed)
-    print(f"reading {source} ...", file=sys.stderr, flush=True)
-    try:
-        cases, described = data_mod.open_cases(args.data, seed=args.seed)
-    except ValidationError as exc:
-        first = str(exc.problems[0]) if exc.problems else str(exc)
-        more = f" (and {exc.total - 1} more problems)" if exc.total > 1 else ""
-        print(f"error: {first}{more}; run 'analysis validate {source}' for the list",
-              file=sys.stderr)
-        return 2
-    result = reconcile(cases, claims)
-    label = described.label
-    failures = result.failures
-
-    if args.format == "json":
-        print(json.dumps({"data": label, "checks": [asdict(c) for c in result.checks],
-                          "data_checks": [asdict(d) for d in result.data],
-                          "failures": [d.claim for d in failures]}, indent=1, default=str))
-        return 1 if failures else 0
-
-    if args.only in ("all", "claims"):
-        rows = [[c.id, c.status, c.explanation] for c in result.checks]
-        print(f"Claims against claims ({len(rows)} checks)")
-        print(_table(rows, ["check", "status", "explanation"]))
-        print()
-    if args.only in ("all", "data", "failures"):
-        shown = failures if args.only == "failures" else result.data
-        rows = [[d.claim, d.published, fmt(d.computed, d.unit), d.status,
-                 "yes" if d.required else "no", d.explanation] for d in shown]
-        print(f"Claims against the data: {label} ({len(result.data)} claims)")
-        if rows:
-            print(_table(rows, ["claim", "published", "computed", "status", "required",
-                                "explanation"]))
-        print()
-    counts = {s: sum(c.status == s for c in result.checks) for s in STATUSES}
-    dcounts = {s: sum(d.status == s for d in result.data) for s in STATUSES}
-    summary = lambda c: ", ".join(f"{n} {s}" for s, n in c.items() if n)  # noqa: E731
-    print(f"claims against claims: {summary(counts)}")
-    print(f"claims against the data: {summary(dcounts)} "
-          f"({time.perf_counter() - started:.1f} s)")
-    if failures:
-        print(f"FAILED: the data fails {len(failures)} claim(s) it should meet: "
-              + "; ".join(f"{d.claim} ({d.published}, {d.scope}: computed "
-                          f"{fmt(d.computed, d.unit)})" for d in failures), file=sys.stderr)
-        return 1
-    print("ok: the data meets every claim it should")
-    return 0
 
 
 def __dir__() -> list[str]:

@@ -8,7 +8,6 @@ checksums. The race table is derived from the Census file in ``shared/data`` by
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from . import paths, schema
 from .checksum import sha256_file
 
 __all__ = ["CENSUS_GROUPS", "CENSUS_ROWS", "JURISDICTIONS", "MANIFEST", "POPULATION_BY_RACE",
-           "add_parser", "jurisdictions", "load_manifest", "population_by_race",
+           "jurisdictions", "load_manifest", "population_by_race",
            "rebuild_population_by_race", "refresh_checksums", "verify_manifest"]
 
 MANIFEST = paths.REFERENCE / "manifest.json"
@@ -110,29 +109,6 @@ def refresh_checksums() -> None:
         entry["sha256"] = sha256_file(paths.REFERENCE / entry["file"])
     MANIFEST.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("reference", help="check or rebuild the cited reference tables",
-                       description="Check data/reference against its manifest, or rebuild "
-                       "the race table from the shared Census file.")
-    p.add_argument("--rebuild", action="store_true",
-                   help="re-derive la_county_population_by_race.csv from shared/data "
-                   "and refresh the manifest checksums")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    if args.rebuild:
-        rebuild_population_by_race()
-        refresh_checksums()
-        print(f"rebuilt {POPULATION_BY_RACE.name}; manifest refreshed")
-    problems = verify_manifest()
-    for problem in problems:
-        print(f"error: {problem}")
-    if not problems:
-        print(f"ok: {len(load_manifest()['tables'])} reference tables match the manifest")
-    return 1 if problems else 0
 
 
 def __dir__() -> list[str]:

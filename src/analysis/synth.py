@@ -8,9 +8,6 @@ and, written to the same format, the same bytes.
 
 from __future__ import annotations
 
-import argparse
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +16,7 @@ import polars as pl
 from . import paths, reference, schema
 from .assumptions import DEFAULT, Assumptions, target
 
-__all__ = ["COURTHOUSES", "DEFAULT_COURTHOUSE", "LAST_DAY_OF_2016", "LAST_YEAR", "add_parser",
+__all__ = ["COURTHOUSES", "DEFAULT_COURTHOUSE", "LAST_DAY_OF_2016", "LAST_YEAR",
            "default_cases", "generate", "write"]
 
 LAST_YEAR = schema.PROP64_EFFECTIVE.year  # 2016
@@ -269,35 +266,6 @@ def default_cases(seed: int = paths.DEFAULT_SEED) -> Path:
     return path
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "synth", help="write the synthetic default case dataset",
-        description="Generate the synthetic, deterministic case-level dataset calibrated "
-        "to the published figures. The same seed gives a byte-identical file.")
-    p.add_argument("--seed", type=int, default=paths.DEFAULT_SEED,
-                   help="random seed (default %(default)s)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="output .parquet or .csv (default data/synthetic/cases_seed<SEED>"
-                   ".parquet)")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    out = args.out or paths.synthetic_cases(args.seed)
-    if out.suffix not in (".csv", ".parquet"):
-        print(f"error: {out}: the output must end in .parquet or .csv", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    frame = generate(args.seed)
-    write(frame, out)
-    print(f"wrote {frame.height:,} synthetic rows (seed {args.seed}) to {out} "
-          f"in {time.perf_counter() - started:.1f} s")
-    return 0
-
-
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(_run(argparse.Namespace(seed=paths.DEFAULT_SEED, out=None)))

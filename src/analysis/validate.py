@@ -14,10 +14,8 @@ of a CSV file without multi-line fields); wholly blank lines are skipped but cou
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from .ingest import MAX_ERRORS, ROW, Problem, Report, Rule, ValidationError, sho
 
 __all__ = [
     "AB1793_SIGNED", "COLUMN_ALIASES", "ID_PATTERN", "MAX_TEXT", "OPTIONAL", "RULES",
-    "SECTION_RE", "add_parser", "check", "check_frame", "read_cases", "read_raw",
+    "SECTION_RE", "check", "check_frame", "read_cases", "read_raw",
 ]
 
 AB1793_SIGNED = dt.date(2018, 9, 30)  # no motion under AB 1793 can predate it
@@ -359,37 +357,6 @@ def read_cases(path: str | Path, *, max_errors: int = MAX_ERRORS,
     if not report.ok:
         raise ValidationError(report.problems, report.total)
     return report.frame
-
-
-# --- command line ------------------------------------------------------------------------
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """The ``analysis validate`` subcommand."""
-    p = sub.add_parser(
-        "validate", help="check a case list (CSV or Parquet) against the schema",
-        description="Validate a case-level file against the canonical schema and its rules. "
-        "Lists every problem (up to --max-errors) with file, row, column, value and rule; "
-        "exits 1 when any is found. Writes nothing.")
-    p.add_argument("file", type=Path, help="CSV (any of , ; tab |) or Parquet file")
-    ingest.add_max_errors(p)
-    p.add_argument("--encoding", default=None,
-                   help="text encoding of a CSV that is not UTF-8, e.g. latin-1")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    report = check(args.file, max_errors=args.max_errors, encoding=args.encoding)
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if not report.ok:
-        ingest.print_problems(report.problems, report.total, prefix=f"{args.file}: ")
-        return 1
-    frame = report.frame
-    batches = ", ".join(f"{b}: {n:,}" for b, n in
-                        frame.group_by("batch").len().sort("batch").iter_rows())
-    print(f"ok: {args.file}: {frame.height:,} rows valid ({batches})")
-    return 0
 
 
 def __dir__() -> list[str]:

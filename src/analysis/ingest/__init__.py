@@ -11,28 +11,26 @@ module                 what it holds
 ``rules``              :class:`Rule`, :func:`run_rules` (every rule in one pass),
                        :func:`rows_in_file` (rows numbered as in the file, blank lines
                        skipped), :func:`blank_as_null`
-``commandline``        ``--max-errors`` (:func:`add_max_errors`) and
-                       :func:`print_problems`
 =====================  ==================================================================
 
 A loader reads with :func:`read_table`, makes its columns text with :func:`as_text`,
 numbers its rows with :func:`rows_in_file`, parses, then judges the parsed frame with
 its own table of rules through :func:`run_rules`. Every failure is a
 :class:`ValidationError` listing problems that name file, row, column, value and rule;
-nothing else is raised for bad input, and nothing is written.
+nothing else is raised for bad input, and nothing is written. The command line's
+printer of problems is :mod:`analysis.cli.problems`.
 """
 
 from __future__ import annotations
 
-from .commandline import add_max_errors, at_least_one, print_problems
 from .problems import CONTROL_CHARS, MAX_ERRORS, Problem, Report, ValidationError, shown
 from .rules import ROW, Rule, blank_as_null, rows_in_file, run_rules
 from .tables import PARQUET_SUFFIXES, as_text, decode, first_of_each, read_table
 
 __all__ = [
     "CONTROL_CHARS", "MAX_ERRORS", "PARQUET_SUFFIXES", "ROW", "Problem", "Report", "Rule",
-    "ValidationError", "add_max_errors", "as_text", "at_least_one", "blank_as_null",
-    "decode", "first_of_each", "print_problems", "read_table", "rows_in_file", "run_rules", "shown",
+    "ValidationError", "as_text", "blank_as_null", "decode", "first_of_each", "read_table",
+    "rows_in_file", "run_rules", "shown",
 ]
 
 

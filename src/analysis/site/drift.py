@@ -9,8 +9,6 @@ config dropped. Writes nothing. Exit status: 0 no drift, 1 drift, 2 no readable 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from .config import RenderError, load_config
 from .manifest import FORMAT, MANIFEST, PACKAGE_DIRS, read_manifest, sha256_file
 from .plan import DATA_PARAMETER, Page, local_path, plan_pages, public_path
 
-__all__ = ["Drift", "VerifyError", "add_parser", "verify"]
+__all__ = ["Drift", "VerifyError", "verify"]
 
 SITE_FILES = ("index.html", MANIFEST)
 
@@ -225,45 +223,6 @@ def _site_drift(site: Path, entries: list[dict], planned: dict, files: dict) -> 
         if not (site / path).is_file():
             found.append(Drift("missing-file", f"{path} is missing"))
     return found
-
-
-# --- command line ------------------------------------------------------------------------
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "verify", help="re-check a published site against its manifest",
-        description="Re-check every page of a rendered site against its manifest.json: "
-        "the checksums of its published files, its notebook and its inputs, its "
-        "parameters, and the package and library versions it was rendered with. Lists "
-        "every drift. Writes nothing.",
-        epilog="Exit status: 0 no drift, 1 drift found, 2 no readable manifest or config.")
-    p.add_argument("site", type=Path, nargs="?", default=paths.SITE,
-                   help="the site folder (default %(default)s)")
-    p.add_argument("--config", type=Path, default=paths.REPORTS_CONFIG,
-                   help="reports config the site was rendered from (default %(default)s)")
-    p.add_argument("--data", type=Path, default=None, metavar="FILE",
-                   help="the case list the site was rendered from with 'render --data', "
-                   "when it lies outside the checkout (published files name it without "
-                   "its folder)")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    try:
-        drifts, pages = verify(args.site, config=args.config, data=args.data)
-    except VerifyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for drift in drifts:
-        print(f"drift: {drift}", file=sys.stderr)
-    if drifts:
-        print(f"{args.site}: {len(drifts)} drift(s) in {pages} page(s); re-render with "
-              "'analysis render' to bring the site up to date", file=sys.stderr)
-        return 1
-    print(f"ok: {args.site}: {pages} page(s) match their manifest (files, notebooks, "
-          "inputs, parameters, package, versions)")
-    return 0
 
 
 def __dir__() -> list[str]:

@@ -1,4 +1,4 @@
-"""The command-line face of the loaders: the ``--max-errors`` option and the one
+"""The command line's face of the loaders: the ``--max-errors`` option and the one
 printer of a rejected input's problems (on stderr, one line each, then a count)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .problems import MAX_ERRORS, Problem
+from ..ingest import MAX_ERRORS, Problem
 
 __all__ = ["add_max_errors", "at_least_one", "print_problems"]
 

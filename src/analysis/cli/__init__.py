@@ -1,8 +1,9 @@
 """The ``analysis`` command: one entry point, a subcommand per job.
 
-Each subcommand lives in the module that does the work; that module offers
-``add_parser(subparsers)`` and sets ``func`` to the function that runs it. Adding a
-command means adding it and its module to ``COMMANDS``.
+Each subcommand is a module of this package offering ``add_parser(subparsers)``, which
+sets ``func`` to the function that runs it; the work itself is done by the library
+modules, which never parse arguments. Adding a command means adding its module here and
+its name to ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ import sys
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-# Each subcommand and the module offering it, in the order --help lists them.
-COMMANDS = {
-    "synth": "analysis.synth",
-    "validate": "analysis.validate",
-    "render": "analysis.site.run",
-    "reference": "analysis.reference",
-    "reconcile": "analysis.reconcile",
-    "arrests": "analysis.arrests",
-    "verify": "analysis.site.drift",
-}
+# The subcommands, in the order --help lists them; each is the module analysis.cli.NAME.
+COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,12 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         "data on the mass dismissal of cannabis convictions in Los Angeles County.",
         epilog="Run 'analysis COMMAND --help' for the options of one command.",
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS.values():
-        importlib.import_module(module).add_parser(sub)
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").add_parser(sub)
     return parser
 
 
@@ -57,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
 
+
 def __dir__() -> list[str]:
     return sorted(__all__)
-
 
 
 if __name__ == "__main__":  # pragma: no cover
