@@ -21,7 +21,7 @@ import altair as alt
 import polars as pl
 
 import analysis
-from analysis import charts, page, schema, words
+from analysis import charts, reader, schema, words
 
 charts.enable()
 
@@ -32,7 +32,7 @@ charts.enable()
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %% [markdown]
 # ## Convictions by motion and charge level
@@ -50,7 +50,7 @@ counts = (
     .with_columns(motion=pl.col("batch").cast(pl.String).replace(
         {b: words.motion_with_records(b) for b in schema.BATCHES}))
 )
-page.table(counts.select("motion", "charge_level", "convictions"),
+reader.table(counts.select("motion", "charge_level", "convictions"),
            "Dismissed conviction counts by motion and charge level (computed)",
            counts="convictions", by="motion")  # counts under 11 shown as <11
 
@@ -81,4 +81,4 @@ charts.titled(
 # Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts in the tables above are *computed* from the data.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

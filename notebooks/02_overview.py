@@ -21,7 +21,7 @@ import polars as pl
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, reader, suppress, words
+from analysis import aggregate, charts, reader, suppress, words
 
 charts.enable()
 
@@ -32,7 +32,7 @@ charts.enable()
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %% [markdown]
 # ## The totals
@@ -42,7 +42,7 @@ page.data_card(cases, source)
 # %%
 head = aggregate.headline(cases).with_columns(
     pl.col("batch").replace({**words.MOTION_LABELS, "all": "Total"}))
-page.table(head, "Convictions and people by motion (computed)", name="overview-totals",
+reader.table(head, "Convictions and people by motion (computed)", name="overview-totals",
            counts=["convictions", "people", "felonies", "misdemeanors", "infractions"])
 
 # %%
@@ -57,7 +57,7 @@ Markdown(f"In all, the data holds **{both['convictions']:,} dismissed conviction
 
 # %%
 level = aggregate.counts(cases, ["batch", "charge_level"], share_within=["batch"])
-page.table(reader.labelled(level), "Convictions and people by motion and charge level (computed; shares within each motion)",
+reader.table(reader.labelled(level), "Convictions and people by motion and charge level (computed; shares within each motion)",
            name="overview-level", counts=["convictions", "people"])
 
 # %%
@@ -76,7 +76,7 @@ reader.overview.bar_chart(years, category="conviction_year", color="batch", hori
 
 # %%
 decades = aggregate.counts(cases, ["batch", "conviction_decade"], share_within=["batch"])
-page.table(reader.labelled(decades), "Convictions and people by motion and decade of conviction (computed)",
+reader.table(reader.labelled(decades), "Convictions and people by motion and decade of conviction (computed)",
            name="overview-decade", counts=["convictions", "people"])
 
 # %% [markdown]
@@ -86,7 +86,7 @@ page.table(reader.labelled(decades), "Convictions and people by motion and decad
 
 # %%
 offense = aggregate.counts(cases, ["batch", "offense_type"], share_within=["batch"])
-page.table(reader.labelled(offense), "Convictions and people by motion and offense type (computed)",
+reader.table(reader.labelled(offense), "Convictions and people by motion and offense type (computed)",
            name="overview-offense", counts=["convictions", "people"])
 
 # %% [markdown]
@@ -96,7 +96,7 @@ page.table(reader.labelled(offense), "Convictions and people by motion and offen
 
 # %%
 race = aggregate.counts(cases, ["batch", "race_ethnicity"], share_within=["batch"])
-page.table(reader.labelled(race), "Convictions and people by motion and race/ethnicity (computed; shares within each motion)",
+reader.table(reader.labelled(race), "Convictions and people by motion and race/ethnicity (computed; shares within each motion)",
            name="overview-race", counts=["convictions", "people"])
 
 # %%
@@ -110,11 +110,11 @@ reader.overview.bar_chart(race, category="race_ethnicity", color="batch",
 
 # %%
 per_person = aggregate.people_by_convictions_dismissed(cases)
-page.table(per_person, "People by number of convictions dismissed (computed)",
+reader.table(per_person, "People by number of convictions dismissed (computed)",
            name="overview-per-person", counts=["people", "convictions"])
 
 # %%
-page.table(aggregate.people_by_motions(cases), "People by the motions that dismissed their convictions (computed)",
+reader.table(aggregate.people_by_motions(cases), "People by the motions that dismissed their convictions (computed)",
            name="overview-people-motions", counts=["people"])
 
 # %% [markdown]
@@ -136,4 +136,4 @@ Markdown(suppress.footnote())
 # Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Everything else on this page is *computed* from the data.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

@@ -27,7 +27,7 @@ group_by: str = "race_ethnicity"  # one or two dimensions, comma-separated (e.g.
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, reader, suppress, words
+from analysis import aggregate, charts, reader, suppress, words
 
 charts.enable()
 filters = aggregate.Filters(batch=batch or None, year_from=year_from or None,
@@ -43,7 +43,7 @@ by = [aggregate.dimension(d) for d in group_by.split(",") if d.strip()][:2]
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %% [markdown]
 # ## The selection
@@ -55,7 +55,7 @@ Markdown(f"Selection: **{filters.describe()}**; counted by "
          f"**{', '.join(words.dimension_title(b).lower() for b in by) or 'nothing'}**.")
 
 # %%
-reader.overview.no_cases(filters) if not matches else page.table(
+reader.overview.no_cases(filters) if not matches else reader.table(
     total, "Convictions and people in the selection (computed)", name="explorer-total",
     counts=["convictions", "people"])
 
@@ -66,7 +66,7 @@ reader.overview.no_cases(filters) if not matches else page.table(
 
 # %%
 table = aggregate.counts(cases, by, filters=filters) if matches and by else None
-(page.table(reader.labelled(table), "Convictions and people by " + ", ".join(by) + " (computed)",
+(reader.table(reader.labelled(table), "Convictions and people by " + ", ".join(by) + " (computed)",
             name="explorer-counts", counts=["convictions", "people"])
  if table is not None else Markdown("Nothing to count: " + ("no cases match." if not matches else "no dimension chosen.")))
 
@@ -92,4 +92,4 @@ Markdown(suppress.footnote())
 # Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

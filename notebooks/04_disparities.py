@@ -24,7 +24,7 @@ spline_df: int = 6  # flexibility of the trend (degrees of freedom of the spline
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, reader, stats, suppress
+from analysis import aggregate, charts, reader, stats, suppress
 
 charts.enable()
 population = analysis.reference.population_by_race(population_year)
@@ -36,7 +36,7 @@ population = analysis.reference.population_by_race(population_year)
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %% [markdown]
 # ## What the rates assume
@@ -50,7 +50,7 @@ page.data_card(cases, source)
 # - **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles.
 
 # %%
-page.table(reader.disparities.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
+reader.table(reader.disparities.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
            name="disparities-population")
 
 # %% [markdown]
@@ -61,7 +61,7 @@ page.table(reader.disparities.race_population(population_year), f"Residents of L
 # %%
 by_race = aggregate.counts(cases, ["race_ethnicity"], people=True)
 conv_rates = reader.disparities.rates_table(by_race, population, count_col="convictions", per=per)
-page.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
+reader.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
            name="disparities-rates-convictions")
 
 # %% [markdown]
@@ -69,7 +69,7 @@ page.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/et
 
 # %%
 people_rates = reader.disparities.rates_table(by_race, population, count_col="people", per=per)
-page.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
+reader.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
            name="disparities-rates-people")
 
 # %% [markdown]
@@ -84,7 +84,7 @@ ratios, model, choice = reader.disparities.ratios_table(by_race_year, population
 Markdown(f"**Model:** {model}. **Choice:** {choice}.")
 
 # %%
-page.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})",
+reader.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})",
            name="disparities-rate-ratios")
 
 # %%
@@ -106,7 +106,7 @@ reader.disparities.trend_chart(fitted, title="Dismissed convictions by year of c
                   source=source.label)
 
 # %%
-page.table(reader.disparities.trend_table(fitted), "Dismissed convictions by year of conviction and the model trend (computed)",
+reader.table(reader.disparities.trend_table(fitted), "Dismissed convictions by year of conviction and the model trend (computed)",
            name="disparities-trend")
 
 # %% [markdown]
@@ -128,4 +128,4 @@ Markdown(suppress.footnote())
 # Figures marked *published* come from the news reports the project answers to or from the Census Bureau; *assumed* figures are choices the synthetic data makes where no source speaks. Everything else is *computed* from the data.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

@@ -23,7 +23,7 @@ import polars as pl
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, page, reader, suppress
+from analysis import aggregate, charts, reader, suppress
 
 charts.enable()
 filters = aggregate.Filters(prosecuting_agency=agency)
@@ -35,7 +35,7 @@ filters = aggregate.Filters(prosecuting_agency=agency)
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %%
 matches = not aggregate.is_empty(cases, filters)
@@ -52,7 +52,7 @@ Markdown(f"## {agency}\n\n" + (
 
 # %%
 by_motion = aggregate.counts(cases, ["batch", "charge_level"], filters=filters) if matches else None
-(page.table(reader.labelled(by_motion), f"{agency}: convictions and people by motion and charge level (computed)",
+(reader.table(reader.labelled(by_motion), f"{agency}: convictions and people by motion and charge level (computed)",
             name="agency-motion", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
 
@@ -66,7 +66,7 @@ decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if mat
  if matches else Markdown("No chart: nothing to draw."))
 
 # %%
-(page.table(reader.labelled(decades), f"{agency}: convictions and people by decade of conviction (computed)",
+(reader.table(reader.labelled(decades), f"{agency}: convictions and people by decade of conviction (computed)",
             name="agency-decade", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
 
@@ -76,7 +76,7 @@ decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if mat
 # Offense types, and the jurisdictions where the cases were filed (the largest by name, the rest together).
 
 # %%
-(page.table(reader.labelled(aggregate.counts(cases, ["offense_type"], filters=filters)),
+(reader.table(reader.labelled(aggregate.counts(cases, ["offense_type"], filters=filters)),
             f"{agency}: convictions and people by offense type (computed)",
             name="agency-offense", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
@@ -90,7 +90,7 @@ if matches:
         .then(pl.col("jurisdiction").cast(pl.String)).otherwise(pl.lit("All other jurisdictions")))
     places = ranked.group_by("jurisdiction", maintain_order=True).agg(
         pl.col("convictions").sum(), pl.col("convictions_share").sum())
-(page.table(places, f"{agency}: convictions by jurisdiction (computed)",
+(reader.table(places, f"{agency}: convictions by jurisdiction (computed)",
             name="agency-jurisdiction", counts=["convictions"])
  if matches else Markdown("No cases match."))
 
@@ -101,7 +101,7 @@ if matches:
 
 # %%
 race = aggregate.counts(cases, ["race_ethnicity"], filters=filters) if matches else None
-(page.table(reader.labelled(race), f"{agency}: convictions and people by race/ethnicity (computed)",
+(reader.table(reader.labelled(race), f"{agency}: convictions and people by race/ethnicity (computed)",
             name="agency-race", counts=["convictions", "people"])
  if matches else Markdown("No cases match."))
 
@@ -126,4 +126,4 @@ Markdown(suppress.footnote())
 # Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

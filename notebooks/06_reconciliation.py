@@ -20,7 +20,7 @@ seed: int = 2020  # seed of the synthetic default, used only when data_path is e
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import charts, claims, page, qualifiers, reader, reconcile, suppress
+from analysis import charts, claims, qualifiers, reader, reconcile, suppress
 
 charts.enable()
 
@@ -31,7 +31,7 @@ charts.enable()
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %% [markdown]
 # ## Every published figure
@@ -41,7 +41,7 @@ page.data_card(cases, source)
 # %%
 ledger = claims.load()
 result = reconcile.reconcile(cases, ledger)
-page.table(reader.reconcile.claims_table(result),
+reader.table(reader.reconcile.claims_table(result),
            "Every published claim (published), with the status of its checks (computed)")
 
 # %% [markdown]
@@ -50,7 +50,7 @@ page.table(reader.reconcile.claims_table(result),
 # Parts should add up to their wholes, shares to at most 100%, people should not outnumber their convictions, and every figure printed for the same quantity, by one source or several, should agree. A headline contradicted by its own article is named as the odd one out.
 
 # %%
-page.table(reader.reconcile.checks_table(result),
+reader.table(reader.reconcile.checks_table(result),
            "Checks between published claims (statuses computed from the published figures)")
 
 # %% [markdown]
@@ -60,7 +60,7 @@ page.table(reader.reconcile.checks_table(result),
 
 # %%
 display(reader.reconcile.verdict(result))
-page.table(reader.reconcile.data_table(result), "Published claims (published) against the figures computed from the data (computed)")
+reader.table(reader.reconcile.data_table(result), "Published claims (published) against the figures computed from the data (computed)")
 
 # %% [markdown]
 # ## From 66,000 and 58,000 to the combined total
@@ -78,7 +78,7 @@ reader.reconcile.waterfall_chart(steps, intervals, source.label)
 
 # %%
 people = reconcile.people_vs_convictions(cases)
-display(page.table(people, "Convictions, cases and people in each motion (computed)",
+display(reader.table(people, "Convictions, cases and people in each motion (computed)",
                    counts=["convictions", "cases", "people"]))
 Markdown(suppress.footnote())
 
@@ -91,7 +91,7 @@ reader.reconcile.people_chart(cases, source.label)
 # The combined total adds the two motions, which is right only if no conviction sits on both lists. We look for the same case number and count in both, and, more loosely, the same person, conviction date and code section; we also count the people with convictions in both motions.
 
 # %%
-display(page.table(reconcile.cross_batch(cases),
+display(reader.table(reconcile.cross_batch(cases),
                    "Convictions and people found in both motions (computed)", counts=["value"]))
 Markdown(suppress.footnote())
 
@@ -103,7 +103,7 @@ Markdown(suppress.footnote())
 # **Qualifiers.** Each figure admits a range set by its qualifier and its printed precision *u* (the place of its last non-zero digit: 66,000 is precise to the thousand, 60,000 only to the ten thousand). The rule, justified in `data/claims/README.md`:
 
 # %%
-page.table(qualifiers.rules_table(), "The qualifier rule: what each published figure admits")
+reader.table(qualifiers.rules_table(), "The qualifier rule: what each published figure admits")
 
 # %% [markdown]
 # **Data.** Counts of convictions are rows of the case list; "cases" in the sources means conviction counts too (the same 58,000 is called both). People are distinct pseudonymous person numbers; shares are of people in the motion. Claims about places or times the lists do not cover (statewide, San Francisco, the 2023 state report) are not checkable against them.
@@ -113,4 +113,4 @@ page.table(qualifiers.rules_table(), "The qualifier rule: what each published fi
 # Figures marked *published* come from the news reports and gathered facts; *computed* figures come from the data above; *assumed* figures are choices the synthetic data makes where no source speaks.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

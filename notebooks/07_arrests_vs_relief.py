@@ -27,7 +27,7 @@ import polars as pl
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, page, prop64, reader, suppress
+from analysis import arrests, charts, prop64, reader, suppress
 
 charts.enable()
 mapping = arrests.load_mapping(mapping_path or None)
@@ -52,7 +52,7 @@ else:
 
 # %%
 if lapd is not None:
-    display(page.table(mapping.table(), f"Codes of the extract and the categories they map to ({mapping.path.name})"))
+    display(reader.table(mapping.table(), f"Codes of the extract and the categories they map to ({mapping.path.name})"))
     if mapping.notes:
         display(Markdown(f"*About this extract:* {mapping.notes}"))
 
@@ -63,7 +63,7 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    display(page.table(reader.arrests.by_race_table(lapd),
+    display(reader.table(reader.arrests.by_race_table(lapd),
                        "LAPD marijuana arrests by race/ethnicity, all years (computed)", counts=["arrests"]))
 
 # %% [markdown]
@@ -75,7 +75,7 @@ if lapd is not None:
 if lapd is not None:
     display(reader.arrests.by_year_chart(lapd, source.label))
     wide = reader.arrests.by_charge_table(lapd)
-    display(page.table(wide, "LAPD marijuana arrests by year and charge (computed)",
+    display(reader.table(wide, "LAPD marijuana arrests by year and charge (computed)",
                        counts=[c for c in wide.columns if c != "year"]))
     display(Markdown(suppress.footnote()))
 
@@ -86,13 +86,13 @@ if lapd is not None:
 
 # %%
 cases, case_source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, case_source)
+reader.data_card(cases, case_source)
 
 # %%
 if lapd is not None:
     # the case list's convictions filed in the City of Los Angeles
     city_cases = cases.filter(pl.col("jurisdiction") == "Los Angeles")
-    display(page.table(reader.arrests.shares_table(lapd, city_cases, case_source.synthetic),
+    display(reader.table(reader.arrests.shares_table(lapd, city_cases, case_source.synthetic),
                        "Shares by race/ethnicity, percent"))
 
 # %%
@@ -116,7 +116,7 @@ if lapd is not None:
     yearly = lapd.group_by("year", "race_ethnicity").agg(count=pl.len())
     residents = prop64.person_years(pop, pop["year"].unique())
     rated, model_choice = reader.arrests.rates_table(yearly, residents, per=per, confidence=confidence)
-    display(page.table(
+    display(reader.table(
         rated,
         f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {confidence:.0%} intervals)",
         counts=["arrests"]))
@@ -138,7 +138,7 @@ if lapd is not None:
     # three years each side of the change, and every year for the trend
     window = prop64.change(yearly.filter(pl.col("year") >= after - 3), pop, confidence=confidence)
     its = prop64.change(yearly, pop, confidence=confidence)
-    display(page.table(reader.arrests.change_table(window, its, after, lapd["year"].max()),
+    display(reader.table(reader.arrests.change_table(window, its, after, lapd["year"].max()),
                        f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {confidence:.0%} intervals)"))
 
 # %%
@@ -160,4 +160,4 @@ if lapd is not None:
 # Arrest counts and rates are *computed* from the public LAPD file; population figures are *published* Census estimates; the February 2020 shares are *published*. The case list behind the dismissal columns rests on the inputs below when it is the synthetic default.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

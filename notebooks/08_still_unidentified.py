@@ -21,7 +21,7 @@ draws: int = 500  # synthetic universes per scenario in the validation table
 
 # %%
 import analysis
-from analysis import capture, capture_sim, charts, page, reader
+from analysis import capture, capture_sim, charts, reader
 
 charts.enable()
 by = tuple(s.strip() for s in strata.split(",") if s.strip())
@@ -33,7 +33,7 @@ by = tuple(s.strip() for s in strata.split(",") if s.strip())
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
-page.data_card(cases, source)
+reader.data_card(cases, source)
 
 # %%
 reader.capture.overlap_note(source.synthetic)
@@ -47,7 +47,7 @@ reader.capture.overlap_note(source.synthetic)
 table = capture.capture_table(cases, by=by)
 est = capture.estimate(table, by=by, confidence=confidence)
 # no estimate beside a hidden cell, since it would give the cell away
-page.table(reader.capture.table(est, by=by, confidence=confidence),
+reader.table(reader.capture.table(est, by=by, confidence=confidence),
            f"Convictions found and estimated unfound, by stratum (computed; {confidence:.0%} intervals)")
 
 # %%
@@ -65,7 +65,7 @@ reader.capture.strata_chart(est, by, source.label)
 # Pooling strata whose lists find convictions at different rates biases the estimate, so the choice of strata matters. The table gives the total under three choices: no strata, the strata above, and the strata above split further by who prosecutes (the District Attorney or a city prosecutor). A large difference is a warning that capture still differs inside the strata.
 
 # %%
-page.table(reader.capture.strata_choices(cases, by, confidence),
+reader.table(reader.capture.strata_choices(cases, by, confidence),
            "Total found by neither list under three choices of strata (computed)")
 
 # %% [markdown]
@@ -75,7 +75,7 @@ page.table(reader.capture.strata_choices(cases, by, confidence),
 
 # %%
 validation = capture_sim.coverage(draws=draws, confidence=confidence)
-page.table(reader.capture.coverage_table(validation),
+reader.table(reader.capture.coverage_table(validation),
            f"Bias and {confidence:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
 
 # %% [markdown]
@@ -102,4 +102,4 @@ page.table(reader.capture.coverage_table(validation),
 # Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts and estimates in the tables above are *computed* from the data.
 
 # %%
-page.table(page.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")

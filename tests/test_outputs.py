@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from analysis import page
+from analysis import reader
 from analysis.data import Source
 from analysis.outputs import (
     CHART_MIME,
@@ -45,7 +45,7 @@ def table() -> Table:
     frame = pl.DataFrame({"charge_level": ["felony", "misdemeanor", "infraction"],
                           "convictions": [62_000, 3_700, 3],
                           "convictions_share": [62_000 / 65_703, 3_700 / 65_703, 3 / 65_703]})
-    return page.table(frame, 'Convictions "by" level <computed>', name="levels",
+    return reader.table(frame, 'Convictions "by" level <computed>', name="levels",
                       counts=["convictions"])
 
 
@@ -74,7 +74,7 @@ def test_the_reader_table_is_escaped_and_links_its_csv_file(table):
 def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table):
     card = Source(tmp_path / "list.csv", False, "cd" * 32)
     nb = _through_a_notebook(tmp_path, table._repr_mimebundle_(), table._repr_mimebundle_(),
-                             page.data_card(pl.DataFrame({"batch": ["feb2020"],
+                             reader.data_card(pl.DataFrame({"batch": ["feb2020"],
                                                           "person_id": ["p"]}), card)
                              ._repr_mimebundle_())
     csvs, found = build._for_readers(nb, "page", tmp_path / "out")
@@ -94,7 +94,7 @@ def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table)
 def test_an_identifier_column_is_refused_on_both_sides(tmp_path, column):
     frame = pl.DataFrame({column: ["X1"], "n": [1]})
     with pytest.raises(ValueError, match="refuses identifier column"):
-        page.table(frame, "leak")  # the kernel side
+        reader.table(frame, "leak")  # the kernel side
     with pytest.raises(ContractError, match="would publish identifier column"):
         Table("leak", "", (column, "n"), (("X1", "1"),), frame.write_csv())
     # a bundle made without page.table, its CSV carrying what its columns do not say

@@ -318,9 +318,10 @@ def test_swap_replaces_the_site_whole(tmp_path):
 RUNLOG_CELL = ('import os\n'
                'with open(os.environ["LACRA_TEST_RUNLOG"], "a") as log:\n'
                '    print(label, file=log)')
-TABLE_CELL = ('import polars as pl\nfrom analysis import page\n'
+TABLE_CELL = ('import polars as pl\nfrom analysis import reader\n'
               'rows = pl.read_csv(data_path) if data_path else pl.DataFrame({"n": [1]})\n'
-              'page.table(rows.with_columns(slice=pl.lit(label)), "Rows (computed)", name="rows")')
+              'reader.table(rows.with_columns(slice=pl.lit(label)), "Rows (computed)",\n'
+              '             name="rows")')
 
 
 # What a run that executes nothing never imports.

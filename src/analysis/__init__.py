@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 # The modules a researcher may use, each imported when first named.
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "charts", "checksum",
-    "claimchecks", "claims", "cli", "data", "ingest", "outputs", "page", "paths", "prop64",
+    "claimchecks", "claims", "cli", "data", "ingest", "outputs", "paths", "prop64",
     "qualifiers", "reader", "reconcile", "reference", "schema", "site", "stats", "suppress",
     "synth", "validate", "words",
 )

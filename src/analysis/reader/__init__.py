@@ -4,7 +4,9 @@ Compute modules (``aggregate``, ``stats``, ``capture``, ``reconcile``, ...) retu
 numbers; the modules here turn them into what a page displays, passing every count
 through :mod:`analysis.suppress` on the way:
 
-``tables``       labels of categories, counts and intervals as a reader reads them
+``tables``       the data card, tables with their CSVs, the assumptions, and labels of
+                 categories, counts and intervals (the first four also at the top:
+                 ``reader.table``)
 ``overview``     bar charts of counts and the empty-selection note (pages 02, 03, 05)
 ``disparities``  rates, rate ratios and the trend (page 04)
 ``reconcile``    the claims, checks and the waterfall (page 06)
@@ -16,10 +18,10 @@ from __future__ import annotations
 
 import importlib
 
-from .tables import count_text, interval_text, labelled
+from .tables import assumptions, count_text, data_card, interval_text, labelled, table
 
-__all__ = ["arrests", "capture", "count_text", "disparities", "interval_text", "labelled",
-           "overview", "reconcile", "tables"]
+__all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "disparities",
+           "interval_text", "labelled", "overview", "reconcile", "table", "tables"]
 
 
 def __getattr__(name: str):

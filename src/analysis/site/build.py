@@ -5,7 +5,7 @@ A page is three kinds of file in the output folder::
 
     NAME.html            the page for readers: outputs only, no code, no prompts
     NAME.ipynb           the executed notebook, for researchers
-    csv/NAME/TABLE.csv   one CSV per table the page shows (``page.table``)
+    csv/NAME/TABLE.csv   one CSV per table the page shows (``reader.table``)
 """
 
 from __future__ import annotations

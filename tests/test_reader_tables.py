@@ -8,7 +8,7 @@ import re
 import polars as pl
 import pytest
 
-from analysis import page, words
+from analysis import reader, words
 from analysis.data import Source
 from analysis.outputs import DATA_CARD_MIME, TABLE_MIME
 
@@ -26,7 +26,7 @@ def _html(table) -> str:
 
 def test_table_carries_its_csv_and_metadata():
     frame = pl.DataFrame({"motion": ["Feb 2020", "Sept 2021"], "convictions": [65_700, 57_900]})
-    bundle = page.table(frame, "Convictions by motion (computed)")._repr_mimebundle_()
+    bundle = reader.table(frame, "Convictions by motion (computed)")._repr_mimebundle_()
     html = bundle["text/html"]
     assert "<td>65,700</td>" in html and "<caption>Convictions by motion (computed)" in html
     assert _csv(html) == "motion,convictions\nFeb 2020,65700\nSept 2021,57900\n"
@@ -36,13 +36,13 @@ def test_table_carries_its_csv_and_metadata():
                                   "columns": ["motion", "convictions"],
                                   "cells": [["Feb 2020", "65,700"], ["Sept 2021", "57,900"]],
                                   "csv": _csv(html)}
-    named = _html(page.table(frame, "x", name="By Motion"))
+    named = _html(reader.table(frame, "x", name="By Motion"))
     assert 'data-lacra-csv="by-motion"' in named
 
 
 def test_table_suppresses_small_counts_in_html_and_csv():
     frame = pl.DataFrame({"city": ["Avalon", "Bell", "Compton"], "convictions": [4, 250, 1_312]})
-    html = _html(page.table(frame, "By city", counts=["convictions"]))
+    html = _html(reader.table(frame, "By city", counts=["convictions"]))
     csv = _csv(html)
     assert "<td>&lt;11</td>" in html and "<td>1,312</td>" in html
     assert "Avalon,<11" in csv and ",4\n" not in csv and ",4," not in csv
@@ -53,12 +53,12 @@ def test_table_suppresses_small_counts_in_html_and_csv():
 @pytest.mark.parametrize("column", ["case_id", "person_id", "PERSON_ID"])
 def test_table_refuses_identifiers(column):
     with pytest.raises(ValueError, match="refuses identifier column"):
-        page.table(pl.DataFrame({column: ["X1"], "n": [1]}), "leak")
+        reader.table(pl.DataFrame({column: ["X1"], "n": [1]}), "leak")
 
 
 def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
     source = Source(tmp_path / "list.csv", False, "ab" * 32)
-    bundle = page.data_card(synthetic.head(50), source)._repr_mimebundle_()
+    bundle = reader.data_card(synthetic.head(50), source)._repr_mimebundle_()
     assert "user-supplied file list.csv" in bundle["text/markdown"]
     assert bundle[DATA_CARD_MIME] == {"source": source.label, "file": "list.csv",
                                       "synthetic": False, "sha256": "ab" * 32, "rows": 50}
@@ -84,7 +84,7 @@ def test_table_headers_are_words_and_shares_are_percents_while_the_csv_keeps_bot
     frame = pl.DataFrame({"charge_level": ["felony", "misdemeanor", "infraction"],
                           "convictions": [62_000, 3_700, 1],
                           "convictions_share": [62_000 / 65_701, 3_700 / 65_701, 1 / 65_701]})
-    html = _html(page.table(frame, "By charge level"))
+    html = _html(reader.table(frame, "By charge level"))
     assert '<th title="charge_level in the CSV">charge level</th>' in html
     assert "<th>convictions</th>" in html
     assert ">share of convictions</th>" in html
