@@ -112,7 +112,7 @@ MAPPING_KEYS = ("name", "file", "geography", "notes", "columns", "codes", "unmap
 _Complaint = tuple[str, str | None, object]  # what is wrong: message, key, value
 
 
-def _fold(code: str) -> str:
+def _code_key(code: str) -> str:
     """A code as matched: case and repeated spaces ignored."""
     return " ".join(str(code).split()).casefold()
 
@@ -285,7 +285,7 @@ def _parsers(mapping: Mapping) -> dict[str, pl.Expr]:
         year = pl.col("year").str.extract(r"^(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False)
     parsed = {"year": year}
     for f in CODED:
-        lookup = {_fold(code): value for code, value in mapping.codes[f].items()}
+        lookup = {_code_key(code): value for code, value in mapping.codes[f].items()}
         folded = pl.col(f).str.replace_all(r"\s+", " ").str.to_lowercase()
         default = mapping.unmapped.get(f)
         parsed[f] = folded.replace_strict(lookup, default=pl.lit(default, pl.String),

@@ -92,13 +92,13 @@ def read_raw(path: str | Path, *, encoding: str | None = None) -> pl.DataFrame:
 # --- parsing -----------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
+def _name_key(text: str) -> str:
     """Lower-case, strip accents and punctuation, for matching names."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9/]+", " ", plain.lower()).strip()
 
 
-_JURISDICTION_LOOKUP = {_fold(j): j for j in schema.JURISDICTIONS} | {
+_JURISDICTION_LOOKUP = {_name_key(j): j for j in schema.JURISDICTIONS} | {
     "unincorporated": schema.UNINCORPORATED,
     "unincorporated la county": schema.UNINCORPORATED,
     "los angeles county": schema.UNINCORPORATED,
@@ -112,7 +112,7 @@ _JURISDICTION_LOOKUP = {_fold(j): j for j in schema.JURISDICTIONS} | {
 def _jurisdiction_map(values: list[str]) -> dict[str, str]:
     out = {}
     for value in values:
-        key = _fold(value)
+        key = _name_key(value)
         key = re.sub(r"^city of ", "", key) if key not in _JURISDICTION_LOOKUP else key
         if key in _JURISDICTION_LOOKUP:
             out[value] = _JURISDICTION_LOOKUP[key]
@@ -122,14 +122,14 @@ def _jurisdiction_map(values: list[str]) -> dict[str, str]:
 def _agency_map(values: list[str]) -> dict[str, str]:
     out = {}
     for value in values:
-        key = _fold(value)
+        key = _name_key(value)
         if key in ("da", "lada", "district attorney", "district attorneys office",
                    "los angeles county district attorney", "la county district attorney"):
             out[value] = schema.DISTRICT_ATTORNEY
             continue
         for city in schema.CITY_PROSECUTOR_CITIES:
             # "Long Beach city prosecutor", "City Attorney of Los Angeles", "LA City Attorney"
-            c = _fold(city)
+            c = _name_key(city)
             if (c in key or (city == "Los Angeles" and key.startswith("la "))) and (
                 "attorney" in key or "prosecutor" in key
             ):
