@@ -142,6 +142,22 @@ EXPLORER_CASES = [
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("params", "message"), [
+    ({"batch": 2021}, "filter 'batch' takes a name or a list of names (str), not int 2021"),
+    ({"level": "Felonies"}, "unknown charge_level 'Felonies'; choose from felony, "),
+])
+def test_explorer_names_a_bad_parameter_in_one_line(tmp_path, sample, params, message):
+    """papermill -p batch 2021 (an int where the notebook wants a motion name): the
+    failing cell says which filter and why, not 'int is not iterable'."""
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as err:
+        execute_notebook("03_explorer.ipynb", tmp_path / "out.ipynb",
+                         {"data_path": str(sample), **params})
+    assert message in err.value.evalue
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("params", "expect"), EXPLORER_CASES,
                          ids=[str(i) for i in range(len(EXPLORER_CASES))])
 def test_explorer_renders(tmp_path, sample, synthetic, params, expect):
