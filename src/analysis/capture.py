@@ -1,45 +1,18 @@
 """How many eligible convictions has neither list found? Two-source capture-recapture.
 
-The February 2020 motion was built from state DOJ records, the September 2021 motion
-from county court records, and each row says which of the two sources holds it
-(``found_in_doj``, ``found_in_court``). Within a stratum the rows fall in three
-observed cells: found by both, by DOJ only, by the court only. The fourth cell, found by
-neither, is what this module estimates.
+Each row says which source holds it (``found_in_doj``, ``found_in_court``); within a
+stratum (default: charge level x decade) the rows fall in three observed cells, found by
+both, by DOJ only, by the court only, and the fourth, found by neither, is estimated.
 
-Model
-    A log-linear Poisson model on the three observed cells of each stratum,
-    ``log E[n_ij] = b0 + b1 * doj_only + b2 * court_only``, fitted with statsmodels. The
-    expected count of the unobserved cell (both indicators 0 in the usual coding) is
-    ``exp(b0)``: with three cells and three parameters the fit is saturated and
-    ``exp(b0) = n_doj_only * n_court_only / n_both``, so the estimated total is exactly
-    the Lincoln-Petersen estimate ``n_doj * n_court / n_both``. Chapman's
-    small-sample-corrected estimate is given beside it as a cross-check.
-
-Strata
-    Capture probabilities differ by charge level and by decade of conviction (older
-    court records are less often digitised), and pooling strata with different
-    probabilities biases the estimate. We therefore fit each stratum (default: charge
-    level x decade) on its own and sum. A stratum whose two lists share no conviction
-    carries no information on the unseen cell: it is reported as not estimable and left
-    out of the total (its observed rows are still counted), never divided by zero.
-
-Intervals (95% by default)
-    The quantity of interest is the number actually missed, ``N - n_observed``, so its
-    uncertainty has two parts: the estimation error of ``exp(b0)`` (variance from the
-    GLM's covariance of ``b0``, by the delta method) and the Poisson variation of the
-    missed count around its expectation (variance ``exp(b0)``). Their sum equals the
-    classical Seber variance of the Lincoln-Petersen estimator. The interval is built on
-    the log scale of the missed count (Chao 1987), so it is skewed to the right like the
-    estimator's distribution and never falls below the observed count. Strata combine
-    by summing missed counts and variances (strata are independent). The multinomial
-    profile-likelihood interval (Cormack 1992) is computed per stratum as a
-    cross-check; it stays informative when one list found nothing the other missed
-    (where the delta method collapses to a single point). :func:`analysis.capture_sim.coverage`
-    measures the coverage of both on synthetic universes where the truth is known.
-
-Assumptions (stated on every page that uses this): a closed population (the set of
-eligible convictions in a stratum is fixed); independence of the two lists within a
-stratum; homogeneous capture within a stratum; no errors in matching rows across lists.
+A log-linear Poisson model on the three cells (statsmodels) gives the missed count as
+``exp(b0)``; the fit is saturated, so the total equals Lincoln-Petersen
+``n_doj * n_court / n_both`` (Chapman's estimate beside it). The variance of the missed
+count adds the delta-method variance of ``exp(b0)`` and its own Poisson variation
+(Seber's); the interval is log-normal (Chao 1987), with a profile-likelihood interval
+(Cormack 1992) per stratum as a cross-check. A stratum whose lists share nothing is
+*not estimable* and left out of the total. ``docs/methodology.md`` gives the reasons and
+the assumptions (closed population, independent lists, homogeneous capture, exact
+matching); :mod:`analysis.capture_sim` measures bias and coverage.
 """
 
 from __future__ import annotations
