@@ -88,6 +88,7 @@ class Table:
     columns: tuple[str, ...]
     cells: tuple[tuple[str, ...], ...]
     csv: str
+    summary: str = ""  # when set, the table is folded away behind this line (chart data)
 
     def __post_init__(self) -> None:
         leaked = _identifiers(self.columns) or _identifiers(self.header())
@@ -118,13 +119,17 @@ class Table:
         link = (f'<p class="lacra-download"><a class="lacra-csv" data-lacra-csv='
                 f'"{self.name}" download="{self.name}.csv" href="{html.escape(href)}">'
                 f"Download this table (CSV, {self.rows:,} rows)</a></p>")
-        return (f'<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{link}</div>")
+        table = (f'<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
+                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{link}</div>")
+        if not self.summary:
+            return table
+        return (f'<details class="lacra-data"><summary>{html.escape(self.summary)}</summary>'
+                f"{table}</details>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         payload = {"name": self.name, "caption": self.caption, "rows": self.rows,
                    "columns": list(self.columns), "cells": [list(r) for r in self.cells],
-                   "csv": self.csv}
+                   "csv": self.csv, "summary": self.summary}
         plain = f"{self.caption or self.name} ({self.rows:,} rows: {', '.join(self.columns)})"
         return {TABLE_MIME: payload, "text/html": self.html(self.data_uri()),
                 "text/plain": plain}
@@ -136,7 +141,8 @@ class Table:
         if p is None:
             return None
         table = cls(str(p["name"]), str(p["caption"]), tuple(p["columns"]),
-                    tuple(tuple(str(v) for v in row) for row in p["cells"]), str(p["csv"]))
+                    tuple(tuple(str(v) for v in row) for row in p["cells"]), str(p["csv"]),
+                    str(p.get("summary", "")))
         if table.header() != list(table.columns):
             raise ContractError(f"table {table.name!r}: its CSV's columns "
                                 f"{table.header()} are not the columns shown")

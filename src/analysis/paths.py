@@ -22,7 +22,7 @@ from pathlib import Path
 
 __all__ = ["CLAIMS", "DATA", "DEFAULT_SEED", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS",
            "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
-           "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
+           "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
 
 
 def _find_root() -> Path:
@@ -49,6 +49,9 @@ MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts
 # Validated copies of case files, named by the input's checksum (not committed): every
 # page of a render loads the same file, and validating it once is enough.
 VALIDATED = Path(os.environ.get("LACRA_CACHE", DATA / "cache")) / "validated"
+# Release plans (which cells the site hides), named by data, code and config: notebooks
+# run outside the renderer find the plan the site uses here.
+RELEASES = Path(os.environ.get("LACRA_CACHE", DATA / "cache")) / "releases"
 
 NOTEBOOKS = Path(os.environ.get("LACRA_NOTEBOOKS", ROOT / "notebooks"))
 REPORTS = ROOT / "reports"

@@ -35,8 +35,9 @@ from .claims import Claim
 from .qualifiers import Interval
 
 __all__ = ["DataCheck", "PER_PERSON_BINS", "Reconciliation", "STEP_MEASURES", "compute",
-           "cross_batch", "data_checks", "judge", "people_by_convictions_in_motion",
-           "people_vs_convictions", "reconcile", "waterfall"]
+           "claim_ranges", "compute_count", "cross_batch", "data_checks", "judge",
+           "people_by_convictions_in_motion", "people_vs_convictions", "reconcile",
+           "waterfall"]
 
 # --- checks against the data ---------------------------------------------------------
 
@@ -85,6 +86,14 @@ def compute(cases: pl.DataFrame, claim: Claim) -> float | None:
     if claim.unit == "years":
         return (rows["motion_date"].max() - rows["conviction_date"].min()).days / 365.2425
     return None
+
+
+def compute_count(cases: pl.DataFrame, claim: Claim) -> int:
+    """The count behind a claim's figure: its rows (convictions), or its distinct people
+    (for people and percents: the numerator of the share)."""
+    scope = cases.filter(pl.col("batch").cast(pl.String).is_in(list(claim.batches)))
+    rows = scope.filter(*[_filter(k, v) for k, v in claim.filters]) if claim.filters else scope
+    return rows["person_id"].n_unique() if claim.unit in ("people", "percent") else rows.height
 
 
 def judge(value: float, loose: Interval, strict: Interval) -> str:
@@ -268,6 +277,12 @@ def waterfall(cases: pl.DataFrame, claims: list[Claim]) -> tuple[pl.DataFrame, p
     step_frame = pl.DataFrame(steps, schema={"step": pl.String, "start": pl.Float64,
                                              "end": pl.Float64}, orient="row",
                               ).with_columns(value=pl.col("end") - pl.col("start"))
+    return step_frame, claim_ranges(claims, feb)
+
+
+def claim_ranges(claims: list[Claim], feb: float) -> pl.DataFrame:
+    """Each published figure's interval placed on its step of the waterfall: the 2021
+    figures on top of the 2020 count ``feb``."""
     offsets = {"February 2020 motion": 0.0, "September 2021 motion": feb, "combined total": 0.0}
     rows = []
     for step, measure in STEP_MEASURES.items():
@@ -278,7 +293,7 @@ def waterfall(cases: pl.DataFrame, claims: list[Claim]) -> tuple[pl.DataFrame, p
             rows.append({"step": step, "claim": t.label, "sources": ", ".join(t.ids),
                          "lo": offsets[step] + iv.lo, "hi": offsets[step] + iv.hi,
                          "admits": str(iv)})
-    return step_frame, pl.DataFrame(rows)
+    return pl.DataFrame(rows)
 
 
 # --- the whole reconciliation --------------------------------------------------------

@@ -322,10 +322,12 @@ def _ratio_table(totals: pl.DataFrame, group: str, estimates: dict[str, tuple], 
 
 
 def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = "count",
-          spline_df: int = 4, confidence: float = 0.95) -> pl.DataFrame:
+          spline_df: int = 4, confidence: float = 0.95, leave_out=()) -> pl.DataFrame:
     """Counts by year with a model-based smooth and its confidence band.
 
-    Years between the first and last with no row count as zero. The model is a Poisson
+    Years between the first and last with no row count as zero. Years in ``leave_out``
+    (counts a page may not show) take no part in the fit, which still predicts them, so
+    the estimates reveal nothing about them. The model is a Poisson
     GLM (negative binomial when overdispersed) of the count on a natural cubic
     regression spline of the year with ``spline_df`` degrees of freedom (``1`` means a
     straight line on the log scale: a constant yearly change). The band is the
@@ -349,7 +351,10 @@ def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = 
     t = full[year_col].to_numpy().astype(float)
     y = full["count"].to_numpy().astype(float)
     x = _basis(t, spline_df)
-    fit = fit_counts(y, x)
+    used = ~np.isin(t, np.asarray([float(v) for v in leave_out]))
+    if not used.any() or y[used].sum() == 0:
+        raise ValueError("no year the fit may use has a count: no trend to fit")
+    fit = fit_counts(y[used], x[used])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # exp overflow far outside the data is harmless
         frame = fit.result.get_prediction(x).summary_frame(alpha=1 - confidence)

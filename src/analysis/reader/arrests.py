@@ -1,4 +1,9 @@
-"""The arrest extract as its page shows it, beside the dismissals (page 07)."""
+"""The arrest extract as its page shows it, beside the dismissals (page 07).
+
+Every count comes from the page's protected tables; a rate, share or model estimate is
+shown only for a group whose counts are all shown, so no statistic gives a hidden count
+back.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,15 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import arrests, charts, reference, schema, stats, suppress
+from .. import arrests, charts, prop64, reference, schema, stats
 from ..assumptions import target
+from ..release import CountTable
+from ..release.arrests import OTHER_GROUPS
 from .tables import interval_text
 
-__all__ = ["OTHER_GROUPS", "by_charge_table", "by_race_table", "by_year_chart", "card",
-           "change_table", "denominator_note", "rate_chart", "rates_table", "shares_table",
-           "trend_chart"]
+__all__ = ["by_race_table", "by_year_chart", "card", "change_table", "denominator_note",
+           "rate_chart", "rates_table", "shares_table", "trend_chart", "visible_groups"]
 
-# The published February 2020 shares name three groups and put the rest together.
-OTHER_GROUPS = "Asian/Pacific Islander, other or unknown"
 _CHECKS = {True: "matches the project's source manifest",
            False: "differs from the project's source manifest: this is not the expected copy",
            None: "not listed in the project's source manifest"}
@@ -33,25 +37,20 @@ def card(lapd: pl.DataFrame, source: arrests.ArrestSource, mapping: arrests.Mapp
     ]))
 
 
-def by_race_table(lapd: pl.DataFrame) -> pl.DataFrame:
-    """Arrests per group and their share of all arrests, as text percents."""
-    by_race = (
-        lapd
-        # arrests per group
-        .group_by("race_ethnicity").agg(arrests=pl.len())
-        # share of all arrests
-        .with_columns(share=pl.col("arrests") / pl.col("arrests").sum())
-        .sort("race_ethnicity")
-    )
-    return by_race.select(pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
-                          "arrests",
-                          pl.format("{}%", (pl.col("share") * 100).round(1)).alias("share"))
+def by_race_table(table: CountTable) -> CountTable:
+    """Arrests per group and their share of all arrests (a percent, blank when the
+    count is hidden)."""
+    total = table.frame["arrests"].sum()
+    frame = table.frame.select(
+        pl.col("race_ethnicity").alias("race/ethnicity"), "arrests",
+        pl.format("{}%", (pl.col("arrests") / total * 100).round(1)).alias("share"))
+    return table.renamed({"race_ethnicity": "race/ethnicity"}).with_frame(
+        frame, {"share": "arrests"})
 
 
-def by_year_chart(lapd: pl.DataFrame, source: str):
-    """Arrests by year, stacked by charge level."""
-    counts = lapd.group_by("year", "charge_level").agg(arrests=pl.len()).sort("year",
-                                                                              "charge_level")
+def by_year_chart(table: CountTable, source: str):
+    """Arrests by year, stacked by charge level (hidden counts left out)."""
+    counts = table.protected(as_text=False).drop_nulls("arrests")
     chart = (
         alt.Chart(counts).mark_bar()
         .encode(x=alt.X("year:O", title="Year of arrest"),
@@ -67,68 +66,49 @@ def by_year_chart(lapd: pl.DataFrame, source: str):
             f"{y} {lvl}: {n:,}" for y, lvl, n in counts.iter_rows()))
 
 
-def by_charge_table(lapd: pl.DataFrame) -> pl.DataFrame:
-    """Arrests by year (rows) and charge (columns)."""
-    return (
-        lapd
-        # one row per year, one column per charge
-        .group_by("year", "charge").agg(arrests=pl.len())
-        .sort("charge")
-        .pivot(on="charge", index="year", values="arrests")
-        .fill_null(0)
-        .sort("year")
-        .with_columns(pl.col("year").cast(pl.String))
+def _shares(table: CountTable, column: str) -> pl.Expr:
+    """Each group's percent of the column's total, when every group's count is shown
+    (else the total, and with it any hidden group, would follow)."""
+    if any(table.hidden_mask()[column]):
+        return pl.lit(None, pl.Float64)
+    return (100 * pl.col(column) / pl.col(column).sum()).round(1)
+
+
+def shares_table(table: CountTable, synthetic: bool) -> CountTable:
+    """Per published group: arrests, the City of LA's convictions, their shares, beside
+    the people of the February 2020 motion (published) and the county's residents."""
+    published = {"Latino": "latino", "Black": "black", "White": "white",
+                 OTHER_GROUPS: "other_unknown"}
+    residents = (reference.population_by_race(2019)
+                 .with_columns(group=pl.col("race_ethnicity").cast(pl.String)
+                               .replace({"Asian/Pacific Islander": OTHER_GROUPS,
+                                         "Other": OTHER_GROUPS, "Unknown": OTHER_GROUPS}))
+                 .group_by("group").agg(pl.col("population").sum()))
+    case_list = "case list, City of LA convictions" + (" (synthetic)" if synthetic else "")
+    frame = (
+        table.frame
+        .with_columns(arrest_share=_shares(table, "arrests"),
+                      conviction_share=_shares(table, "convictions"),
+                      published=pl.col("group").replace_strict(
+                          {g: 100 * target(f"feb2020_share_{k}") for g, k in published.items()},
+                          return_dtype=pl.Float64))
+        .join(residents, on="group", how="left", maintain_order="left")
+        .select("group", pl.col("arrests").alias("LAPD arrests 2010-2019"),
+                pl.col("arrest_share").alias("LAPD arrests, percent"),
+                pl.col("convictions").alias(case_list),
+                pl.col("conviction_share").alias(f"{case_list}, percent"),
+                pl.col("published").alias("Feb 2020 motion, people (published), percent"),
+                (100 * pl.col("population") / pl.col("population").sum()).round(1)
+                .alias("LA County residents 2019 (Census), percent"))
     )
+    return table.renamed({"arrests": "LAPD arrests 2010-2019", "convictions": case_list}) \
+        .with_frame(frame, {"LAPD arrests, percent": "LAPD arrests 2010-2019",
+                            f"{case_list}, percent": case_list})
 
 
-def _shares(frame: pl.DataFrame, name: str, weight: str | None = None) -> pl.DataFrame:
-    """Percent of ``frame``'s rows (or of ``weight``) in each of the published groups."""
-    race = pl.col("race_ethnicity").cast(pl.String)
-    return (
-        frame
-        # the three published groups and the rest together
-        .with_columns(group=pl.when(race.is_in(["Latino", "Black", "White"])).then(race)
-                      .otherwise(pl.lit(OTHER_GROUPS)))
-        .group_by("group").agg(n=pl.len() if weight is None else pl.col(weight).sum())
-        .with_columns((100 * pl.col("n") / pl.col("n").sum()).round(1).alias(name))
-        .drop("n")
-    )
-
-
-def shares_table(lapd: pl.DataFrame, city_cases: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
-    """Shares by race of the arrests, the case list's City of LA convictions, the people
-    of the February 2020 motion (published) and the county's residents (Census)."""
-    published = pl.DataFrame({
-        "group": ["Latino", "Black", "White", OTHER_GROUPS],
-        "Feb 2020 motion, people (published)": [100 * target(f"feb2020_share_{k}") for k in
-                                                ("latino", "black", "white", "other_unknown")]})
-    case_list = "case list, City of LA convictions (computed" + (", synthetic)" if synthetic
-                                                                 else ")")
-    return (
-        _shares(lapd, "LAPD arrests 2010-2019 (computed)")
-        .join(_shares(city_cases, case_list), on="group")
-        .join(published, on="group")
-        .join(_shares(reference.population_by_race(2019), "LA County residents 2019 (Census)",
-                      weight="population"), on="group")
-        .sort("group")
-    )
-
-
-def trend_chart(lapd: pl.DataFrame, city_cases: pl.DataFrame, synthetic: bool,
-                sources: str):
+def trend_chart(table: CountTable, sources: str):
     """Arrests by year beside the City of LA's dismissed convictions by conviction year."""
-    dismissed = (
-        city_cases
-        # convictions of the arrest decade, by conviction year
-        .with_columns(year=pl.col("conviction_date").dt.year().cast(pl.Int16))
-        .filter(pl.col("year") >= lapd["year"].min())
-        .group_by("year").agg(count=pl.len())
-        .with_columns(series=pl.lit("dismissed convictions, City of LA (case list"
-                                    + (", synthetic)" if synthetic else ")")))
-    )
-    arrested = lapd.group_by("year").agg(count=pl.len()).with_columns(
-        series=pl.lit("LAPD arrests"))
-    both = pl.concat([arrested, dismissed]).sort("series", "year")
+    both = table.protected(as_text=False).drop_nulls("count").sort("series", "year")
     chart = (
         alt.Chart(both).mark_line(point=True)
         .encode(x=alt.X("year:O", title="Year (of arrest, or of conviction)"),
@@ -140,7 +120,8 @@ def trend_chart(lapd: pl.DataFrame, city_cases: pl.DataFrame, synthetic: bool,
     return charts.titled(
         chart, "Arrests by year beside dismissed convictions by conviction year", sources,
         alt_text="Two lines by year: " + "; ".join(
-            f"{s} {y}: {n:,}" for s, y, n in both.select("series", "year", "count").iter_rows()))
+            f"{s} {y}: {n:,}" for s, y, n in both.select("series", "year", "count").iter_rows())
+        + ". Hidden counts are left out.")
 
 
 def denominator_note() -> Markdown:
@@ -160,52 +141,109 @@ def denominator_note() -> Markdown:
         "intervals on the counts; they leave out any error in the population estimates.")
 
 
-def rates_table(yearly: pl.DataFrame, residents: pl.DataFrame, *, per: int,
-                confidence: float) -> tuple[pl.DataFrame, str]:
-    """Arrests per ``per`` residents a year by group with ratios to White residents, and
-    the model choice of the ratios in words."""
-    rated = stats.rates(yearly, residents, per=per, confidence=confidence).join(
-        stats.rate_ratios(yearly, residents, strata=["year"], per=per, confidence=confidence)
-        .select("race_ethnicity", "ratio", "ratio_low", "ratio_high", "model_choice"),
-        on="race_ethnicity", how="left")
-    table = rated.select(
+def visible_groups(yearly: CountTable) -> list[str]:
+    """The groups whose arrests are shown in every year: the only ones a model may fit."""
+    hidden = yearly.hidden_mask()["arrests"]
+    groups = yearly.frame["race_ethnicity"].to_list()
+    return [g for g in dict.fromkeys(groups)
+            if not any(h for h, x in zip(hidden, groups, strict=True) if x == g)]
+
+
+def _yearly_counts(yearly: CountTable, keep: list[str]) -> pl.DataFrame:
+    return (yearly.frame.filter(pl.col("race_ethnicity").is_in(keep))
+            .select(pl.col("year").cast(pl.Int16), pl.col("race_ethnicity").cast(schema.Race),
+                    pl.col("arrests").alias("count")))
+
+
+def rates_table(table: CountTable, yearly: CountTable, residents: pl.DataFrame, *,
+                per: int, confidence: float) -> tuple[CountTable, str]:
+    """Arrests per ``per`` residents a year by group, with ratios to White residents from
+    a count model over the groups shown in every year; and the model choice in words."""
+    keep = visible_groups(yearly)
+    counts = table.frame.select(pl.col("race_ethnicity").cast(schema.Race),
+                                pl.col("arrests").alias("count"))
+    rated = stats.rates(counts, residents, per=per, confidence=confidence)
+    choice = "White residents' yearly counts are not all shown: no ratio"
+    ratios = pl.DataFrame(schema={"race_ethnicity": schema.Race, "ratio": pl.Float64,
+                                  "ratio_low": pl.Float64, "ratio_high": pl.Float64})
+    if "White" in keep:
+        fit = stats.rate_ratios(_yearly_counts(yearly, keep), residents, strata=["year"],
+                                per=per, confidence=confidence)
+        choice = fit["model_choice"][0]
+        ratios = fit.select("race_ethnicity", "ratio", "ratio_low", "ratio_high")
+    frame = rated.join(ratios, on="race_ethnicity", how="left", maintain_order="left").select(
         pl.col("race_ethnicity").cast(pl.String).alias("race/ethnicity"),
-        pl.col("count").alias("arrests"),
-        pl.col("population").alias("county person-years"),
+        pl.col("count").alias("arrests"), pl.col("population").alias("county person-years"),
         interval_text("rate").alias(f"per {per:,} a year"),
         pl.when(pl.col("race_ethnicity") == "White").then(pl.lit("1 (reference)"))
         .otherwise(interval_text("ratio")).alias("ratio to White"))
-    return table, rated["model_choice"].drop_nulls()[0]
+    derived = {f"per {per:,} a year": "arrests", "ratio to White": "arrests"}
+    return table.renamed({"race_ethnicity": "race/ethnicity"}).with_frame(frame, derived), \
+        choice
 
 
-def change_table(window: pl.DataFrame, its: pl.DataFrame, after: int,
-                 last: int) -> pl.DataFrame:
-    """The before/after ratios (``window``) beside the steps beyond the trend (``its``),
-    both from :func:`analysis.prop64.change`."""
-    return window.select(
-        pl.col("race_ethnicity").alias("race/ethnicity"),
-        pl.col("rate_before").round(2).alias(f"rate {after - 3}-{after - 1}"),
-        pl.col("rate_after").round(2).alias(f"rate {after}-{last}"),
-        interval_text("ratio").alias("before/after ratio"),
-        pl.col("ratio_model").alias("model (ratio)"),
-    ).join(its.select(pl.col("race_ethnicity").alias("race/ethnicity"),
-                      pl.col("pre_trend_pct").round(1).alias("trend before, % a year"),
-                      interval_text("step").alias("step beyond the trend"),
-                      pl.col("step_model").alias("model (step)")),
-           on="race/ethnicity", how="left")
+def change_table(table: CountTable, yearly: CountTable, population: pl.DataFrame, *,
+                 confidence: float, last: int) -> CountTable:
+    """Rates in the three years before Proposition 64 and the years after (from the
+    table's counts), and, for the groups shown in every year, the before/after ratio and
+    the step beyond the earlier trend."""
+    after = prop64.FIRST_YEAR_AFTER
+    keep = visible_groups(yearly)
+    counts = _yearly_counts(yearly, keep)
+    window = prop64.change(counts.filter(pl.col("year") >= after - 3), population,
+                           confidence=confidence)
+    its = prop64.change(counts, population, confidence=confidence)
+    if set(keep) != set(yearly.frame["race_ethnicity"].to_list()):
+        # "All groups" pools every group: without them all it would not be all
+        window = window.filter(pl.col("race_ethnicity") != "All groups")
+        its = its.filter(pl.col("race_ethnicity") != "All groups")
+    pop = population.with_columns(pl.col("race_ethnicity").cast(pl.String))
+    before = pop.filter(pl.col("year").is_between(after - 3, after - 1)) \
+        .group_by("race_ethnicity").agg(pl.col("population").sum().alias("pop_before"))
+    later = pop.filter(pl.col("year") >= after).group_by("race_ethnicity") \
+        .agg(pl.col("population").sum().alias("pop_after"))
+    everyone = pl.DataFrame({"race_ethnicity": ["All groups"],
+                             "pop_before": [before["pop_before"].sum()],
+                             "pop_after": [later["pop_after"].sum()]})
+    pops = pl.concat([before.join(later, on="race_ethnicity"), everyone])
+    frame = (
+        table.frame.rename({"race/ethnicity": "race_ethnicity"})
+        .join(pops, on="race_ethnicity", how="left", maintain_order="left")
+        .join(window.select("race_ethnicity", interval_text("ratio").alias("ratio_text"),
+                            "ratio_model"), on="race_ethnicity", how="left",
+              maintain_order="left")
+        .join(its.select("race_ethnicity", pl.col("pre_trend_pct").round(1),
+                         interval_text("step").alias("step_text"), "step_model"),
+              on="race_ethnicity", how="left", maintain_order="left")
+        .select(pl.col("race_ethnicity").alias("race/ethnicity"),
+                "arrests_before", "arrests_after",
+                (pl.col("arrests_before") * 10_000 / pl.col("pop_before")).round(2)
+                .alias(f"rate {after - 3}-{after - 1}"),
+                (pl.col("arrests_after") * 10_000 / pl.col("pop_after")).round(2)
+                .alias(f"rate {after}-{last}"),
+                pl.col("ratio_text").alias("before/after ratio"),
+                pl.col("ratio_model").alias("model (ratio)"),
+                pl.col("pre_trend_pct").alias("trend before, % a year"),
+                pl.col("step_text").alias("step beyond the trend"),
+                pl.col("step_model").alias("model (step)"))
+    )
+    derived = {f"rate {after - 3}-{after - 1}": "arrests_before",
+               f"rate {after}-{last}": "arrests_after"}
+    return table.with_frame(frame, derived)
 
 
-def rate_chart(yearly: pl.DataFrame, population: pl.DataFrame, *, per: int, source: str):
+def rate_chart(yearly: CountTable, population: pl.DataFrame, *, per: int, source: str):
     """Arrest rates by group and year on a log scale, Proposition 64 dashed; points whose
     count is hidden are left out."""
-    lines = suppress.mask(
-        yearly.join(population, on=["year", "race_ethnicity"])
+    lines = (
+        yearly.protected(as_text=False).drop_nulls("arrests")
+        .with_columns(pl.col("year").cast(pl.Int16), pl.col("race_ethnicity").cast(schema.Race))
+        .join(population, on=["year", "race_ethnicity"])
         # arrests per resident, per group and year
-        .with_columns(rate=pl.col("count") * per / pl.col("population"))
-        .with_columns(pl.col("race_ethnicity").cast(pl.String))
-        .sort("race_ethnicity", "year"),
-        # hide small counts, and the rates that would reveal them
-        ["count"], dims=["year", "race_ethnicity"], derived={"rate": "count"})
+        .with_columns(rate=pl.col("arrests") * per / pl.col("population"),
+                      race_ethnicity=pl.col("race_ethnicity").cast(pl.String))
+        .sort("race_ethnicity", "year")
+    )
     rule = alt.Chart(pl.DataFrame({"year": [2016.85]})).mark_rule(
         strokeDash=[4, 4], color="#555").encode(x="year:Q")
     chart = (
@@ -222,8 +260,8 @@ def rate_chart(yearly: pl.DataFrame, population: pl.DataFrame, *, per: int, sour
         f"{source}; US Census Bureau",
         alt_text="Lines of arrest rates per year by race on a log scale: " + "; ".join(
             f"{r} {y}: {v:.2f}" for r, y, v in
-            lines.drop_nulls("rate").select("race_ethnicity", "year", "rate").iter_rows())
-        + ". Points hidden by small-cell suppression are left out.")
+            lines.select("race_ethnicity", "year", "rate").iter_rows())
+        + ". Points hidden to protect small counts are left out.")
 
 
 def __dir__() -> list[str]:

@@ -3,76 +3,90 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import charts, reference, stats, suppress
+from .. import charts, reference, stats
+from ..release import CountTable
 from .tables import labelled
 
-__all__ = ["RATE_DERIVED", "race_population", "rates_table", "ratio_chart", "ratios_display",
-           "ratios_table", "trend_chart", "trend_table"]
+__all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart",
+           "ratios_display", "ratios_table", "trend_chart", "trend_table"]
 
 RATE_DERIVED = {"rate": "count", "rate_low": "count", "rate_high": "count"}
+RATIO_DERIVED = {c: "count" for c in ("rate", "ratio", "ratio_low", "ratio_high", "p_value")}
 
 
-def rates_table(counts: pl.DataFrame, population: pl.DataFrame, *, count_col: str,
-                per: int = 10_000) -> pl.DataFrame:
-    """Rates by race with exact intervals, the count suppressed with its rate."""
-    out = stats.rates(counts, population, count_col=count_col, per=per)
-    return suppress.suppress(labelled(out), ["count"], dims=["race_ethnicity"],
-                             derived=RATE_DERIVED, thousands=True)
+def _visible(table: CountTable) -> pl.DataFrame:
+    """The rows whose count the page may show."""
+    hidden = table.hidden_mask()["count"]
+    return table.frame.filter(~pl.Series(hidden))
 
 
-def ratios_table(counts: pl.DataFrame, population: pl.DataFrame, *, count_col: str,
-                 reference: str = "White", strata: Sequence[str] | None = None,
-                 per: int = 10_000) -> tuple[pl.DataFrame, str, str]:
-    """Rate ratios against ``reference``, suppressed, plus the model and its choice.
+def rates_table(table: CountTable, population: pl.DataFrame, *,
+                per: int = 10_000) -> CountTable:
+    """Rates by race with exact intervals; a hidden count's rate is blank."""
+    out = stats.rates(table.frame, population, count_col="count", per=per)
+    frame = labelled(out).with_columns(pl.col("count").cast(pl.Int64))
+    return table.with_frame(frame, RATE_DERIVED)
 
-    A hidden reference count would let a reader recover it from any ratio, so then
-    every ratio is hidden.
+
+def ratios_table(table: CountTable, population: pl.DataFrame, *, reference: str = "White",
+                 per: int = 10_000) -> tuple[CountTable, str, str]:
+    """Rate ratios against ``reference`` from the counts the page shows, the model and
+    its choice.
+
+    Each group's ratio is its rate over the reference group's, with the exact interval
+    of a Poisson model on the two totals; groups whose count is hidden take no part, and
+    when the reference count is hidden no ratio is shown, since any ratio would give it
+    back.
     """
-    out = stats.rate_ratios(counts, population, count_col=count_col, reference=reference,
-                            strata=strata, per=per)
-    model, choice = out["model"][0], out["model_choice"][0]
-    derived = {c: "count" for c in ("rate", "ratio", "ratio_low", "ratio_high", "p_value")}
-    shown = suppress.suppress(
-        labelled(out.select("race_ethnicity", "count", "population", "rate", "ratio",
-                            "ratio_low", "ratio_high", "p_value")),
-        ["count"], dims=["race_ethnicity"], derived=derived, thousands=True)
-    reference = stats.match_group(out["race_ethnicity"].cast(pl.String).to_list(), reference)
-    ref_hidden = shown.filter(pl.col("race_ethnicity") == reference)["count"].to_list()
-    if ref_hidden and ref_hidden[0] in (suppress.small_marker(), suppress.COMPLEMENT_MARKER):
-        shown = shown.with_columns(pl.lit(None, dtype=pl.Float64).alias(c)
-                                   for c in ("ratio", "ratio_low", "ratio_high", "p_value"))
-    return shown, model, choice
+    visible = _visible(table)
+    keys = table.frame["race_ethnicity"].cast(pl.String).to_list()
+    reference = stats.match_group(keys, reference)
+    base = labelled(stats.rates(table.frame, population, count_col="count", per=per))
+    ratios = pl.DataFrame(schema={"race_ethnicity": pl.String, "ratio": pl.Float64,
+                                  "ratio_low": pl.Float64, "ratio_high": pl.Float64,
+                                  "p_value": pl.Float64})
+    model, choice = stats.POISSON, "the reference group's count is hidden: no ratio shown"
+    if reference in visible["race_ethnicity"].cast(pl.String).to_list():
+        fit = stats.rate_ratios(visible, population, count_col="count", reference=reference,
+                                strata=[], per=per)
+        model, choice = fit["model"][0], fit["model_choice"][0]
+        ratios = labelled(fit.select("race_ethnicity", "ratio", "ratio_low", "ratio_high",
+                                     "p_value"))
+    frame = base.join(ratios, on="race_ethnicity", how="left", maintain_order="left").select(
+        "race_ethnicity", pl.col("count").cast(pl.Int64), "population", "rate", "ratio",
+        "ratio_low", "ratio_high", "p_value")
+    return table.with_frame(frame, RATIO_DERIVED), model, choice
 
 
-def ratios_display(table: pl.DataFrame) -> pl.DataFrame:
+def ratios_display(table: CountTable) -> CountTable:
     """Ratios to two decimals and p-values as a reader reads them, as text."""
     def fixed(c: str) -> pl.Expr:
         return pl.col(c).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String)
 
     p = pl.col("p_value")
-    return table.with_columns(
+    return table.with_frame(table.frame.with_columns(
         *(fixed(c) for c in ("ratio", "ratio_low", "ratio_high")),
         pl.when(p < 0.001).then(pl.lit("<0.001"))
         .otherwise(p.map_elements(lambda v: f"{v:.3f}", return_dtype=pl.String))
         .alias("p_value"),
-    )
+    ))
 
 
-def ratio_chart(table: pl.DataFrame, *, reference: str, title: str,
+def ratio_chart(ratios: CountTable, *, reference: str, title: str,
                 source: str) -> alt.Chart | Markdown:
     """Rate ratios as points with interval bars on a log scale; a rule marks 1."""
+    table = ratios.protected(as_text=False)
     reference = stats.match_group(table["race_ethnicity"].cast(pl.String).to_list(), reference)
     data = table.filter(pl.col("ratio").is_not_null(), pl.col("race_ethnicity") != reference,
                         pl.col("ratio_low").is_not_null())
     if data.height == 0:
         return Markdown(f"*{title}: no chart, because no ratio can be shown (counts "
-                        "suppressed or missing).*")
+                        "hidden or missing).*")
     base = alt.Chart(data)
     scale = alt.Scale(type="log")
     points = base.mark_point(filled=True, size=70).encode(
@@ -93,11 +107,22 @@ def ratio_chart(table: pl.DataFrame, *, reference: str, title: str,
                          f"residents (computed): {items or 'none shown'}.")
 
 
-def trend_chart(fitted: pl.DataFrame, *, title: str, source: str,
-                year_col: str = "conviction_year") -> alt.Chart:
-    """Counts by year (hidden where small) with the model's fitted line and band."""
-    shown = suppress.mask(fitted.select(year_col, "count"), ["count"], dims=[year_col])
-    data = fitted.drop("count").join(shown, on=year_col, how="left")
+def fit_trend(table: CountTable, spline_df: int) -> pl.DataFrame:
+    """The trend fitted on the years the page may show (hidden years are predicted, not
+    fitted)."""
+    hidden = table.frame.filter(pl.Series(table.hidden_mask()["count"]))["conviction_year"]
+    years = table.frame.with_columns(pl.col("conviction_year").cast(pl.Int32))
+    return stats.trend(years, count_col="count", spline_df=spline_df,
+                       leave_out=[int(y) for y in hidden.to_list()])
+
+
+def trend_chart(table: CountTable, fitted: pl.DataFrame, *, title: str,
+                source: str) -> alt.Chart:
+    """Counts by year (hidden years left out) with the model's fitted line and band."""
+    shown = table.protected(as_text=False).select(
+        pl.col("conviction_year").cast(pl.Int32), "count")
+    data = fitted.drop("count").join(shown, on="conviction_year", how="left")
+    year_col = "conviction_year"
     base = alt.Chart(data).encode(x=alt.X(f"{year_col}:O", title="Conviction year",
                                           axis=alt.Axis(labelAngle=-90)))
     band = base.mark_area(opacity=0.25).encode(
@@ -110,7 +135,7 @@ def trend_chart(fitted: pl.DataFrame, *, title: str, source: str,
     peak = data.sort("fitted", descending=True).row(0, named=True)
     first, last = data.row(0, named=True), data.row(data.height - 1, named=True)
     alt_text = (f"Dots: convictions dismissed per conviction year from {first[year_col]} to "
-                f"{last[year_col]} (computed; small years suppressed). Line and band: the "
+                f"{last[year_col]} (computed; hidden years left out). Line and band: the "
                 f"model's expected count with its 95% interval, peaking at about "
                 f"{_round(peak['fitted'])} in {peak[year_col]}.")
     return charts.titled((band + line + dots).properties(width=700, height=260), title,
@@ -125,12 +150,12 @@ def _round(x: float) -> str:
     return f"{round(x, -digits):,.0f}"
 
 
-def trend_table(fitted: pl.DataFrame, year_col: str = "conviction_year") -> pl.DataFrame:
-    """The trend as a table: counts suppressed, fitted values rounded to whole numbers."""
-    rounded = fitted.select(pl.col(year_col).cast(pl.String), "count",
-                            *(pl.col(c).round(0).cast(pl.Int64)
-                              for c in ("fitted", "fitted_low", "fitted_high")))
-    return suppress.suppress(rounded, ["count"], dims=[year_col], thousands=True)
+def trend_table(table: CountTable, fitted: pl.DataFrame) -> CountTable:
+    """The trend as a table: counts protected, fitted values rounded to whole numbers."""
+    frame = table.frame.select("conviction_year", "count").with_columns(
+        *(pl.Series(c, fitted[c].round(0).cast(pl.Int64))
+          for c in ("fitted", "fitted_low", "fitted_high")))
+    return table.with_frame(frame)
 
 
 def race_population(year: int = 2019) -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""Bar charts of suppressed counts, and the note an empty selection gets (pages 02, 03
+"""Bar charts of protected counts, and the note an empty selection gets (pages 02, 03
 and 05)."""
 
 from __future__ import annotations
@@ -9,38 +9,33 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import aggregate, charts, suppress, words
-from .tables import labelled
+from .. import aggregate, charts, words
+from ..release import HIDDEN, CountTable
 
-__all__ = ["COUNTS", "bar_chart", "no_cases"]
-
-COUNTS = ("convictions", "people")
+__all__ = ["bar_chart", "no_cases"]
 
 
 def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:
     parts = []
     for row in frame.select(*labels, value).iter_rows():
         *keys, v = row
-        shown = "suppressed" if v is None else f"{v:,}"
+        shown = HIDDEN if v is None else f"{v:,}"
         parts.append(f"{', '.join(str(k) for k in keys)}: {shown}")
     return "; ".join(parts)
 
 
-def bar_chart(table: pl.DataFrame, *, category: str, value: str = "convictions",
-              color: str | None = None, title: str, source: str,
-              by_groups: Sequence[str] | None = None, horizontal: bool = True,
+def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
+              color: str | None = None, title: str, source: str, horizontal: bool = True,
               value_title: str = "Convictions dismissed") -> alt.Chart | Markdown:
-    """Bars of a suppressed count; hidden cells are left out and named in the alt text.
+    """Bars of a protected count; hidden cells are left out and named in the alt text.
 
     When every cell is hidden there is nothing to draw: a one-line note replaces the chart.
     """
-    shown = suppress.mask(table, [c for c in COUNTS if c in table.columns],
-                          by=list(by_groups) if by_groups else None)
-    shown = labelled(shown)
+    shown = table.protected(as_text=False)
     if shown.filter(pl.col(value).is_not_null()).height == 0:
         # nothing left to draw: say so instead of an empty frame
-        return Markdown(f"*{title}: no chart, because every count in it is suppressed "
-                        "(below 11, or hidden so that a total cannot reveal one).*")
+        return Markdown(f"*{title}: no chart, because every count in it is {HIDDEN} "
+                        "(a count from 1 to 10, or hidden so that no total reveals one).*")
     labels = [category] + ([color] if color else [])
     cat_title = words.dimension_title(category)
     axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=None)
@@ -57,8 +52,7 @@ def bar_chart(table: pl.DataFrame, *, category: str, value: str = "convictions",
     hidden = shown.filter(pl.col(value).is_null()).height
     alt_text = (f"Bars of {value} by {', '.join(words.dimension_title(c) for c in labels)}"
                 f" (computed): {_alt_items(shown, labels, value)}."
-                + (f" {hidden} small or complementary cell(s) are suppressed and not drawn."
-                   if hidden else ""))
+                + (f" {hidden} hidden count(s) are not drawn." if hidden else ""))
     return charts.titled(chart, title, f"{source} (counts computed)", alt_text=alt_text)
 
 

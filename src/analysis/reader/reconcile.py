@@ -7,19 +7,23 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import charts, reconcile, suppress
+from .. import charts, words
 from .. import claims as cl
-from ..claimchecks import INCONSISTENT, NOT_CHECKABLE, fmt
+from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
+from ..release import CountTable
 
-__all__ = ["checks_table", "claims_table", "data_table", "people_chart", "verdict",
-           "waterfall_chart"]
+__all__ = ["checks_table", "claims_table", "people_chart", "verdict", "waterfall_chart",
+           "waterfall_steps"]
 
 
-def claims_table(result: Reconciliation) -> pl.DataFrame:
-    """Every claim with its source, its worst cross-check status and its data status."""
+def claims_table(result: Reconciliation, against: CountTable) -> pl.DataFrame:
+    """Every claim with its source, its worst cross-check status and its data status
+    (blank where the computed figure is hidden: the status would narrow it down)."""
     worst = result.claim_status()
-    data = {d.claim: d for d in result.data}
+    hidden = {row["dims"]["claim"] for row, gone in
+              zip(against.table.rows, against.hidden_mask()["computed"], strict=True) if gone}
+    data = {d.claim: d for d in result.data if d.claim not in hidden}
     outlets = dict(cl.sources().select("source", "outlet").iter_rows())
     return pl.DataFrame([{
         "claim": c.id, "source": outlets.get(c.source, c.source), "where": c.locator,
@@ -35,22 +39,6 @@ def checks_table(result: Reconciliation) -> pl.DataFrame:
                           "explanation": c.explanation} for c in result.checks])
 
 
-def data_table(result: Reconciliation) -> pl.DataFrame:
-    """Each claim against the data: computed values in the claim's own unit, required
-    claims first and failures on top."""
-    rows = [{"claim": d.claim, "published": d.published, "scope": d.scope,
-             "admits": d.admits, "computed": fmt(d.computed, d.unit), "status": d.status,
-             "required": d.required, "explanation": d.explanation} for d in result.data]
-    return (
-        pl.DataFrame(rows, schema={"claim": pl.String, "published": pl.String,
-                                   "scope": pl.String, "admits": pl.String,
-                                   "computed": pl.String, "status": pl.String,
-                                   "required": pl.Boolean, "explanation": pl.String})
-        # required claims first, failures on top
-        .sort(pl.col("required").not_(), pl.col("status") != INCONSISTENT)
-    )
-
-
 def verdict(result: Reconciliation) -> Markdown:
     """One sentence: does the data meet every claim it should, and if not, which?"""
     failures = result.failures
@@ -59,6 +47,25 @@ def verdict(result: Reconciliation) -> Markdown:
     return Markdown(f"**The data fails {len(failures)} claim(s) it should meet:** "
                     + "; ".join(f"{d.claim} ({d.published}, {d.scope})" for d in failures)
                     + ".")
+
+
+def waterfall_steps(per_motion: CountTable, overlap: CountTable) -> pl.DataFrame:
+    """Steps (start, end) from the 2020 count through the 2021 count to the combined
+    total, from the counts the page shows; a hidden count has no bar."""
+    shown = per_motion.protected(as_text=False)
+    counts = dict(zip((r["dims"]["motion"] for r in per_motion.table.rows),
+                      shown["convictions"].to_list(), strict=True))
+    twice = overlap.protected(as_text=False)["value"][0] or 0
+    feb, sep = counts.get("feb2020"), counts.get("sep2021")
+    steps = [(words.MOTION_LABELS["feb2020"], 0.0, feb),
+             (words.MOTION_LABELS["sep2021"], feb or 0.0, (feb or 0.0) + sep
+              if sep is not None else None)]
+    if twice and feb is not None and sep is not None:
+        steps.append(("counted in both", feb + sep, feb + sep - twice))
+    steps.append(("combined total", 0.0, counts.get("Total")))
+    frame = pl.DataFrame([s for s in steps if s[2] is not None], orient="row",
+                         schema={"step": pl.String, "start": pl.Float64, "end": pl.Float64})
+    return frame.with_columns(value=pl.col("end") - pl.col("start"))
 
 
 def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
@@ -106,11 +113,10 @@ def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
         alt_text=alt_text)
 
 
-def people_chart(cases: pl.DataFrame, source: str):
-    """People by the number of their convictions in each motion; bins too small to
-    publish are left out."""
-    held = suppress.mask(reconcile.people_by_convictions_in_motion(cases), ["people"],
-                         by=["motion"])
+def people_chart(held: CountTable, source: str):
+    """People by the number of their convictions in each motion; hidden bins are left
+    out."""
+    held = held.protected(as_text=False)
     chart = alt.Chart(held).mark_bar().encode(
         x=alt.X("held:N", sort=[b[2] for b in PER_PERSON_BINS],
                 title="Convictions held in the motion", axis=alt.Axis(labelAngle=0)),

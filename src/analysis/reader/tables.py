@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from .. import schema, suppress, words
+from .. import schema, words
 from ..assumptions import DEFAULT, Assumptions, assumptions_table
 from ..data import Source
 from ..outputs import DataCard, Table
+from ..release.tables import HIDDEN, CountTable, labelled
 
-__all__ = ["assumptions", "count_text", "data_card", "interval_text", "labelled", "table"]
+__all__ = ["assumptions", "count_text", "data_card", "footnote", "interval_text", "labelled",
+           "table"]
 
 
 def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
@@ -67,60 +69,60 @@ def _cell(value) -> str:
     return str(value)
 
 
-def table(frame: pl.DataFrame, caption: str = "", *, name: str | None = None,
-          counts: Sequence[str] = (), by: str | Sequence[str] | None = None) -> Table:
+def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | None = None,
+          columns: Sequence[str] | None = None, folded: str = "") -> Table:
     """A plain table for readers (no dtypes, thousands separators) and its CSV.
 
-    ``counts`` names the count columns to suppress: counts under 11 are shown as "<11"
-    (with complementary suppression, see :func:`analysis.suppress.suppress`, grouped by
-    ``by``) in both the table and the CSV. ``name`` is the CSV's file name (without
-    ``.csv``); it defaults to the caption. Identifier columns are refused.
+    Counts reach a page only as a :class:`~analysis.release.CountTable` of the site's
+    release: its hidden counts carry the label ``"suppressed"`` and the columns derived
+    from them are blank, in the table and in the CSV alike. A plain frame is published
+    as it is, so it must hold no counts of the data (published figures, assumptions,
+    simulations). ``name`` is the CSV's file name (without ``.csv``; a count table has
+    its own); ``columns`` shows some of the frame's columns, in that order; ``folded``
+    folds the table away behind that line (a chart's data). Identifier columns are
+    refused.
     """
+    counts: Sequence[str] = ()
+    if isinstance(data, CountTable):
+        if name not in (None, data.name):
+            raise ValueError(f"count table {data.name!r} is published under its own name")
+        frame, name, counts = data.protected(), data.name, tuple(data.counts)
+    else:
+        frame = data
+    if columns is not None:
+        dropped = [c for c in counts if c not in columns]
+        if dropped:
+            raise ValueError(f"count table {name!r} is published whole: keep {dropped}")
+        frame = frame.select(columns)
     # columns that identify a case or a person never reach a reader
     leaked = [c for c in frame.columns if c.lower() in schema.IDENTIFIERS]
     if leaked:
         raise ValueError(f"reader.table refuses identifier column(s) {', '.join(leaked)}: "
                          "aggregate before publishing")
-    if isinstance(counts, str):
-        counts = (counts,)
-    if counts:
-        kwargs = {} if by is None else {"by": [by] if isinstance(by, str) else list(by)}
-        frame = suppress.suppress(frame, list(counts), **kwargs)
     name = words.slug(name or caption, limit=48) or "table"
 
     def shown(value, column: str) -> str:
-        # suppressed counts come back as text ("1234", "<11"): print numbers as numbers
+        # protected counts are text ("1234", "suppressed"): print numbers as numbers
         if column in counts and isinstance(value, str) and value.isdigit():
             value = int(value)
         return _percent(value) if words.is_share(column) else _cell(value)
 
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
-    return Table(name, caption, tuple(frame.columns), cells, frame.write_csv())
+    return Table(name, caption, tuple(frame.columns), cells, frame.write_csv(), folded)
 
 
+def footnote() -> str:
+    """One sentence a page prints under its protected tables."""
+    return (f'"{HIDDEN}" marks a count hidden to protect the people it describes: a '
+            "count from 1 to 10, or a larger one hidden so that no total, margin or other "
+            "table of the site reveals a small one. Shares and rates of hidden counts are "
+            "left blank; an absent row counts nobody.")
 
 
-def labelled(frame: pl.DataFrame) -> pl.DataFrame:
-    """Categories as text a reader knows: motion names, years, decades as '1990s'."""
-    out = frame
-    if "batch" in out.columns:
-        out = out.with_columns(pl.col("batch").cast(pl.String)
-                               .replace(words.MOTION_LABELS).alias("batch"))
-    if "conviction_year" in out.columns:  # a year is a label, not a quantity
-        out = out.with_columns(pl.col("conviction_year").cast(pl.String))
-    if "conviction_decade" in out.columns:
-        out = out.with_columns(schema.decade_label().alias("conviction_decade"))
-    return out.with_columns(pl.col(c).cast(pl.String) for c, t in out.schema.items()
-                            if isinstance(t, pl.Enum | pl.Categorical))
-
-
-def count_text(value, threshold: int = suppress.DEFAULT_THRESHOLD) -> str:
-    """A rounded count for a page, ``"<11"`` when it is small (but not zero)."""
-    if value is None:
-        return ""
-    value = round(value)
-    return suppress.small_marker(threshold) if 0 < value < threshold else f"{value:,}"
+def count_text(value) -> str:
+    """A rounded count for a page; blank when there is none."""
+    return "" if value is None else f"{round(value):,}"
 
 
 def interval_text(column: str, digits: int = 2) -> pl.Expr:

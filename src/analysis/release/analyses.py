@@ -1,0 +1,221 @@
+"""The count tables behind the analysis pages: disparities (04), the reconciliation (06)
+and capture-recapture (08). Statistics are computed on the page from the protected
+counts; only the counts are declared here."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .. import capture, reconcile, schema, words
+from .. import claims as cl
+from ..claimchecks import fmt
+from ..disclosure import Cell, Relation, Table, cell
+from .counts import MOTIONS
+from .page import PageTables
+from .tables import CountTable, counts_table
+
+__all__ = ["claim_cell", "disparities", "reconciliation", "still_unidentified"]
+
+HELD = ("1", "2", "3-5", "6-10", "11 or more")
+
+
+def disparities(page: str, cases: pl.DataFrame, **_) -> PageTables:
+    """Convictions and people by race/ethnicity (rates and ratios follow from them) and
+    convictions in every year from the first to the last (the trend)."""
+    race = counts_table(page, "race", cases, ["race_ethnicity"])
+    tables = [_one(race, "disparities-rates-convictions", "convictions"),
+              _one(race, "disparities-rates-people", "people"),
+              _one(race, "disparities-rate-ratios", "convictions"),
+              _years(page, "disparities-trend", cases)]
+    return PageTables(page, tables)
+
+
+def _one(table: CountTable, name: str, unit: str) -> CountTable:
+    """One count column of ``table``, named ``count``, in a table of its own."""
+    rows = [{"dims": r["dims"], "cells": {"count": r["cells"][unit]}} for r in table.table.rows]
+    frame = table.frame.select(*table.table.dims, pl.col(unit).alias("count"))
+    zeros = [z for z in table.zeros if z.unit == unit]
+    return CountTable(name, frame, Table(table.table.page, name, table.table.dims, rows),
+                      {"count": unit}, zeros=zeros)
+
+
+def _years(page: str, name: str, cases: pl.DataFrame) -> CountTable:
+    """Convictions in every year from the first to the last, zeros included."""
+    per = dict(cases.group_by(pl.col("conviction_date").dt.year()).len().iter_rows())
+    years = list(range(min(per), max(per) + 1)) if per else []
+    rows = [{"dims": {"conviction_year": str(y)},
+             "cells": {"count": cell("cases", "convictions", conviction_year=str(y))}}
+            for y in years]
+    frame = pl.DataFrame({"conviction_year": [str(y) for y in years],
+                          "count": [per.get(y, 0) for y in years]},
+                         schema={"conviction_year": pl.String, "count": pl.Int64})
+    outside = [cell("cases", "convictions", conviction_year=str(y)) for y in range(1950, 2022)
+               if not (years and years[0] <= y <= years[-1])]
+    return CountTable(name, frame, Table(page, name, ("conviction_year",), rows),
+                      {"count": "convictions"}, zeros=outside)
+
+
+def reconciliation(page: str, cases: pl.DataFrame, **_) -> PageTables:
+    """Convictions, cases and people per motion; people by convictions held; the overlap
+    of the motions; and every claim's figure computed from the data."""
+    present = set(cases["batch"].cast(pl.String).unique().to_list())
+    tables, relations = [_per_motion(page, cases, present)], []
+    held, rel = _held(page, cases)
+    tables.append(held)
+    relations += rel
+    tables.append(_overlap(page, cases))
+    tables.append(_claims(page, cases))
+    return PageTables(page, tables, relations)
+
+
+def _per_motion(page: str, cases: pl.DataFrame, present: set[str]) -> CountTable:
+    frame = reconcile.people_vs_convictions(cases)
+    batches = [b for b in schema.BATCHES if b in present]
+    rows = []
+    for b in [*batches, None]:
+        where = {} if b is None else {"batch": b}
+        rows.append({"dims": {"motion": b or "Total"},
+                     "cells": {"convictions": cell("cases", "convictions", **where),
+                               "cases": cell("cases", "cases", **where),
+                               "people": cell("cases", "people", **where)}})
+    return CountTable("convictions-cases-and-people-in-each-motion", frame,
+                      Table(page, "per-motion", ("motion",), rows),
+                      {"convictions": "convictions", "cases": "cases", "people": "people"},
+                      {"convictions_per_person": "people"})
+
+
+def _held(page: str, cases: pl.DataFrame) -> tuple[CountTable, list[Relation]]:
+    """People by the number of convictions they hold in each motion; each person of a
+    motion falls in one bin."""
+    frame = reconcile.people_by_convictions_in_motion(cases)
+    label = {words.motion_with_records(b): b for b in schema.BATCHES}
+    rows, relations, seen = [], [], set()
+    for motion, bin_ in frame.select("motion", "held").iter_rows():
+        b = label[motion]
+        seen.add((b, bin_))
+        rows.append({"dims": {"motion": b, "held": bin_},
+                     "cells": {"people": cell("cases", "people", batch=b,
+                                              held_in_motion=bin_)}})
+    zeros = [cell("cases", "people", batch=b, held_in_motion=h) for b in schema.BATCHES
+             for h in HELD if (b, h) not in seen]
+    for b in schema.BATCHES:
+        parts = [cell("cases", "people", batch=b, held_in_motion=h) for h in HELD]
+        relations.append(Relation(((cell("cases", "people", batch=b), 1.0),
+                                   *((p, -1.0) for p in parts)), "="))
+    table = CountTable("people-by-convictions-held-in-each-motion", frame,
+                       Table(page, "held", ("motion", "held"), rows), {"people": "people"},
+                       zeros=zeros)
+    return table, relations
+
+
+def _overlap(page: str, cases: pl.DataFrame) -> CountTable:
+    frame = reconcile.cross_batch(cases)
+    keys = [cell("cases", "overlap", match="case number and count"),
+            cell("cases", "overlap", match="person, date and section"),
+            cell("cases", "people", motions="both"),
+            cell("cases", "people", motions="February 2020 only"),
+            cell("cases", "people", motions="September 2021 only"),
+            cell("cases", "people")]
+    rows = [{"dims": {"measure": m}, "cells": {"value": c}}
+            for m, c in zip(frame["measure"].to_list(), keys, strict=True)]
+    assert set(MOTIONS) >= {"both"}
+    return CountTable("convictions-and-people-found-in-both-motions", frame,
+                      Table(page, "overlap", (), rows), {"value": "mixed"})
+
+
+def claim_cell(claim: cl.Claim) -> Cell | None:
+    """The cell a claim's figure counts in the data (its numerator, for a percent)."""
+    if not claim.batches or claim.unit not in ("convictions", "cases", "people", "percent"):
+        return None
+    where: dict[str, tuple[str, ...]] = {"batch": claim.batches}
+    for key, values in claim.filters:
+        if key == "prosecutor":
+            where[key] = tuple(schema.DISTRICT_ATTORNEY if v == "district_attorney"
+                               else "city prosecutor" for v in values)
+        else:
+            where[key] = values
+    unit = "convictions" if claim.unit in ("convictions", "cases") else "people"
+    return cell("cases", unit, **where)
+
+
+def _claims(page: str, cases: pl.DataFrame) -> CountTable:
+    """Every claim against the data, as the page orders them, with the cell behind each
+    computed count (a percent is guarded by the count of people it is a share of)."""
+    result = reconcile.reconcile(cases, cl.load())
+    claims = cl.by_id(result.claims)
+    checks = sorted(result.data, key=lambda d: (not d.required,
+                                                d.status != reconcile.INCONSISTENT))
+    rows, records = [], []
+    for d in checks:
+        c = claim_cell(claims[d.claim]) if d.claim in claims else _derived_cell(d.claim)
+        row: dict = {"dims": {"claim": d.claim}, "cells": {}}
+        if c is not None and d.computed is not None:
+            if d.unit == "percent":
+                numerator = reconcile.compute_count(cases, claims[d.claim])
+                row |= {"guards": {"computed": c}, "guard_values": {"computed": numerator}}
+            else:
+                row["cells"]["computed"] = c
+        rows.append(row)
+        records.append({"claim": d.claim, "published": d.published, "scope": d.scope,
+                        "admits": d.admits, "computed": fmt(d.computed, d.unit),
+                        "status": d.status, "required": d.required,
+                        "explanation": d.explanation})
+    frame = pl.DataFrame(records, schema={
+        "claim": pl.String, "published": pl.String, "scope": pl.String, "admits": pl.String,
+        "computed": pl.String, "status": pl.String, "required": pl.Boolean,
+        "explanation": pl.String})
+    return CountTable("published-claims-published-against-the-figures", frame,
+                      Table(page, "claims", (), rows), {"computed": "mixed"},
+                      {"status": "computed", "explanation": "computed"})
+
+
+def _derived_cell(claim_id: str) -> Cell | None:
+    if claim_id == "derived-01":
+        return cell("cases", "convictions", batch="sep2021", charge_level="misdemeanor",
+                    prosecutor=schema.DISTRICT_ATTORNEY)
+    if claim_id == "derived-02":
+        return cell("cases", "overlap", match="case number and count")
+    return None
+
+
+def still_unidentified(page: str, cases: pl.DataFrame, *, by: tuple[str, ...] = capture.STRATA,
+                       **_) -> PageTables:
+    """The three observed cells of every stratum under the page's strata, pooled, and
+    split by prosecutor too: each estimate shown gives its cells back."""
+    tables = [_capture(page, "convictions-found-and-estimated-unfound-by", cases, by, True),
+              _capture(page, "capture-pooled", cases, (), False),
+              _capture(page, "capture-by-prosecutor", cases,
+                       tuple(dict.fromkeys((*by, "prosecutor"))), False)]
+    return PageTables(page, tables)
+
+
+def _capture(page: str, name: str, cases: pl.DataFrame, by: tuple[str, ...],
+             csv: bool) -> CountTable:
+    table = capture.capture_table(cases.with_columns(all=pl.lit("all")), by=by or ("all",))
+    dims = by or ("all",)
+    rows = []
+    for row in table.iter_rows(named=True):
+        where = {_stratum_dim(d): _stratum_value(d, row[d]) for d in by}
+        rows.append({"dims": {d: str(row[d]) for d in dims},
+                     "cells": {k: cell("cases", "convictions", capture=k, **where)
+                               for k in capture.CELLS}})
+    rows.append({"dims": dict.fromkeys(dims, "Total"),
+                 "cells": {k: cell("cases", "convictions", capture=k) for k in capture.CELLS}})
+    total = {c: int(table[c].sum()) for c in capture.CELLS}
+    frame = pl.concat([table.select(*dims, *capture.CELLS).with_columns(
+        pl.col(d).cast(pl.String) for d in dims),
+        pl.DataFrame([dict.fromkeys(dims, "Total") | total])], how="vertical_relaxed")
+    return CountTable(name, frame, Table(page, name, dims, rows),
+                      dict.fromkeys(capture.CELLS, "convictions"), csv=csv)
+
+
+def _stratum_dim(column: str) -> str:
+    return {"decade": "conviction_decade"}.get(column, column)
+
+
+def _stratum_value(column: str, value) -> str:
+    return str(value).removesuffix("s") if column == "decade" else str(value)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
