@@ -19,9 +19,10 @@ seed: int = 2020  # seed of the synthetic default, used only when data_path is e
 # %%
 import altair as alt
 import polars as pl
+from IPython.display import Markdown
 
 import analysis
-from analysis import charts, reader, schema, words
+from analysis import charts, reader, release
 
 charts.enable()
 
@@ -37,29 +38,20 @@ reader.data_card(cases, source)
 # %% [markdown]
 # ## Convictions by motion and charge level
 #
-# We count dismissed conviction counts in each motion, split by charge level.
+# We count dismissed conviction counts in each motion, split by charge level. Every count on the site passes through one protection step, so a small count shows as "suppressed" here and in the chart alike.
 
 # %%
-counts = (
-    cases
-    # one row per motion and charge level
-    .group_by("batch", "charge_level")
-    .agg(convictions=pl.len())
-    # readable motion names, in time order
-    .sort("batch", "charge_level")
-    .with_columns(motion=pl.col("batch").cast(pl.String).replace(
-        {b: words.motion_with_records(b) for b in schema.BATCHES}))
-)
-reader.table(counts.select("motion", "charge_level", "convictions"),
-           "Dismissed conviction counts by motion and charge level (computed)",
-           counts="convictions", by="motion")  # counts under 11 shown as <11
+page = release.for_page("01_dismissals_by_batch", cases, source)
+counts = page["dismissed-conviction-counts-by-motion-and"]
+reader.table(counts, "Dismissed conviction counts by motion and charge level (computed)")
 
 # %% [markdown]
 # The chart shows the same counts: the February 2020 motion was mostly felonies, the September 2021 motion mostly misdemeanors.
 
 # %%
+shown = counts.protected(as_text=False)
 chart = (
-    alt.Chart(counts)
+    alt.Chart(shown.drop_nulls("convictions"))
     .mark_bar()
     .encode(
         x=alt.X("convictions:Q", title="Conviction counts dismissed"),
@@ -72,8 +64,12 @@ chart = (
 charts.titled(
     chart, "Convictions dismissed by motion and charge level", source.label,
     alt_text="Horizontal bars: " + "; ".join(
-        f"{m}, {lvl}: {n:,}" for m, lvl, n in counts.select("motion", "charge_level", "convictions").iter_rows()),
+        f"{m}, {lvl}: " + (f"{n:,}" if n is not None else release.HIDDEN)
+        for m, lvl, n in shown.select("motion", "charge_level", "convictions").iter_rows()),
 )
+
+# %%
+Markdown(reader.footnote())
 
 # %% [markdown]
 # ## What this rests on

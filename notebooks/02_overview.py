@@ -17,11 +17,10 @@ data_path: str = ""  # case list (CSV or Parquet); empty means the synthetic def
 seed: int = 2020  # seed of the synthetic default, used only when data_path is empty
 
 # %%
-import polars as pl
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, reader, suppress, words
+from analysis import charts, reader, release
 
 charts.enable()
 
@@ -37,18 +36,17 @@ reader.data_card(cases, source)
 # %% [markdown]
 # ## The totals
 #
-# Conviction counts and distinct people in each motion and in both. A person whose convictions were dismissed in both motions counts once in the total, which is why the people column does not add up. All figures are *computed* from the data; on synthetic data the motion totals are calibrated to the *published* ones (listed at the end of the page).
+# Conviction counts and distinct people in each motion and in both. A person whose convictions were dismissed in both motions counts once in the total, which is why the people column does not add up. All figures are *computed* from the data; on synthetic data the motion totals are calibrated to the *published* ones (listed at the end of the page). Every count on this page comes from the site's one protection step.
 
 # %%
-head = aggregate.headline(cases).with_columns(
-    pl.col("batch").replace({**words.MOTION_LABELS, "all": "Total"}))
-reader.table(head, "Convictions and people by motion (computed)", name="overview-totals",
-           counts=["convictions", "people", "felonies", "misdemeanors", "infractions"])
+page = release.for_page("02_overview", cases, source)
+totals = page["overview-totals"]
+reader.table(totals, "Convictions and people by motion (computed)")
 
 # %%
-both = head.row(2, named=True)
-Markdown(f"In all, the data holds **{both['convictions']:,} dismissed convictions** belonging to "
-         f"**{both['people']:,} people** (computed), {both['felonies']:,} of them felonies.")
+Markdown(f"In all, the data holds **{reader.number(totals.value('convictions', batch='Total'))} "
+         f"dismissed convictions** belonging to **{reader.number(totals.value('people', batch='Total'))} "
+         f"people** (computed), {reader.number(totals.value('felonies', batch='Total'))} of them felonies.")
 
 # %% [markdown]
 # ## Charge level in each motion
@@ -56,28 +54,27 @@ Markdown(f"In all, the data holds **{both['convictions']:,} dismissed conviction
 # The February 2020 motion, built from state DOJ records, was mostly felonies; the September 2021 motion, built from county court records, added misdemeanors from District Attorney jurisdictions.
 
 # %%
-level = aggregate.counts(cases, ["batch", "charge_level"], share_within=["batch"])
-reader.table(reader.labelled(level), "Convictions and people by motion and charge level (computed; shares within each motion)",
-           name="overview-level", counts=["convictions", "people"])
+reader.table(page["overview-level"], "Convictions and people by motion and charge level (computed; shares within each motion)")
 
 # %%
-reader.overview.bar_chart(level, category="batch", color="charge_level",
-                title="Convictions dismissed by motion and charge level", source=source.label)
+reader.overview.bar_chart(page["overview-level"], category="batch", color="charge_level",
+                          title="Convictions dismissed by motion and charge level", source=source.label)
 
 # %% [markdown]
 # ## When the convictions date from
 #
-# Conviction years reach back decades. The chart counts dismissed convictions by the year of conviction in each motion; the table gives decades.
+# Conviction years reach back decades. The chart counts dismissed convictions by the year of conviction in each motion (its data is folded below it); the table gives decades.
 
 # %%
-years = aggregate.counts(cases, ["conviction_year", "batch"], people=False)
-reader.overview.bar_chart(years, category="conviction_year", color="batch", horizontal=False,
-                title="Convictions dismissed by year of conviction", source=source.label)
+reader.overview.bar_chart(page["overview-years"], category="conviction_year", color="batch", horizontal=False,
+                          title="Convictions dismissed by year of conviction", source=source.label)
 
 # %%
-decades = aggregate.counts(cases, ["batch", "conviction_decade"], share_within=["batch"])
-reader.table(reader.labelled(decades), "Convictions and people by motion and decade of conviction (computed)",
-           name="overview-decade", counts=["convictions", "people"])
+reader.table(page["overview-years"], "Convictions by year of conviction and motion (computed)",
+             folded="The chart's data: convictions by year and motion")
+
+# %%
+reader.table(page["overview-decade"], "Convictions and people by motion and decade of conviction (computed)")
 
 # %% [markdown]
 # ## What the convictions were for
@@ -85,9 +82,7 @@ reader.table(reader.labelled(decades), "Convictions and people by motion and dec
 # Health and Safety Code section, and the offense it defines.
 
 # %%
-offense = aggregate.counts(cases, ["batch", "offense_type"], share_within=["batch"])
-reader.table(reader.labelled(offense), "Convictions and people by motion and offense type (computed)",
-           name="overview-offense", counts=["convictions", "people"])
+reader.table(page["overview-offense"], "Convictions and people by motion and offense type (computed)")
 
 # %% [markdown]
 # ## Whose convictions they were
@@ -95,13 +90,11 @@ reader.table(reader.labelled(offense), "Convictions and people by motion and off
 # Race/ethnicity as recorded with the case. Shares are within each motion. This table says who received relief; whether some groups were convicted more often than others relative to their share of the county's residents is the subject of the disparities page.
 
 # %%
-race = aggregate.counts(cases, ["batch", "race_ethnicity"], share_within=["batch"])
-reader.table(reader.labelled(race), "Convictions and people by motion and race/ethnicity (computed; shares within each motion)",
-           name="overview-race", counts=["convictions", "people"])
+reader.table(page["overview-race"], "Convictions and people by motion and race/ethnicity (computed; shares within each motion)")
 
 # %%
-reader.overview.bar_chart(race, category="race_ethnicity", color="batch",
-                title="Convictions dismissed by race/ethnicity", source=source.label)
+reader.overview.bar_chart(page["overview-race"], category="race_ethnicity", color="batch",
+                          title="Convictions dismissed by race/ethnicity", source=source.label)
 
 # %% [markdown]
 # ## People and convictions
@@ -109,13 +102,10 @@ reader.overview.bar_chart(race, category="race_ethnicity", color="batch",
 # Most people had one conviction dismissed; some had several. The second table shows how many people the two motions share.
 
 # %%
-per_person = aggregate.people_by_convictions_dismissed(cases)
-reader.table(per_person, "People by number of convictions dismissed (computed)",
-           name="overview-per-person", counts=["people", "convictions"])
+reader.table(page["overview-per-person"], "People by number of convictions dismissed (computed)")
 
 # %%
-reader.table(aggregate.people_by_motions(cases), "People by the motions that dismissed their convictions (computed)",
-           name="overview-people-motions", counts=["people"])
+reader.table(page["overview-people-motions"], "People by the motions that dismissed their convictions (computed)")
 
 # %% [markdown]
 # ## What these numbers do not show
@@ -124,11 +114,9 @@ reader.table(aggregate.people_by_motions(cases), "People by the motions that dis
 # - A dismissal in the court's records does not mean every downstream database (DOJ, background-check vendors) was updated.
 # - Race/ethnicity is as recorded by the justice system, not self-reported; "Unknown" means none was recorded.
 # - On synthetic data, only the totals listed below as *published* are real; the year profile, the race mix of the 2021 motion, city shares and the people in both motions are *assumed*.
-#
-# Counts from 1 to 10 are hidden as "<11" and, where a total could reveal them, one more count is hidden ("suppressed"); shares of hidden counts are blank.
 
 # %%
-Markdown(suppress.footnote())
+Markdown(reader.footnote())
 
 # %% [markdown]
 # ## What this rests on

@@ -27,7 +27,7 @@ group_by: str = "race_ethnicity"  # one or two dimensions, comma-separated (e.g.
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, reader, suppress, words
+from analysis import aggregate, charts, reader, release, words
 
 charts.enable()
 filters = aggregate.Filters(batch=batch or None, year_from=year_from or None,
@@ -50,14 +50,15 @@ reader.data_card(cases, source)
 
 # %%
 matches = not aggregate.is_empty(cases, filters)
-total = aggregate.counts(cases, filters=filters)
+page = release.for_page("03_explorer", cases, source, batch=batch, year_from=year_from,
+                        year_to=year_to, level=level, agency=agency,
+                        jurisdiction=jurisdiction, group_by=group_by)
 Markdown(f"Selection: **{filters.describe()}**; counted by "
          f"**{', '.join(words.dimension_title(b).lower() for b in by) or 'nothing'}**.")
 
 # %%
 reader.overview.no_cases(filters) if not matches else reader.table(
-    total, "Convictions and people in the selection (computed)", name="explorer-total",
-    counts=["convictions", "people"])
+    page["explorer-total"], "Convictions and people in the selection (computed)")
 
 # %% [markdown]
 # ## Counts
@@ -65,26 +66,25 @@ reader.overview.no_cases(filters) if not matches else reader.table(
 # Convictions and distinct people for each combination of the chosen dimensions, with their shares of the selection. A person with convictions in several rows counts in each, so the people column can add up to more than the selection's total.
 
 # %%
-table = aggregate.counts(cases, by, filters=filters) if matches and by else None
-(reader.table(reader.labelled(table), "Convictions and people by " + ", ".join(by) + " (computed)",
-            name="explorer-counts", counts=["convictions", "people"])
+table = page["explorer-counts"] if "explorer-counts" in page else None
+(reader.table(table, "Convictions and people by " + ", ".join(by) + " (computed)")
  if table is not None else Markdown("Nothing to count: " + ("no cases match." if not matches else "no dimension chosen.")))
 
 # %%
 (reader.overview.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
-                 title="Convictions dismissed by " + " and ".join(words.dimension_title(b).lower() for b in by),
-                 source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade"))
+                           title="Convictions dismissed by " + " and ".join(words.dimension_title(b).lower() for b in by),
+                           source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade"))
  if table is not None else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]
 # ## Reading the counts
 #
-# - Counts from 1 to 10 show as "<11"; a larger count hidden so that a total cannot reveal a small one shows as "suppressed". Narrow selections hide more.
+# - A count from 1 to 10 shows as "suppressed", and so does a larger count hidden so that no total or other page of the site reveals a small one. Narrow selections hide more.
 # - These are convictions the District Attorney moved to dismiss, not every cannabis conviction in the county: convictions neither list found are not here.
 # - On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation.
 
 # %%
-Markdown(suppress.footnote())
+Markdown(reader.footnote())
 
 # %% [markdown]
 # ## What this rests on

@@ -24,7 +24,7 @@ spline_df: int = 6  # flexibility of the trend (degrees of freedom of the spline
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, reader, stats, suppress
+from analysis import charts, reader, release
 
 charts.enable()
 population = analysis.reference.population_by_race(population_year)
@@ -37,6 +37,9 @@ population = analysis.reference.population_by_race(population_year)
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
 reader.data_card(cases, source)
+
+# %%
+page = release.for_page("04_disparities", cases, source)
 
 # %% [markdown]
 # ## What the rates assume
@@ -51,7 +54,7 @@ reader.data_card(cases, source)
 
 # %%
 reader.table(reader.disparities.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
-           name="disparities-population")
+             name="disparities-population")
 
 # %% [markdown]
 # ## Dismissed convictions per 10,000 residents
@@ -59,33 +62,28 @@ reader.table(reader.disparities.race_population(population_year), f"Residents of
 # For each group: dismissed convictions, residents, and the rate with its exact 95% Poisson interval (*computed*). The interval reflects only the randomness of counts, not the assumptions above.
 
 # %%
-by_race = aggregate.counts(cases, ["race_ethnicity"], people=True)
-conv_rates = reader.disparities.rates_table(by_race, population, count_col="convictions", per=per)
-reader.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
-           name="disparities-rates-convictions")
+conv_rates = reader.disparities.rates_table(page["disparities-rates-convictions"], population, per=per)
+reader.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)")
 
 # %% [markdown]
 # The same for people: how many residents of each group, per 10,000, had at least one conviction dismissed.
 
 # %%
-people_rates = reader.disparities.rates_table(by_race, population, count_col="people", per=per)
-reader.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)",
-           name="disparities-rates-people")
+people_rates = reader.disparities.rates_table(page["disparities-rates-people"], population, per=per)
+reader.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)")
 
 # %% [markdown]
 # ## How the rates compare: rate ratios
 #
-# A rate ratio of 3 means three times as many dismissed convictions per resident as in the reference group. The ratios come from a Poisson regression of the counts by race/ethnicity and conviction year, with the log of the population as offset; the conviction years enter as fixed effects, so the year-to-year variation can be checked against what a Poisson model allows. When the counts vary more than that (overdispersion, tested with the Cameron-Trivedi test and the Pearson chi-square test), the model switches to a negative binomial and the intervals widen.
+# A rate ratio of 3 means three times as many dismissed convictions per resident as in the reference group. The ratios come from a Poisson regression of each group's total count, with the log of its population as offset: with one count per group, each ratio is the group's rate over the reference group's, and its interval reflects the Poisson variation of the two counts. Only groups whose count is shown take part, so no ratio gives a hidden count back; when the reference group's count is hidden, no ratio is shown.
 
 # %%
-by_race_year = aggregate.counts(cases, ["race_ethnicity", "conviction_year"], people=False)
-ratios, model, choice = reader.disparities.ratios_table(by_race_year, population, count_col="convictions",
-                                           reference=reference, per=per)
+ratios, model, choice = reader.disparities.ratios_table(page["disparities-rate-ratios"], population,
+                                                        reference=reference, per=per)
 Markdown(f"**Model:** {model}. **Choice:** {choice}.")
 
 # %%
-reader.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})",
-           name="disparities-rate-ratios")
+reader.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})")
 
 # %%
 reader.disparities.ratio_chart(ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
@@ -94,20 +92,18 @@ reader.disparities.ratio_chart(ratios, reference=reference, title=f"Dismissed co
 # %% [markdown]
 # ## Over the years of conviction
 #
-# Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band (*computed*). The band is for the expected count in a year, not for a single year's count. A smooth curve cannot follow an abrupt step: the September 2021 list reaches back only to 1985, so counts jump there, and the dots, not the line, show that step.
+# Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band (*computed*). The band is for the expected count in a year, not for a single year's count. The model is fitted on the years whose count is shown; a hidden year's line is the model's prediction, not a fit to it. A smooth curve cannot follow an abrupt step: the September 2021 list reaches back only to 1985, so counts jump there, and the dots, not the line, show that step.
 
 # %%
-years = aggregate.counts(cases, ["conviction_year"], people=False)
-fitted = stats.trend(years, count_col="convictions", spline_df=spline_df)
+fitted = reader.disparities.fit_trend(page["disparities-trend"], spline_df)
 Markdown(f"**Trend model:** {fitted['model'][0]}. **Choice:** {fitted['model_choice'][0]}.")
 
 # %%
-reader.disparities.trend_chart(fitted, title="Dismissed convictions by year of conviction, with the model trend",
+reader.disparities.trend_chart(page["disparities-trend"], fitted, title="Dismissed convictions by year of conviction, with the model trend",
                   source=source.label)
 
 # %%
-reader.table(reader.disparities.trend_table(fitted), "Dismissed convictions by year of conviction and the model trend (computed)",
-           name="disparities-trend")
+reader.table(reader.disparities.trend_table(page["disparities-trend"], fitted), "Dismissed convictions by year of conviction and the model trend (computed)")
 
 # %% [markdown]
 # ## What these numbers do not show
@@ -117,10 +113,10 @@ reader.table(reader.disparities.trend_table(fitted), "Dismissed convictions by y
 # - **Not every conviction.** Convictions neither list found, and convictions in other counties, are missing.
 # - **Not a change over time in disparity.** The rates pool every conviction year over one recent population; the trend counts convictions, not rates, because no population by race exists here for each past year.
 #
-# Counts from 1 to 10 are hidden, with their rates and ratios; if the reference group's count were hidden, every ratio would be.
+# Hidden counts take their rates and ratios with them; if the reference group's count were hidden, every ratio would be.
 
 # %%
-Markdown(suppress.footnote())
+Markdown(reader.footnote())
 
 # %% [markdown]
 # ## What this rests on

@@ -19,11 +19,10 @@ agency: str = "District Attorney"  # prosecuting agency: District Attorney or '<
 top_jurisdictions: int = 15  # how many jurisdictions the table lists by name
 
 # %%
-import polars as pl
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, reader, suppress
+from analysis import aggregate, charts, reader, release
 
 charts.enable()
 filters = aggregate.Filters(prosecuting_agency=agency)
@@ -39,6 +38,8 @@ reader.data_card(cases, source)
 
 # %%
 matches = not aggregate.is_empty(cases, filters)
+page = release.for_page("05_agency_profile", cases, source, agency=agency,
+                        top_jurisdictions=top_jurisdictions)
 Markdown(f"## {agency}\n\n" + (
     "The District Attorney files every felony in the county and the misdemeanors of the cities without their own prosecutor and of the unincorporated areas."
     if agency == "District Attorney" else
@@ -51,23 +52,19 @@ Markdown(f"## {agency}\n\n" + (
 # Dismissed convictions filed by this agency and the distinct people they belong to, in each motion (*computed*).
 
 # %%
-by_motion = aggregate.counts(cases, ["batch", "charge_level"], filters=filters) if matches else None
-(reader.table(reader.labelled(by_motion), f"{agency}: convictions and people by motion and charge level (computed)",
-            name="agency-motion", counts=["convictions", "people"])
+(reader.table(page["agency-motion"], f"{agency}: convictions and people by motion and charge level (computed)")
  if matches else Markdown("No cases match."))
 
 # %% [markdown]
 # ## When the convictions date from
 
 # %%
-decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if matches else None
-(reader.overview.bar_chart(decades, category="conviction_decade", horizontal=False,
-                 title=f"{agency}: convictions dismissed by decade of conviction", source=source.label)
+(reader.overview.bar_chart(page["agency-decade"], category="conviction_decade", horizontal=False,
+                           title=f"{agency}: convictions dismissed by decade of conviction", source=source.label)
  if matches else Markdown("No chart: nothing to draw."))
 
 # %%
-(reader.table(reader.labelled(decades), f"{agency}: convictions and people by decade of conviction (computed)",
-            name="agency-decade", counts=["convictions", "people"])
+(reader.table(page["agency-decade"], f"{agency}: convictions and people by decade of conviction (computed)")
  if matches else Markdown("No cases match."))
 
 # %% [markdown]
@@ -76,22 +73,11 @@ decades = aggregate.counts(cases, ["conviction_decade"], filters=filters) if mat
 # Offense types, and the jurisdictions where the cases were filed (the largest by name, the rest together).
 
 # %%
-(reader.table(reader.labelled(aggregate.counts(cases, ["offense_type"], filters=filters)),
-            f"{agency}: convictions and people by offense type (computed)",
-            name="agency-offense", counts=["convictions", "people"])
+(reader.table(page["agency-offense"], f"{agency}: convictions and people by offense type (computed)")
  if matches else Markdown("No cases match."))
 
 # %%
-places = aggregate.counts(cases, ["jurisdiction"], filters=filters, people=False) if matches else None
-if matches:
-    # the largest jurisdictions by name, the others pooled into one row
-    ranked = places.sort("convictions", descending=True).with_columns(
-        jurisdiction=pl.when(pl.int_range(pl.len()) < top_jurisdictions)
-        .then(pl.col("jurisdiction").cast(pl.String)).otherwise(pl.lit("All other jurisdictions")))
-    places = ranked.group_by("jurisdiction", maintain_order=True).agg(
-        pl.col("convictions").sum(), pl.col("convictions_share").sum())
-(reader.table(places, f"{agency}: convictions by jurisdiction (computed)",
-            name="agency-jurisdiction", counts=["convictions"])
+(reader.table(page["agency-jurisdiction"], f"{agency}: convictions by jurisdiction (computed)")
  if matches else Markdown("No cases match."))
 
 # %% [markdown]
@@ -100,25 +86,24 @@ if matches:
 # Race/ethnicity as recorded with the case; shares are of this agency's dismissed convictions and people (*computed*).
 
 # %%
-race = aggregate.counts(cases, ["race_ethnicity"], filters=filters) if matches else None
-(reader.table(reader.labelled(race), f"{agency}: convictions and people by race/ethnicity (computed)",
-            name="agency-race", counts=["convictions", "people"])
+(reader.table(page["agency-race"], f"{agency}: convictions and people by race/ethnicity (computed)")
  if matches else Markdown("No cases match."))
 
 # %%
-(reader.overview.bar_chart(race, category="race_ethnicity", title=f"{agency}: convictions dismissed by race/ethnicity",
-                 source=source.label) if matches else Markdown("No chart: nothing to draw."))
+(reader.overview.bar_chart(page["agency-race"], category="race_ethnicity",
+                           title=f"{agency}: convictions dismissed by race/ethnicity",
+                           source=source.label) if matches else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]
 # ## What these numbers do not show
 #
 # - Only convictions on the two dismissal lists: convictions this agency filed that neither list found are missing, and so are convictions it handled that were not eligible.
-# - A city prosecutor's small numbers hide many cells: counts from 1 to 10 show as "<11", and a second count is hidden wherever a total would reveal the first.
+# - A city prosecutor's small numbers hide many cells: a count from 1 to 10 shows as "suppressed", and so do larger counts wherever a total, here or on another page of the site, would reveal a small one.
 # - The agency is derived from the charge level and where the case was filed, as the validator checks; it is not the name of the individual prosecutor's office on the court record.
 # - On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*.
 
 # %%
-Markdown(suppress.footnote())
+Markdown(reader.footnote())
 
 # %% [markdown]
 # ## What this rests on

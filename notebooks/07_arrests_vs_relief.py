@@ -23,11 +23,10 @@ confidence: float = 0.95  # confidence level of the intervals
 # %%
 from pathlib import Path
 
-import polars as pl
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, prop64, reader, suppress
+from analysis import arrests, charts, prop64, reader, release
 
 charts.enable()
 mapping = arrests.load_mapping(mapping_path or None)
@@ -39,6 +38,9 @@ arrest_file = Path(arrests_path) if arrests_path else arrests.default_path(mappi
 # The arrests are real public data, read through the project's arrest loader: every row is checked against the mapping below, and every column the spec does not need (report number, age, sex) is dropped. **Arrests are not convictions**: many arrests never led to a conviction, and a conviction dismissed in 2020 or 2021 may stem from an arrest by any police agency in the county.
 
 # %%
+cases, case_source = analysis.open_cases(data_path, seed=seed)
+page = release.for_page("07_arrests_vs_relief", cases, case_source, arrests_path=arrests_path,
+                        mapping_path=mapping_path)
 if arrest_file.is_file():
     lapd = arrests.read_arrests(arrest_file, mapping)
     source = arrests.describe_arrests(arrest_file)
@@ -59,12 +61,12 @@ if lapd is not None:
 # %% [markdown]
 # ## Arrests by race/ethnicity
 #
-# Counts and shares of all arrests in the file (computed).
+# Counts and shares of all arrests in the file (computed). Arrest counts pass through the same protection step as the site's other counts: a small one is hidden, with its share.
 
 # %%
 if lapd is not None:
-    display(reader.table(reader.arrests.by_race_table(lapd),
-                       "LAPD marijuana arrests by race/ethnicity, all years (computed)", counts=["arrests"]))
+    display(reader.table(reader.arrests.by_race_table(page["lapd-marijuana-arrests-by-race-ethnicity-all"]),
+                         "LAPD marijuana arrests by race/ethnicity, all years (computed)"))
 
 # %% [markdown]
 # ## By charge level and year
@@ -73,11 +75,13 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    display(reader.arrests.by_year_chart(lapd, source.label))
-    wide = reader.arrests.by_charge_table(lapd)
-    display(reader.table(wide, "LAPD marijuana arrests by year and charge (computed)",
-                       counts=[c for c in wide.columns if c != "year"]))
-    display(Markdown(suppress.footnote()))
+    by_level = page["lapd-marijuana-arrests-by-year-and-charge-level"]
+    display(reader.arrests.by_year_chart(by_level, source.label))
+    display(reader.table(by_level, "LAPD marijuana arrests by year and charge level (computed)",
+                         folded="The chart's data: arrests by year and charge level"))
+    display(reader.table(page["lapd-marijuana-arrests-by-year-and-charge"],
+                         "LAPD marijuana arrests by year and charge (computed)"))
+    display(Markdown(reader.footnote()))
 
 # %% [markdown]
 # ## Beside the dismissals
@@ -85,20 +89,20 @@ if lapd is not None:
 # Who was arrested, who was in the first mass dismissal, and who lives in the county. The February 2020 shares are the published figures for the people in that motion (the "other" group combines Asian/Pacific Islander, other and unknown, as published). The dismissal column from the case list covers convictions filed in the City of Los Angeles.
 
 # %%
-cases, case_source = analysis.open_cases(data_path, seed=seed)
 reader.data_card(cases, case_source)
 
 # %%
 if lapd is not None:
-    # the case list's convictions filed in the City of Los Angeles
-    city_cases = cases.filter(pl.col("jurisdiction") == "Los Angeles")
-    display(reader.table(reader.arrests.shares_table(lapd, city_cases, case_source.synthetic),
-                       "Shares by race/ethnicity, percent"))
+    # arrests, and the case list's convictions filed in the City of Los Angeles
+    display(reader.table(reader.arrests.shares_table(page["shares-by-race-ethnicity-percent"], case_source.synthetic),
+                         "Shares by race/ethnicity, percent"))
 
 # %%
 if lapd is not None:
-    display(reader.arrests.trend_chart(lapd, city_cases, case_source.synthetic,
-                                       f"{source.label}; {case_source.label}"))
+    by_year = page["arrests-and-dismissals-by-year"]
+    display(reader.arrests.trend_chart(by_year, f"{source.label}; {case_source.label}"))
+    display(reader.table(by_year, "LAPD arrests and the City of LA's dismissed convictions by year (computed)",
+                         folded="The chart's data: arrests and dismissed convictions by year"))
 
 # %% [markdown]
 # ## Arrest rates per 10,000 residents
@@ -113,16 +117,18 @@ if lapd is not None:
 if lapd is not None:
     # arrests by group and year, over the county's residents in the same years
     pop = prop64.county_population(sorted(lapd["year"].unique().to_list()))
-    yearly = lapd.group_by("year", "race_ethnicity").agg(count=pl.len())
+    yearly = page["lapd-marijuana-arrests-by-year-and-race"]
     residents = prop64.person_years(pop, pop["year"].unique())
-    rated, model_choice = reader.arrests.rates_table(yearly, residents, per=per, confidence=confidence)
+    rated, model_choice = reader.arrests.rates_table(
+        page["lapd-marijuana-arrests-per-10-000-county"], yearly, residents, per=per, confidence=confidence)
     display(reader.table(
         rated,
-        f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {confidence:.0%} intervals)",
-        counts=["arrests"]))
+        f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {confidence:.0%} intervals)"))
     display(Markdown(
         "Rates: exact Poisson intervals. Ratios to White: a count model with the year as a fixed "
-        f"effect ({model_choice})."))
+        f"effect, fitted on the groups whose yearly counts are all shown ({model_choice})."))
+    display(reader.table(yearly, "LAPD marijuana arrests by year and race/ethnicity (computed)",
+                         folded="The data of the rates and of the chart below: arrests by year and race/ethnicity"))
 
 # %% [markdown]
 # ## Before and after Proposition 64
@@ -131,15 +137,15 @@ if lapd is not None:
 #
 # - **Before/after ratio**: the mean arrest rate in 2017-2019 divided by the mean rate in 2014-2016 (three years each side).
 # - **Step beyond the trend** (interrupted time series over all years): arrests were already falling before 2016; the step is the change at 2017 relative to where the earlier trend would have led. A ratio near 1 means the fall after 2016 is no steeper than the fall before it.
+#
+# The models are fitted only for groups whose yearly counts are all shown; a group with a hidden year keeps its pooled before and after rates but no model estimate, and the "All groups" estimates are then left out, since they would pool it in.
 
 # %%
 if lapd is not None:
-    after = prop64.FIRST_YEAR_AFTER
     # three years each side of the change, and every year for the trend
-    window = prop64.change(yearly.filter(pl.col("year") >= after - 3), pop, confidence=confidence)
-    its = prop64.change(yearly, pop, confidence=confidence)
-    display(reader.table(reader.arrests.change_table(window, its, after, lapd["year"].max()),
-                       f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {confidence:.0%} intervals)"))
+    change = reader.arrests.change_table(page["change-around-proposition-64-rates-per-10-000"], yearly, pop,
+                                         confidence=confidence, last=int(lapd["year"].max()))
+    display(reader.table(change, f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {confidence:.0%} intervals)"))
 
 # %%
 if lapd is not None:

@@ -21,7 +21,7 @@ draws: int = 500  # synthetic universes per scenario in the validation table
 
 # %%
 import analysis
-from analysis import capture, capture_sim, charts, reader
+from analysis import capture_sim, charts, reader, release
 
 charts.enable()
 by = tuple(s.strip() for s in strata.split(",") if s.strip())
@@ -44,14 +44,15 @@ reader.capture.overlap_note(source.synthetic)
 # In each stratum we count convictions found by both sources, by the DOJ records only, and by the court records only. The fourth cell, found by neither, is what we estimate. The more the two lists overlap, the fewer convictions are likely to remain unfound.
 
 # %%
-table = capture.capture_table(cases, by=by)
-est = capture.estimate(table, by=by, confidence=confidence)
+page = release.for_page("08_still_unidentified", cases, source, strata=strata)
+cells = page["convictions-found-and-estimated-unfound-by"]
 # no estimate beside a hidden cell, since it would give the cell away
-reader.table(reader.capture.table(est, by=by, confidence=confidence),
-           f"Convictions found and estimated unfound, by stratum (computed; {confidence:.0%} intervals)")
+est = reader.capture.estimates(cells, confidence)
+reader.table(reader.capture.table(cells, confidence),
+             f"Convictions found and estimated unfound, by stratum (computed; {confidence:.0%} intervals)")
 
 # %%
-reader.capture.summary(est, by, confidence)
+reader.capture.summary(est, confidence)
 
 # %% [markdown]
 # The chart shows the estimate for each stratum with its interval.
@@ -65,8 +66,11 @@ reader.capture.strata_chart(est, by, source.label)
 # Pooling strata whose lists find convictions at different rates biases the estimate, so the choice of strata matters. The table gives the total under three choices: no strata, the strata above, and the strata above split further by who prosecutes (the District Attorney or a city prosecutor). A large difference is a warning that capture still differs inside the strata.
 
 # %%
-reader.table(reader.capture.strata_choices(cases, by, confidence),
-           "Total found by neither list under three choices of strata (computed)")
+choices = {"none (all convictions pooled)": page["capture-pooled"],
+           ", ".join(by) or "none": cells,
+           ", ".join((*by, "prosecutor")): page["capture-by-prosecutor"]}
+reader.table(reader.capture.strata_choices(choices, confidence),
+             "Total found by neither list under three choices of strata (computed)")
 
 # %% [markdown]
 # ## Does the method work? Validation on synthetic universes
@@ -76,7 +80,7 @@ reader.table(reader.capture.strata_choices(cases, by, confidence),
 # %%
 validation = capture_sim.coverage(draws=draws, confidence=confidence)
 reader.table(reader.capture.coverage_table(validation),
-           f"Bias and {confidence:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
+             f"Bias and {confidence:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
 
 # %% [markdown]
 # ## Method and assumptions

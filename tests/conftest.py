@@ -73,18 +73,19 @@ def outputs_text(nb) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def validation_memos(tmp_path_factory) -> Path:
-    """Validation memos of the test run go to a scratch folder, for this process and
-    for the kernels the notebook tests start, never to the checkout's data/cache."""
+    """Validation memos and release plans of the test run go to a scratch folder, for
+    this process and for the kernels the notebook tests start, never to the checkout's
+    data/cache."""
     folder = tmp_path_factory.mktemp("cache")
-    saved = (paths.VALIDATED, os.environ.get("LACRA_CACHE"))
-    paths.VALIDATED = folder / "validated"
+    saved = (paths.VALIDATED, paths.RELEASES, os.environ.get("LACRA_CACHE"))
+    paths.VALIDATED, paths.RELEASES = folder / "validated", folder / "releases"
     os.environ["LACRA_CACHE"] = str(folder)
     yield paths.VALIDATED
-    paths.VALIDATED = saved[0]
-    if saved[1] is None:
+    paths.VALIDATED, paths.RELEASES = saved[0], saved[1]
+    if saved[2] is None:
         os.environ.pop("LACRA_CACHE", None)
     else:
-        os.environ["LACRA_CACHE"] = saved[1]
+        os.environ["LACRA_CACHE"] = saved[2]
 
 
 @pytest.fixture(scope="session")

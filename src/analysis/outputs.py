@@ -89,6 +89,8 @@ class Table:
     cells: tuple[tuple[str, ...], ...]
     csv: str
     summary: str = ""  # when set, the table is folded away behind this line (chart data)
+    # the site release's cell behind each count: (CSV column, (cell key or "" per row))
+    declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         leaked = _identifiers(self.columns) or _identifiers(self.header())
@@ -129,7 +131,8 @@ class Table:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         payload = {"name": self.name, "caption": self.caption, "rows": self.rows,
                    "columns": list(self.columns), "cells": [list(r) for r in self.cells],
-                   "csv": self.csv, "summary": self.summary}
+                   "csv": self.csv, "summary": self.summary,
+                   "declared": {c: list(keys) for c, keys in self.declared}}
         plain = f"{self.caption or self.name} ({self.rows:,} rows: {', '.join(self.columns)})"
         return {TABLE_MIME: payload, "text/html": self.html(self.data_uri()),
                 "text/plain": plain}
@@ -142,7 +145,9 @@ class Table:
             return None
         table = cls(str(p["name"]), str(p["caption"]), tuple(p["columns"]),
                     tuple(tuple(str(v) for v in row) for row in p["cells"]), str(p["csv"]),
-                    str(p.get("summary", "")))
+                    str(p.get("summary", "")),
+                    tuple((str(c), tuple(str(k) for k in keys))
+                          for c, keys in (p.get("declared") or {}).items()))
         if table.header() != list(table.columns):
             raise ContractError(f"table {table.name!r}: its CSV's columns "
                                 f"{table.header()} are not the columns shown")
@@ -199,7 +204,7 @@ class DataCard:
     file: str  # the data file's name, without its folder
     synthetic: bool
     sha256: str
-    rows: int
+    rows: int | None  # None when the site's release hides the count
     markdown: str = ""  # the card as readers see it
 
     def statement(self) -> dict:
@@ -218,7 +223,8 @@ class DataCard:
         if p is None:
             return None
         return cls(str(p["source"]), str(p["file"]), bool(p["synthetic"]), str(p["sha256"]),
-                   int(p.get("rows") or 0), str(data.get("text/markdown", "")))
+                   None if p.get("rows") is None else int(p["rows"]),
+                   str(data.get("text/markdown", "")))
 
 
 def __dir__() -> list[str]:

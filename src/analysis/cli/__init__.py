@@ -16,7 +16,8 @@ import sys
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # The subcommands, in the order --help lists them; each is the module analysis.cli.NAME.
-COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify")
+COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify",
+            "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,8 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "set) and publish an offline HTML site. Only pages whose notebook, parameters, "
         "package or data changed are executed; the site is replaced only when every page "
         "succeeded.",
-        epilog="Exit status: 0 published or nothing to do, 1 a page failed (the previous "
-        "site is left untouched), 2 bad config, parameters or arguments.")
+        epilog="Exit status: 0 published or nothing to do, 1 a page failed or the audit "
+        "of the staged site found a disclosure (the previous site is left untouched), 2 "
+        "bad config, parameters, data or arguments.")
     p.add_argument("--only", action="append", default=[], metavar="NAME",
                    help="render only this report (or page); repeatable. Other pages are "
                    "kept as they are")
@@ -79,6 +80,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {failure.message}", file=sys.stderr)
         print(f"error: {len(result.failed)} page(s) failed; the published site "
               f"{result.site} was left unchanged", file=sys.stderr)
+        return 1
+    if result.refused:
+        for problem in result.refused[:20]:
+            print(f"error: disclosure: {problem}", file=sys.stderr)
+        more = len(result.refused) - 20
+        print(("error: " + (f"... and {more} more; " if more > 0 else "")
+               + f"the audit of the staged site found {len(result.refused)} count(s) an "
+               f"attacker could learn; the published site {result.site} was left "
+               "unchanged (see docs/methodology.md, Disclosure control)"), file=sys.stderr)
         return 1
     if result.published and not args.quiet:
         print(f"site ready: {result.site / 'index.html'} ({len(result.rendered)} rendered, "

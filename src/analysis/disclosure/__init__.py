@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-from .audit import MIN_VALUES, Violation, attacker, check
+from .audit import MIN_VALUES, THRESHOLD, Violation, attacker, check
 from .cells import Cell, Relation, Table, cell
-from .protect import THRESHOLD, Plan, protect
+from .protect import Plan, protect
 
 __all__ = ["MIN_VALUES", "THRESHOLD", "Cell", "Plan", "Relation", "Table", "Violation",
            "attacker", "cell", "check", "protect"]

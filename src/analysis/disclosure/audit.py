@@ -1,11 +1,19 @@
 """The attacker: does anything published pin down a hidden count?
 
-The rule a release must meet: **every hidden cell admits at least** ``MIN_VALUES``
-**whole values** given everything published (shown cells, the hidden label, zeros of
-absent rows, every margin and total across pages, the declared relations). One label
-marks every hidden cell, so a reader cannot tell a small count from a larger one hidden
-beside it; the rule applies to both alike, and so also means that no hidden cell can be
-determined exactly.
+The rule a release must meet, given everything published (shown cells, the hidden
+label, zeros of absent rows, every margin and total across pages, the declared
+relations):
+
+* no count from 1 to ``THRESHOLD - 1`` is shown;
+* a hidden cell that could be such a count (its smallest feasible value is below
+  ``THRESHOLD``) admits at least ``MIN_VALUES`` whole values;
+* no other hidden cell is determined exactly (it admits two values or more).
+
+One label marks every hidden cell, so a reader cannot tell a small count from a larger
+one hidden beside it: what the rule asks of a cell follows from its feasible interval
+alone, and the attacker (who sees only the published files) and the protector (who knows
+the true counts) judge alike. A hidden cell an attacker can prove is zero tells nothing
+about anyone (zeros are shown anyway), so it passes.
 
 :func:`check` judges hidden cells of an :class:`~analysis.disclosure.lp.Attack`;
 :func:`attacker` is the same check for the protector, who knows the true counts.
@@ -21,14 +29,17 @@ from .cells import Cell, Relation, Table
 from .lp import Attack
 from .space import arrests_space, cases_space
 
-__all__ = ["MIN_VALUES", "Violation", "attacker", "build_attacks", "check"]
+__all__ = ["MIN_VALUES", "THRESHOLD", "Attacker", "Violation", "attacker", "build_attacks",
+           "check"]
 
 MIN_VALUES = 5
+# Counts from 1 to THRESHOLD - 1 are small: never shown.
+THRESHOLD = 11
 
 
 @dataclass(frozen=True)
 class Violation:
-    """A hidden cell an attacker can narrow to fewer than ``MIN_VALUES`` values."""
+    """A hidden cell an attacker can narrow further than the rule allows."""
 
     cell: Cell
     low: float
@@ -39,18 +50,25 @@ class Violation:
         where = ", ".join(f"{d}={'|'.join(v)}" for d, v in self.cell.where) or "all rows"
         span = f"exactly {self.low:,.0f}" if self.low == self.high else \
             f"{self.low:,.0f} to {self.high:,.0f}"
+        need = MIN_VALUES if self.low < THRESHOLD else 2
         return (f"{self.cell.source} {self.cell.unit} where {where}: an attacker can "
-                f"narrow it to {span} (fewer than {MIN_VALUES} values)")
+                f"narrow it to {span} (fewer than {need} values)")
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
 
 
 def _judge(attack: Attack, c: Cell, guess: float | None) -> Violation | None:
     """The violation of one hidden cell, or None. ``guess`` (the true value, when known)
     lets one bound settle the cell: a maximum at least 4 above it is enough."""
     high = attack.maximum(c)
-    if math.isinf(high) or (guess is not None and high - guess >= MIN_VALUES - 1):
-        return None
+    if math.isinf(high) or high < 0.5 or (guess is not None
+                                           and high - guess >= MIN_VALUES - 1):
+        return None  # unbounded, known to count nobody, or wide enough for any rule
     low = attack.minimum(c)
-    if high - low >= MIN_VALUES - 1:
+    need = MIN_VALUES if low < THRESHOLD else 2
+    if high - low >= need - 1:
         return None
     leans: list[Cell] = []
     attack.maximum(c, leans)
@@ -87,20 +105,61 @@ def build_attacks(shown: Mapping[Cell, float], hidden: Iterable[Cell],
     return attacks
 
 
-def attacker(tables: list[Table], values: Mapping[Cell, float],
-             relations: Iterable[Relation] = (), arrest_years: Iterable[int] = ()):
-    """The protector's audit: ``(hidden, focus) -> violations`` over the true values."""
-    relations = list(relations)
+class Attacker:
+    """The protector's audit over the true values: ``attacker(hidden, focus)`` lists
+    the violations; :meth:`failing` tries hiding more on the systems it last built."""
 
-    def audit(hidden: Mapping[Cell, str], focus: set[Cell] | None) -> list[Violation]:
-        shown = {c: v for c, v in values.items() if c not in hidden}
+    def __init__(self, tables: list[Table], values: Mapping[Cell, float],
+                 relations: Iterable[Relation] = (), arrest_years: Iterable[int] = ()):
+        self.tables, self.values = tables, values
+        self.relations, self.arrest_years = list(relations), list(arrest_years)
+        self.attacks: list[Attack] = []
+
+    def __call__(self, hidden: Mapping[Cell, str], focus: set[Cell] | None
+                 ) -> list[Violation]:
+        shown = {c: v for c, v in self.values.items() if c not in hidden}
+        self.attacks = build_attacks(shown, hidden, self.tables, self.relations,
+                                     self.arrest_years)
         found = []
-        for attack in build_attacks(shown, hidden, tables, relations, arrest_years):
+        for attack in self.attacks:
             targets = attack.hidden if focus is None else [c for c in attack.hidden
                                                           if c in focus]
-            found += check(attack, targets, values)
+            found += check(attack, targets, self.values)
         return found
-    return audit
+
+    def aliases(self) -> dict[Cell, tuple[Cell, ...]]:
+        """Cells that count the same rows as other cells, given everything published
+        (a claim's "felonies of these offenses" may be all felonies): hiding one of
+        them means hiding them all."""
+        groups: dict[tuple, list[Cell]] = {}
+        for attack in build_attacks(self.values, [], self.tables, self.relations,
+                                    self.arrest_years):
+            for c in attack.shown:
+                sig = attack.signature(c)
+                if sig:
+                    groups.setdefault((attack.space.source, c.unit, sig), []).append(c)
+        return {c: tuple(group) for group in groups.values() if len(group) > 1
+                for c in group}
+
+    def failing(self, also: Iterable[Cell], targets: Iterable[Cell]) -> set[Cell]:
+        """Of ``targets``, those that would still break the rule with ``also`` hidden
+        too, judged on the last systems without rebuilding them (hiding more only
+        widens bounds, so no other cell needs a new look)."""
+        also, targets = list(also), list(targets)
+        out: set[Cell] = set()
+        for attack in self.attacks:
+            mine = [c for c in targets if c.source == attack.space.source]
+            if mine:
+                trial = attack.relaxed(c for c in also if c.source == attack.space.source)
+                out |= {v.cell for v in check(trial, mine, self.values)}
+        return out
+
+
+def attacker(tables: list[Table], values: Mapping[Cell, float],
+             relations: Iterable[Relation] = (), arrest_years: Iterable[int] = ()
+             ) -> Attacker:
+    """The protector's audit: ``(hidden, focus) -> violations`` over the true values."""
+    return Attacker(tables, values, relations, arrest_years)
 
 
 def __dir__() -> list[str]:

@@ -130,6 +130,15 @@ class Table:
                                                          row["cells"].items()}}
                          for row in self.rows]}
 
+    @classmethod
+    def from_json(cls, data: Mapping, cells: Mapping[str, Cell]) -> Table:
+        """A table as :meth:`to_json` wrote it, its cell keys looked up in ``cells``."""
+        rows = [{"dims": dict(row["dims"]),
+                 "cells": {k: cells[key] for k, key in row["cells"].items()}}
+                for row in data["rows"]]
+        return cls(data["page"], data["name"], tuple(data["dims"]), rows,
+                   tuple(data.get("partitions") or ()), data.get("column_dim"))
+
 
 def __dir__() -> list[str]:
     return sorted(__all__)

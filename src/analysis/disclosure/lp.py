@@ -11,6 +11,7 @@ all of it (scipy's HiGHS), rounded inward to whole numbers.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -174,6 +175,27 @@ class Attack:
         self.a_ub = a_ub.tocsc()[:, pick].tocsr() if a_ub.shape[0] else None
         self.b_ub = b_ub if a_ub.shape[0] else None
         self.n_reduced = len(pick)
+
+    def signature(self, c: Cell) -> frozenset[int] | None:
+        """The reduced unknowns a cell of an additive unit sums: two cells with the
+        same signature count the same rows, given what is published (None for a cell
+        that is an unknown of its own)."""
+        if not _in_atoms(c):
+            return None
+        return frozenset(int(g) for g in self.column[list(self.expr(c))] if g >= 0)
+
+    def relaxed(self, cells: Iterable[Cell]) -> Attack:
+        """The same system with ``cells`` hidden too: their equalities dropped (what an
+        attacker would know if they were not shown)."""
+        drop = set(cells)
+        keep = [i for i in range(self.a_eq.shape[0])
+                if i >= len(self.row_cells) or self.row_cells[i] not in drop]
+        other = copy.copy(self)
+        other.a_eq, other.b_eq = self.a_eq[keep], self.b_eq[keep]
+        other.row_cells = [self.row_cells[i] for i in keep if i < len(self.row_cells)]
+        other.hidden = [*self.hidden, *(c for c in drop if c not in set(self.hidden))]
+        other.shown = {c: v for c, v in self.shown.items() if c not in drop}
+        return other
 
     # --- solving ------------------------------------------------------------------------
 

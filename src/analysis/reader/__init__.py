@@ -1,8 +1,8 @@
 """What a page shows its readers, by page: tables with their words, charts, notes.
 
 Compute modules (``aggregate``, ``stats``, ``capture``, ``reconcile``, ...) return
-numbers; the modules here turn them into what a page displays, passing every count
-through :mod:`analysis.suppress` on the way:
+numbers; the modules here turn them into what a page displays. Every count reaches them
+as a :class:`~analysis.release.CountTable` of the site's release, already protected:
 
 ``tables``       the data card, tables with their CSVs, the assumptions, and labels of
                  categories, counts and intervals (the first four also at the top:
@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import importlib
 
-from .tables import assumptions, count_text, data_card, interval_text, labelled, table
+from .tables import (assumptions, count_text, data_card, footnote, interval_text, labelled,
+                     number, table)
 
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "disparities",
-           "interval_text", "labelled", "overview", "reconcile", "table", "tables"]
+           "footnote", "interval_text", "labelled", "number", "overview", "reconcile", "table", "tables"]
 
 
 def __getattr__(name: str):

@@ -28,9 +28,17 @@ def _visible(table: CountTable) -> pl.DataFrame:
 def rates_table(table: CountTable, population: pl.DataFrame, *,
                 per: int = 10_000) -> CountTable:
     """Rates by race with exact intervals; a hidden count's rate is blank."""
-    out = stats.rates(table.frame, population, count_col="count", per=per)
-    frame = labelled(out).with_columns(pl.col("count").cast(pl.Int64))
+    out = labelled(stats.rates(table.frame, population, count_col="count", per=per))
+    frame = _in_order(table, out).with_columns(pl.col("count").cast(pl.Int64))
     return table.with_frame(frame, RATE_DERIVED)
+
+
+def _in_order(table: CountTable, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame``'s rows in the order of the table's (statistics sort by group)."""
+    key = "race_ethnicity"
+    return table.frame.select(pl.col(key).cast(pl.String)).join(
+        frame.with_columns(pl.col(key).cast(pl.String)), on=key, how="left",
+        maintain_order="left")
 
 
 def ratios_table(table: CountTable, population: pl.DataFrame, *, reference: str = "White",
@@ -46,7 +54,8 @@ def ratios_table(table: CountTable, population: pl.DataFrame, *, reference: str 
     visible = _visible(table)
     keys = table.frame["race_ethnicity"].cast(pl.String).to_list()
     reference = stats.match_group(keys, reference)
-    base = labelled(stats.rates(table.frame, population, count_col="count", per=per))
+    base = _in_order(table, labelled(stats.rates(table.frame, population, count_col="count",
+                                                 per=per)))
     ratios = pl.DataFrame(schema={"race_ethnicity": pl.String, "ratio": pl.Float64,
                                   "ratio_low": pl.Float64, "ratio_high": pl.Float64,
                                   "p_value": pl.Float64})

@@ -20,18 +20,24 @@ from ..outputs import DataCard, Table
 from ..release.tables import HIDDEN, CountTable, labelled
 
 __all__ = ["assumptions", "count_text", "data_card", "footnote", "interval_text", "labelled",
-           "table"]
+           "number", "table"]
 
 
 def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
-    """A short card: where the data came from, how many rows, what is synthetic."""
-    batches = ", ".join(f"{b} {n:,}" for b, n in
-                        frame.group_by("batch").len().sort("batch").iter_rows())
+    """A short card: where the data came from, how many rows, what is synthetic. Its
+    counts are the site release's, so a small list's are hidden like any other."""
+    from ..release import CARD, for_page
+
+    counts = for_page("", frame, source)[CARD]
+    rows = counts.value("convictions", batch="Total")
+    batches = ", ".join(f"{b} {number(counts.value('convictions', batch=b))}"
+                        for b in frame["batch"].cast(pl.String).unique().sort().to_list())
     lines = [
         "| | |", "|---|---|",
         f"| **Source** | {source.label} |",
-        f"| **Rows** | {frame.height:,} conviction counts ({batches}) |",
-        f"| **People** | {frame['person_id'].n_unique():,} distinct pseudonymous ids |",
+        f"| **Rows** | {number(rows)} conviction counts ({batches}) |",
+        f"| **People** | {number(counts.value('people', batch='Total'))} distinct "
+        "pseudonymous ids |",
         f"| **Checksum** | `sha256:{source.sha256[:16]}…` |",
     ]
     if source.synthetic:
@@ -41,7 +47,7 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
     else:
         lines.append("| **Synthetic?** | No: a real list supplied by the user. |")
     return DataCard(source.label, source.path.name, source.synthetic, source.sha256,
-                    frame.height, "\n".join(lines))
+                    rows, "\n".join(lines))
 
 
 def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
@@ -83,10 +89,13 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     refused.
     """
     counts: Sequence[str] = ()
+    declared: tuple = ()
     if isinstance(data, CountTable):
         if name not in (None, data.name):
             raise ValueError(f"count table {data.name!r} is published under its own name")
         frame, name, counts = data.protected(), data.name, tuple(data.counts)
+        declared = tuple((c, tuple(row["cells"][c].key if c in row["cells"] else ""
+                                   for row in data.table.rows)) for c in counts)
     else:
         frame = data
     if columns is not None:
@@ -109,7 +118,8 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
 
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
-    return Table(name, caption, tuple(frame.columns), cells, frame.write_csv(), folded)
+    return Table(name, caption, tuple(frame.columns), cells, frame.write_csv(), folded,
+                 declared)
 
 
 def footnote() -> str:
@@ -118,6 +128,11 @@ def footnote() -> str:
             "count from 1 to 10, or a larger one hidden so that no total, margin or other "
             "table of the site reveals a small one. Shares and rates of hidden counts are "
             "left blank; an absent row counts nobody.")
+
+
+def number(value: int | None) -> str:
+    """A published count in prose: with thousands separators, or the hidden label."""
+    return HIDDEN if value is None else f"{value:,}"
 
 
 def count_text(value) -> str:

@@ -5,6 +5,7 @@
 ``analyses``  the disparities, reconciliation and capture pages' tables (04, 06, 08)
 ``arrests``   the arrests page's tables (07)
 ``plan``      every page's tables protected at once: the site plan
+``published`` the published site as an attacker holds it: ``release.json`` and the audit
 
 ``analysis render`` computes the plan once per data, code and config, hands it to every
 page's kernel (``LACRA_RELEASE``) and records the declarations in the site's
@@ -18,17 +19,19 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from .. import paths
 from ..disclosure import Cell
+from .counts import CARD
 from .page import PageTables
 from .plan import SitePlan, page_tables, protect_site
 from .tables import HIDDEN, CountTable
 
-__all__ = ["ENV", "HIDDEN", "CountTable", "PageTables", "SitePlan", "for_page", "load_plan",
+__all__ = ["CARD", "ENV", "HIDDEN", "CountTable", "PageTables", "SitePlan", "for_page", "load_plan",
            "page_tables", "plan_key", "protect_site", "site_plan"]
 
 # The renderer tells each kernel where the site plan is.
@@ -77,15 +80,17 @@ def _write(target: Path, content: dict) -> None:
         pass
 
 
-def load_plan(cases: pl.DataFrame, data_sha256: str) -> dict:
-    """The plan this kernel publishes under: the renderer's, or the site's default."""
+def load_plan(cases: pl.DataFrame, data_sha256: str, extra=None) -> dict:
+    """The plan this kernel publishes under: the renderer's, or (run on its own, in
+    JupyterLab or papermill) the plan of the configured site's pages, with ``extra``
+    (a page of its own parameters) protected together with them."""
     path = os.environ.get(ENV)
     if path:
         plan = json.loads(Path(path).read_text(encoding="utf-8"))
     else:
         from ..site import load_config, plan_pages
 
-        pages = plan_pages(load_config())
+        pages = plan_pages(load_config()) + ([extra] if extra is not None else [])
         plan = site_plan(pages, cases, data_sha256)[1]
     if plan.get("data_sha256") != data_sha256:
         raise RuntimeError("the release plan was made for other data than this page reads "
@@ -93,24 +98,47 @@ def load_plan(cases: pl.DataFrame, data_sha256: str) -> dict:
     return plan
 
 
+@dataclass(frozen=True)
+class _Extra:
+    """A page run outside the site's configuration, as the plan names pages."""
+
+    name: str
+    notebook: Path
+    effective: dict
+
+
+def _cells(page: PageTables) -> list[tuple[str, Cell]]:
+    out = []
+    for table in page.tables:
+        out += [(table.name, c) for _, _, c in table.table.cells()]
+        out += [(table.name, c) for row in table.table.rows
+                for c in row.get("guards", {}).values()]
+    return out
+
+
 def for_page(notebook: str, cases: pl.DataFrame, source, **params) -> PageTables:
     """This page's count tables with the site's hidden cells: what its notebook shows.
 
     Every cell must be one the site's plan declared, so a page cannot publish a count
-    the release did not protect.
+    the release did not protect. Run outside ``analysis render`` with parameters no
+    configured page has, the page is protected together with the configured site.
     """
-    plan = load_plan(cases, source.sha256)
-    hidden, known = set(plan["hidden"]), set(plan["cells"])
     page = page_tables(notebook, "", cases, **params)
+    plan = load_plan(cases, source.sha256)
+    unknown = [(n, c) for n, c in _cells(page) if c.key not in plan["cells"]]
+    if unknown and not os.environ.get(ENV):
+        extra = _Extra(f"own-{Path(notebook).stem}", Path(notebook), dict(params))
+        plan = load_plan(cases, source.sha256, extra)
+        unknown = [(n, c) for n, c in _cells(page) if c.key not in plan["cells"]]
+    if unknown:
+        name, c = unknown[0]
+        raise RuntimeError(f"table {name!r} publishes a cell the site's release does not "
+                           f"know ({dict(c.where)}): render the site again, or declare the "
+                           "table in analysis.release")
+    hidden = set(plan["hidden"])
     for table in page.tables:
-        cells: list[Cell] = [c for _, _, c in table.table.cells()]
-        cells += [c for row in table.table.rows for c in row.get("guards", {}).values()]
-        unknown = [c for c in cells if c.key not in known]
-        if unknown:
-            raise RuntimeError(f"table {table.name!r} publishes cells the site's release "
-                               f"does not know ({dict(unknown[0].where)}): render the site "
-                               "again, or add the table to analysis.release")
-        table.hidden = frozenset(c for c in cells if c.key in hidden)
+        table.hidden = frozenset(c for _, c in _cells(PageTables("", [table]))
+                                 if c.key in hidden)
     return page
 
 

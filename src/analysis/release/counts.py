@@ -10,11 +10,35 @@ from ..disclosure import Relation, Table, cell
 from .page import PageTables
 from .tables import CountTable, counts_table, scope_of, zero_cells
 
-__all__ = ["agency_profile", "batches", "explorer", "overview"]
+__all__ = ["CARD", "agency_profile", "batches", "card", "explorer", "overview"]
+
+# Every page's data card counts the rows and people it reads.
+CARD = "data-card"
 
 BINS = {"1": (1, 1), "2": (2, 2), "3": (3, 3), "4-5": (4, 5), "6+": (6, None)}
 MOTIONS = {"February 2020 only": ("feb2020",), "September 2021 only": ("sep2021",),
            "both": ("feb2020", "sep2021")}
+
+
+def card(page: str, cases: pl.DataFrame) -> CountTable:
+    """The data card's counts: convictions per motion and in all, and people in all."""
+    per = dict(cases.group_by(pl.col("batch").cast(pl.String)).len().iter_rows())
+    rows = [{"dims": {"batch": b}, "cells": {"convictions": cell("cases", "convictions",
+                                                                 batch=b)}}
+            for b in schema.BATCHES if b in per]
+    rows.append({"dims": {"batch": "Total"},
+                 "cells": {"convictions": cell("cases", "convictions"),
+                           "people": cell("cases", "people")}})
+    frame = pl.DataFrame({"batch": [r["dims"]["batch"] for r in rows],
+                          "convictions": [*(per[b] for b in schema.BATCHES if b in per),
+                                          cases.height],
+                          "people": [None] * (len(rows) - 1) + [cases["person_id"].n_unique()]},
+                         schema={"batch": pl.String, "convictions": pl.Int64,
+                                 "people": pl.Int64})
+    zeros = [cell("cases", "convictions", batch=b) for b in schema.BATCHES if b not in per]
+    return CountTable(CARD, frame, Table(page, CARD, ("batch",), rows),
+                      {"convictions": "convictions", "people": "people"}, csv=False,
+                      zeros=zeros)
 
 
 def batches(page: str, cases: pl.DataFrame, **_) -> PageTables:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -22,6 +22,7 @@ from ..disclosure import Cell, Relation, Violation, attacker, protect
 from ..disclosure.space import cases_space
 from . import analyses, arrests, counts
 from .page import PageTables
+from .tables import HIDDEN
 
 __all__ = ["BUILDERS", "FORMAT", "SitePlan", "page_tables", "protect_site"]
 
@@ -59,10 +60,13 @@ BUILDERS = {
 
 
 def page_tables(notebook: str, page: str, cases: pl.DataFrame, **params) -> PageTables:
-    """What the page of ``notebook`` (``"02_overview"`` or its file name) publishes."""
+    """What the page of ``notebook`` (``"02_overview"`` or its file name) publishes: its
+    data card's counts (every page has one) and its own tables."""
     stem = notebook.removesuffix(".ipynb").removesuffix(".py")
     builder = BUILDERS.get(stem)
-    return builder(page, cases, **params) if builder else PageTables(page, [])
+    built = builder(page, cases, **params) if builder else PageTables(page, [])
+    built.tables.insert(0, counts.card(page, cases))
+    return built
 
 
 @dataclass
@@ -82,20 +86,32 @@ class SitePlan:
         return hashlib.sha256((self.data_sha256 + text).encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
+        """The plan as the renderer stores it. ``shown`` holds what readers see of the
+        cells published outside any CSV (data cards, what an estimate or a percent rests
+        on): the count, or the hidden label; never the count of a hidden cell."""
         cells: dict[str, dict] = {}
         tables, relations, pinned = [], [], []
+        shown: dict[str, int | str] = {}
         for p in self.pages:
             for t in p.tables:
+                values = t.values()
+                outside = [c for _, _, c in t.table.cells()] if not t.csv else []
+                outside += [c for row in t.table.rows for c in row.get("guards", {}).values()]
+                for c in outside:
+                    shown[c.key] = HIDDEN if c in self.hidden else int(values[c])
                 for _, _, c in t.table.cells():
                     cells[c.key] = c.to_json()
+                for row in t.table.rows:  # a guard stands for a count a figure rests on
+                    for c in row.get("guards", {}).values():
+                        cells[c.key] = c.to_json()
                 for z in t.zeros:
                     cells[z.key] = z.to_json()
                 tables.append(t.table.to_json() | {"csv": t.csv, "zeros": [z.key for z in
                                                                          t.zeros]})
             relations += [r.to_json() for r in p.relations]
             pinned += [c.key for c in p.pinned]
-        return {"format": FORMAT, "data_sha256": self.data_sha256,
-                "hidden": sorted(c.key for c in self.hidden), "cells": cells,
+        return {"format": FORMAT, "data_sha256": self.data_sha256, "label": HIDDEN,
+                "hidden": sorted(c.key for c in self.hidden), "cells": cells, "shown": shown,
                 "tables": tables, "relations": relations, "pinned": pinned,
                 "rounds": self.rounds, "violations": [str(v) for v in self.violations]}
 
@@ -126,10 +142,6 @@ def protect_site(pages: list[PageTables], data_sha256: str, *, audit: bool = Tru
                    audit=check)
     return SitePlan(data_sha256, plan.hidden, pages, plan.violations, plan.rounds,
                     round(time.monotonic() - started, 2))
-
-
-def hidden_keys(plan_json: Mapping) -> set[str]:
-    return set(plan_json.get("hidden", []))
 
 
 def __dir__() -> list[str]:

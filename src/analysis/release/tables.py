@@ -65,6 +65,12 @@ class CountTable:
         if frame.height != self.frame.height:
             raise ValueError(f"table {self.name!r}: {frame.height} rows for "
                              f"{self.frame.height} declared")
+        for column in (c for c in self.table.dims if c in frame.columns
+                       and c in self.frame.columns):
+            if frame[column].cast(pl.String).to_list() != \
+                    self.frame[column].cast(pl.String).to_list():
+                raise ValueError(f"table {self.name!r}: the new frame's rows are not in the "
+                                 f"declared order (column {column!r})")
         return CountTable(self.name, frame, self.table, self.counts,
                           {**self.derived, **dict(derived)}, self.csv, self.zeros, self.hidden)
 
@@ -82,6 +88,14 @@ class CountTable:
 
     def is_hidden(self, row: int, column: str) -> bool:
         return self.hidden_mask()[column][row]
+
+    def value(self, column: str, **dims: str) -> int | None:
+        """The published count of ``column`` in the row with these dimension values
+        (as declared: ``batch="feb2020"``, ``batch="Total"``); None when it is hidden."""
+        for i, row in enumerate(self.table.rows):
+            if all(str(row["dims"].get(d)) == str(v) for d, v in dims.items()):
+                return None if self.is_hidden(i, column) else _number(self.frame[column][i])
+        raise KeyError(f"table {self.name!r} has no row {dims}")
 
     def protected(self, hidden: Iterable[Cell] | None = None, *,
                   as_text: bool = True) -> pl.DataFrame:

@@ -39,7 +39,7 @@ def build_page(job: Job) -> Outcome:
     try:
         # the kernel's own warnings go to a log, not the terminal; charts' SVGs are
         # drawn below, in this long-lived process, instead of in every kernel
-        with stderr_to(job.log), environment({SVG_ENV: SVG_DEFER}):
+        with stderr_to(job.log), environment({SVG_ENV: SVG_DEFER, **dict(job.env)}):
             nb, kernel_starts = execute(job.notebook, job.executed, job.parameters,
                                         kernel=job.kernel, timeout=job.timeout, log=job.log)
     except PapermillExecutionError as exc:
@@ -129,7 +129,7 @@ def _write_csv(table: Table, stem: str, out_dir: Path, used: set[str]) -> CsvFil
     target = out_dir / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(table.csv.encode("utf-8"))
-    return CsvFile(name, rel, table.caption, table.rows, table.columns)
+    return CsvFile(name, rel, table.caption, table.rows, table.columns, table.declared)
 
 
 @functools.cache

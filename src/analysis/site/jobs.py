@@ -44,6 +44,7 @@ class Job:
     timeout: int | None  # seconds one cell may run
     vega_js: Path  # vega, vega-lite and vega-embed, inlined in the page
     header: Header
+    env: tuple[tuple[str, str], ...] = ()  # set for the kernel (the site's release plan)
 
     @property
     def executed(self) -> Path:
@@ -64,9 +65,13 @@ class CsvFile:
     caption: str
     rows: int
     columns: tuple[str, ...]
+    # the release's cell behind each count: (column, (cell key or "" per row))
+    cells: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def record(self) -> dict:
-        return dict(asdict(self), columns=list(self.columns))
+        out = dict(asdict(self), columns=list(self.columns))
+        out["cells"] = {c: list(keys) for c, keys in self.cells}
+        return out
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ __all__ = ["FORMAT", "MANIFEST", "PACKAGE_DIRS", "STACK", "data_fingerprint",
            "sha256_file", "stack_versions", "tree_hash", "why_stale"]
 
 MANIFEST = "manifest.json"
-FORMAT = 1  # bump when the manifest's layout changes: every page then re-renders
+FORMAT = 2  # bump when the manifest's layout changes: every page then re-renders
 # The package a page depends on: its source and the committed data it reads.
 PACKAGE_DIRS = (Path(__file__).parents[1], paths.REFERENCE, paths.CLAIMS, paths.MAPPINGS)
 # Versions recorded per page; a change re-renders everything.
@@ -93,8 +93,10 @@ def data_fingerprint(page: Page) -> dict:
     return found
 
 
-def page_fingerprint(page: Page, package: str, versions: dict[str, str]) -> dict:
-    """Everything a page's output depends on, and its key (a hash of all of it)."""
+def page_fingerprint(page: Page, package: str, versions: dict[str, str],
+                     release: str = "") -> dict:
+    """Everything a page's output depends on, and its key (a hash of all of it).
+    ``release`` is the digest of the cells the site's release hides on the page."""
     parts = {
         "format": FORMAT,
         "notebook_sha256": sha256_file(page.notebook),
@@ -103,6 +105,7 @@ def page_fingerprint(page: Page, package: str, versions: dict[str, str]) -> dict
         "data": data_fingerprint(page),
         "versions": versions,
         "labels": [page.title, page.summary, page.report_title],
+        "release": release,
     }
     parts["key"] = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str)
                                   .encode()).hexdigest()
@@ -145,7 +148,8 @@ def why_stale(entry: dict | None, parts: dict, site: Path) -> str:
     reasons = []
     labels = (("notebook_sha256", "notebook changed"), ("parameters", "parameters changed"),
               ("package_sha256", "package changed"), ("data", "data changed"),
-              ("versions", "package versions changed"))
+              ("versions", "package versions changed"),
+              ("release", "the protection of its counts changed"))
     for key, label in labels:
         if entry.get(key) != parts[key]:
             reasons.append(label)

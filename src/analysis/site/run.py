@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from . import manifest, publish
+from . import manifest, protection, publish
 from .config import RenderError, load_config
 from .index import SITE_TITLE, write_site_files
 from .jobs import Failure, Header, Job, Outcome, Progress, run_jobs
@@ -41,6 +41,7 @@ class Result:
     rendered: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[FailedPage] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # why the audit stopped publishing
     published: bool = False
 
 
@@ -57,6 +58,7 @@ class Work:
     removed: list[str]  # pages of the current site the config no longer has
     package: str
     versions: dict[str, str]
+    releases: protection.Releases
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,9 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
     current site was left exactly as it was.
     """
     site = Path(site)
+    say = Progress(0, quiet=quiet).say
     work = _plan(Path(config), site, Path(notebooks), list(only), force, _data_file(data),
-                 package_dirs)
+                 package_dirs, say)
     result = Result(site, unchanged=[p.name for p in work.carried])
     progress = Progress(len(work.todo), quiet=quiet)
     if not _announce(work, site, progress) or dry_run:
@@ -96,7 +99,9 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
         result.failed = _failures(work, outcomes)
         if result.failed:
             return result  # the staging folder goes; the published site stays as it was
-        _assemble(work, outcomes, site, out, stamp)
+        result.refused = _assemble(work, outcomes, site, out, stamp)
+        if result.refused:
+            return result  # the audit found a disclosure: the published site stays
         publish.swap_in(out, site)
     result.published = True
     return result
@@ -112,9 +117,9 @@ def _data_file(data: Path | None) -> Path | None:
 
 
 def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: bool,
-              data: Path | None, package_dirs: Iterable[Path]) -> Work:
-    """Which pages to execute and which to carry over, from the config and the
-    current site's manifest."""
+          data: Path | None, package_dirs: Iterable[Path], say=print) -> Work:
+    """Which pages to execute and which to carry over, from the config, the site's
+    release plan and the current site's manifest."""
     pages = plan_pages(load_config(config), notebooks=notebooks, data=data)
     if only:
         known = {p.report for p in pages} | {p.name for p in pages}
@@ -126,7 +131,8 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
     package, versions = manifest.tree_hash(package_dirs), manifest.stack_versions()
     entries = manifest.read_manifest(site).get("pages", [])
     previous = {e["page"]: e for e in entries if "page" in e}
-    parts = {p.name: manifest.page_fingerprint(p, package, versions) for p in selected}
+    releases = protection.prepare(pages, say)
+    parts = {p.name: _fingerprint(p, package, versions, releases) for p in selected}
     reasons = {p.name: "forced" if force else manifest.why_stale(
         previous.get(p.name), parts[p.name], site) for p in selected}
     todo = [p for p in selected if reasons[p.name]]
@@ -135,7 +141,13 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
     carried = [p for p in pages if p.name not in todo_names and p.name in previous
                and (p.name in selected_names or manifest.files_intact(site, previous[p.name]))]
     removed = sorted(set(previous) - {p.name for p in pages})
-    return Work(pages, todo, carried, reasons, previous, parts, removed, package, versions)
+    return Work(pages, todo, carried, reasons, previous, parts, removed, package, versions,
+                releases)
+
+
+def _fingerprint(p: Page, package: str, versions: dict, releases: protection.Releases):
+    found = releases.pages.get(p.name)
+    return manifest.page_fingerprint(p, package, versions, found.digest if found else "")
 
 
 def _announce(work: Work, site: Path, progress: Progress) -> bool:
@@ -166,7 +178,8 @@ def _execute(work: Work, site: Path, out: Path, stamp: Stamp, workers: int,
     jobs = [Job(p.name, p.notebook, p.parameters, public_parameters(p.parameters), out,
                 publish.failed_dir(site), kernel, timeout, bundle,
                 Header(p.name, p.title, SITE_TITLE, p.notebook.name, stamp.commit,
-                       rendered_at, p.parameter_label, p.data_description))
+                       rendered_at, p.parameter_label, p.data_description),
+                work.releases.env(p.name))
             for p in work.todo]
     return {o.name: o for o in run_jobs(jobs, workers, progress)}
 
@@ -207,9 +220,10 @@ def describe_failure(page: Page, error: Failure) -> str:
 
 
 def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
-              stamp: Stamp) -> None:
+              stamp: Stamp) -> list[str]:
     """The whole new site in ``out``: the rendered pages are there already; copy the
-    carried ones from the current site, then write the index and the manifest."""
+    carried ones from the current site, write the index, the manifest and the release
+    declaration, and audit it. Returns what the audit found (nothing: publish)."""
     carried = {p.name for p in work.carried}
     entries = []
     for p in work.pages:
@@ -219,6 +233,7 @@ def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
         elif p.name in carried:
             entries.append(_carried_entry(p, work, site, out))
     write_site_files(out, entries, stamp.commit, stamp.started_at)
+    return protection.seal(out, work.releases, entries)
 
 
 def _rendered_entry(p: Page, o: Outcome, parts: dict, out: Path, stamp: Stamp) -> dict:
@@ -236,7 +251,7 @@ def _rendered_entry(p: Page, o: Outcome, parts: dict, out: Path, stamp: Stamp) -
 def _carried_entry(p: Page, work: Work, site: Path, out: Path) -> dict:
     previous = work.previous[p.name]
     current = (work.parts.get(p.name)
-               or manifest.page_fingerprint(p, work.package, work.versions))["key"]
+               or _fingerprint(p, work.package, work.versions, work.releases))["key"]
     # a page --only left out may be out of date: say so rather than hide it
     entry = dict(previous, status="unchanged" if previous.get("key") == current else "stale")
     for item in entry["files"]:

@@ -1,0 +1,117 @@
+"""The release step of a render: every page's counts protected together before any
+kernel runs, and the published site audited before it replaces the current one.
+
+:func:`prepare` loads each case list the pages read (usually one), makes the site's
+release plan for it (:func:`analysis.release.site_plan`, cached by data, code and
+pages) and says, per page, which plan its kernel uses and a digest of the cells it
+hides (a page renders again when that digest changes). :func:`seal` writes the staged
+site's ``release.json`` and runs the attacker's audit on the staged files: a site
+that fails it is not published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import RenderError
+from .plan import DATA_PARAMETER, SEED_PARAMETER, Page
+
+__all__ = ["PagePlan", "Releases", "prepare", "seal"]
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """The plan one page publishes under: its file and the digest of its hidden cells."""
+
+    path: Path
+    digest: str
+
+
+@dataclass
+class Releases:
+    """The plans of a site, one per case list, and each page's part in them."""
+
+    plans: dict[str, dict] = field(default_factory=dict)  # by data sha256
+    pages: dict[str, PagePlan] = field(default_factory=dict)  # by page name
+    seconds: float = 0.0
+
+    def env(self, page: str) -> tuple[tuple[str, str], ...]:
+        from ..release import ENV
+
+        found = self.pages.get(page)
+        return ((ENV, str(found.path)),) if found else ()
+
+
+def _data_of(page: Page) -> tuple[str, int] | None:
+    """The case list a page reads (a resolved path, or '' for the synthetic default)
+    and the seed; None when the page reads no case list."""
+    if DATA_PARAMETER not in page.effective:
+        return None
+    value = page.effective.get(DATA_PARAMETER) or ""
+    if value:
+        path = Path(str(value)).expanduser()
+        value = str(path if path.is_absolute() else (page.notebook.parent / path).resolve())
+    seed = page.effective.get(SEED_PARAMETER)
+    return value, int(seed) if isinstance(seed, int) else 0
+
+
+def prepare(pages: list[Page], say=print) -> Releases:
+    """The release plan of every case list the site's pages read."""
+    import time
+
+    from .. import data as data_module
+    from .. import release
+    from ..paths import DEFAULT_SEED
+
+    started = time.monotonic()
+    groups: dict[tuple[str, int], list[Page]] = {}
+    for p in pages:
+        key = _data_of(p)
+        if key is not None:
+            groups.setdefault(key, []).append(p)
+    out = Releases()
+    for (path, seed), members in groups.items():
+        try:
+            cases, source = data_module.open_cases(path or None, seed=seed or DEFAULT_SEED)
+        except Exception as exc:  # an unreadable or invalid case list
+            raise RenderError(f"cannot protect the site's counts: the case list "
+                              f"{Path(path).name if path else 'synthetic default'} does not "
+                              f"load ({type(exc).__name__}: {exc})") from exc
+        file, plan = release.site_plan(members, cases, source.sha256)
+        if plan.get("violations"):
+            raise RenderError("the site's counts cannot be protected: "
+                              + "; ".join(plan["violations"][:3]))
+        out.plans[source.sha256] = plan
+        for p in members:
+            out.pages[p.name] = PagePlan(file, _digest(plan, p.name))
+    out.seconds = round(time.monotonic() - started, 2)
+    if groups:
+        hidden = sum(len(p["hidden"]) for p in out.plans.values())
+        say(f"protected the site's counts together: {hidden} cell(s) hidden "
+            f"({out.seconds:.1f}s)")
+    return out
+
+
+def _digest(plan: dict, page: str) -> str:
+    """A digest of the plan as one page sees it: its cells and which are hidden."""
+    mine = sorted({key for t in plan["tables"] if t["page"] == page
+                   for row in t["rows"] for key in row["cells"].values()})
+    hidden = set(plan["hidden"])
+    text = json.dumps([plan["data_sha256"], [(k, k in hidden) for k in mine]])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def seal(out: Path, releases: Releases, entries: list[dict]) -> list[str]:
+    """Write ``release.json`` into the staged site ``out`` and audit it; the problems
+    that forbid publishing it (empty when it may be published)."""
+    from ..release import published
+
+    published.write(out, list(releases.plans.values()))
+    return [str(p) for p in published.audit(out, entries)]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
