@@ -18,7 +18,6 @@ seed: int = 2020  # seed of the synthetic default, used only when data_path is e
 
 # %%
 import altair as alt
-import polars as pl
 from IPython.display import Markdown
 
 import analysis

@@ -30,7 +30,7 @@ from .lp import Attack
 from .space import arrests_space, cases_space
 
 __all__ = ["MIN_VALUES", "THRESHOLD", "Attacker", "Violation", "attacker", "build_attacks",
-           "check"]
+           "check", "spaces"]
 
 MIN_VALUES = 5
 # Counts from 1 to THRESHOLD - 1 are small: never shown.
@@ -61,18 +61,27 @@ class Violation:
 
 def _judge(attack: Attack, c: Cell, guess: float | None) -> Violation | None:
     """The violation of one hidden cell, or None. ``guess`` (the true value, when known)
-    lets one bound settle the cell: a maximum at least 4 above it is enough."""
-    high = attack.maximum(c)
-    if math.isinf(high) or high < 0.5 or (guess is not None
-                                           and high - guess >= MIN_VALUES - 1):
+    is one feasible value; so is the cell's value in every solution the attacker's
+    programs found so far, and a cell already seen over ``MIN_VALUES`` whole values
+    needs no program of its own."""
+    def wide() -> bool:
+        seen = attack.seen(c)
+        if seen is None:
+            return False
+        low = seen[0] if guess is None else min(seen[0], guess)
+        high = seen[1] if guess is None else max(seen[1], guess)
+        return math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= MIN_VALUES - 1
+
+    if wide():
+        return None
+    leans: list[Cell] = []  # the shown cells the optima lean on (non-zero duals)
+    high = attack.maximum(c, leans)
+    if math.isinf(high) or high < 0.5 or wide():
         return None  # unbounded, known to count nobody, or wide enough for any rule
-    low = attack.minimum(c)
+    low = attack.minimum(c, leans)
     need = MIN_VALUES if low < THRESHOLD else 2
     if high - low >= need - 1:
         return None
-    leans: list[Cell] = []
-    attack.maximum(c, leans)
-    attack.minimum(c, leans)
     return Violation(c, low, high, tuple(dict.fromkeys(leans)))
 
 
@@ -88,21 +97,29 @@ def check(attack: Attack, cells: Iterable[Cell] | None = None,
     return found
 
 
-def build_attacks(shown: Mapping[Cell, float], hidden: Iterable[Cell],
-                  tables: Iterable[Table], relations: Iterable[Relation],
-                  arrest_years: Iterable[int] = ()) -> list[Attack]:
-    """One attacker's system per source the release publishes."""
-    tables, relations, hidden = list(tables), list(relations), list(hidden)
-    cells = [*shown, *hidden]
-    attacks = []
+def spaces(cells: Iterable[Cell], arrest_years: Iterable[int] = ()) -> dict[str, object]:
+    """The space of each source the cells count."""
+    cells = list(cells)
+    out = {}
     if any(c.source == "cases" for c in cells):
-        attacks.append(Attack(cases_space(c for c in cells if c.source == "cases"), shown,
-                              hidden, tables, relations))
+        out["cases"] = cases_space(c for c in cells if c.source == "cases")
     if any(c.source == "arrests" for c in cells):
         years = sorted(set(arrest_years) | {int(y) for c in cells if c.source == "arrests"
                                              for y in c.predicate.get("year", ())})
-        attacks.append(Attack(arrests_space(years), shown, hidden, tables, relations))
-    return attacks
+        out["arrests"] = arrests_space(years)
+    return out
+
+
+def build_attacks(shown: Mapping[Cell, float], hidden: Iterable[Cell],
+                  tables: Iterable[Table], relations: Iterable[Relation],
+                  arrest_years: Iterable[int] = (), known: Mapping | None = None
+                  ) -> list[Attack]:
+    """One attacker's system per source the release publishes (over the spaces of
+    ``known``, when given: they depend only on which cells are published)."""
+    tables, relations, hidden = list(tables), list(relations), list(hidden)
+    if known is None:
+        known = spaces([*shown, *hidden], arrest_years)
+    return [Attack(space, shown, hidden, tables, relations) for space in known.values()]
 
 
 class Attacker:
@@ -114,12 +131,13 @@ class Attacker:
         self.tables, self.values = tables, values
         self.relations, self.arrest_years = list(relations), list(arrest_years)
         self.attacks: list[Attack] = []
+        self.spaces = spaces(values, self.arrest_years)
 
     def __call__(self, hidden: Mapping[Cell, str], focus: set[Cell] | None
                  ) -> list[Violation]:
         shown = {c: v for c, v in self.values.items() if c not in hidden}
         self.attacks = build_attacks(shown, hidden, self.tables, self.relations,
-                                     self.arrest_years)
+                                     known=self.spaces)
         found = []
         for attack in self.attacks:
             targets = attack.hidden if focus is None else [c for c in attack.hidden
@@ -133,7 +151,7 @@ class Attacker:
         them means hiding them all."""
         groups: dict[tuple, list[Cell]] = {}
         for attack in build_attacks(self.values, [], self.tables, self.relations,
-                                    self.arrest_years):
+                                    known=self.spaces):
             for c in attack.shown:
                 sig = attack.signature(c)
                 if sig:

@@ -175,6 +175,7 @@ class Attack:
         self.a_ub = a_ub.tocsc()[:, pick].tocsr() if a_ub.shape[0] else None
         self.b_ub = b_ub if a_ub.shape[0] else None
         self.n_reduced = len(pick)
+        self.solutions: list[np.ndarray] = []  # optima found so far: all feasible
 
     def signature(self, c: Cell) -> frozenset[int] | None:
         """The reduced unknowns a cell of an additive unit sums: two cells with the
@@ -195,7 +196,17 @@ class Attack:
         other.row_cells = [self.row_cells[i] for i in keep if i < len(self.row_cells)]
         other.hidden = [*self.hidden, *(c for c in drop if c not in set(self.hidden))]
         other.shown = {c: v for c, v in self.shown.items() if c not in drop}
+        other.solutions = list(self.solutions)  # still feasible with fewer rows
         return other
+
+    def seen(self, c: Cell) -> tuple[float, float] | None:
+        """The smallest and largest value of ``c`` among the solutions found so far
+        (every value between is feasible too), or None before the first."""
+        if not self.solutions:
+            return None
+        groups = self.column[list(self.expr(c))]
+        values = np.vstack(self.solutions)[:, np.unique(groups[groups >= 0])].sum(axis=1)
+        return float(values.min()), float(values.max())
 
     # --- solving ------------------------------------------------------------------------
 
@@ -213,6 +224,7 @@ class Attack:
             return math.inf
         if res.status != 0:
             raise ValueError(f"the published cells admit no solution ({res.message})")
+        self.solutions.append(res.x)
         if duals is not None:  # the shown cells this optimum leans on
             marginals = np.abs(res.eqlin.marginals[:len(self.row_cells)])
             duals += [self.row_cells[r] for r in np.flatnonzero(marginals > _TOL)

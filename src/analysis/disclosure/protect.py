@@ -263,19 +263,26 @@ def protect(tables: list[Table], values: Mapping[Cell, float], *,
     focus = None
     for plan.rounds in range(1, MAX_ROUNDS + 1):
         plan.violations = audit(hidden, focus)
-        if not plan.violations:
+        known = [v.cell for v in plan.violations
+                 if v.exact and hidden.get(v.cell) == "complement"]
+        rest = [v for v in plan.violations if v.cell not in set(known)]
+        if not rest:
+            if not known:
+                return plan
+            # the attacker knows these already: showing them adds nothing to what he
+            # can solve for (done last, since hiding more could make them uncertain
+            # again); the audit of the published site checks it once more
+            for c in known:
+                del hidden[c]
+            plan.violations = []
             return plan
         before, added = set(hidden), []
-        for violation in plan.violations:
-            if violation.exact and hidden.get(violation.cell) == "complement":
-                # the attacker knows it already: showing it reveals nothing
-                del hidden[violation.cell]
-                continue
+        for violation in rest:
             pick = _repair(violation, hidden, added, values, pinned, audit)
             if pick is not None:
                 hidden[pick] = "complement"
                 added.append(pick)
-        if not added and set(hidden) == before:
+        if not added:
             return plan  # nothing left to hide: the caller refuses to publish
         # hiding more only widens bounds: re-check what failed and what is new (each
         # pick was tried already; lines are not closed again, since a complement the

@@ -18,11 +18,20 @@ from __future__ import annotations
 
 import importlib
 
-from .tables import (assumptions, count_text, data_card, footnote, interval_text, labelled,
-                     number, table)
+from .tables import (
+    assumptions,
+    count_text,
+    data_card,
+    footnote,
+    interval_text,
+    labelled,
+    number,
+    table,
+)
 
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "disparities",
-           "footnote", "interval_text", "labelled", "number", "overview", "reconcile", "table", "tables"]
+           "footnote", "interval_text", "labelled", "number", "overview", "reconcile",
+           "table", "tables"]
 
 
 def __getattr__(name: str):
