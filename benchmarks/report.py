@@ -126,11 +126,27 @@ def build() -> str:
                   f"| warm, nothing changed | {render['warm_s']:.2f} | (executes nothing) |",
                   f"| one notebook changed | {render['one_changed_s']:.1f} | "
                   f"x{render['one_changed_ratio_to_floor']:.2f} |"]
+    disclosure = _load("disclosure")
+    if disclosure:
+        lines += ["", "## Disclosure control", "",
+                  f"The default site's counts protected together: {disclosure['hidden']} "
+                  "cell(s) hidden.", "",
+                  "| step | seconds | target | |", "|---|---:|---|---|",
+                  f"| protection (every page's tables built and protected) | "
+                  f"{disclosure['protection_s']:.1f} | under "
+                  f"{disclosure['share_target']:.0%} of the rest of a cold render "
+                  f"({disclosure['cold_render_s']:.0f} s in all): "
+                  f"{disclosure['protection_share']:.0%} | "
+                  f"{_mark(disclosure['protection_share'] < disclosure['share_target'])} |",
+                  f"| `analysis audit` of the site | {disclosure['audit_s']:.1f} | under "
+                  f"{disclosure['audit_target_s']:.0f} s | "
+                  f"{_mark(disclosure['audit_s'] < disclosure['audit_target_s'])} |"]
     if NOTES.is_file():
         lines += ["", NOTES.read_text().strip()]
     lines += ["", "## Reproduce", "", "```sh", "make bench                 # everything",
               "python -m benchmarks.bench_aggregate --sizes 124k,1m --repeats 3",
-              "python -m benchmarks.bench_render", "python -m benchmarks.report",
+              "python -m benchmarks.bench_render", "python -m benchmarks.bench_disclosure",
+              "python -m benchmarks.report",
               "```", ""]
     return "\n".join(lines)
 

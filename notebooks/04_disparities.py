@@ -96,7 +96,7 @@ reader.disparities.ratio_chart(ratios, reference=reference, title=f"Dismissed co
 
 # %%
 fitted = reader.disparities.fit_trend(page["disparities-trend"], spline_df)
-Markdown(f"**Trend model:** {fitted['model'][0]}. **Choice:** {fitted['model_choice'][0]}.")
+reader.disparities.trend_model(fitted)
 
 # %%
 reader.disparities.trend_chart(page["disparities-trend"], fitted, title="Dismissed convictions by year of conviction, with the model trend",

@@ -75,7 +75,7 @@ reader.table(against, "Published claims (published) against the figures computed
 per_motion = page["convictions-cases-and-people-in-each-motion"]
 overlap = page["convictions-and-people-found-in-both-motions"]
 steps = reader.reconcile.waterfall_steps(per_motion, overlap)
-intervals = reconcile.claim_ranges(ledger, per_motion.value("convictions", motion="feb2020") or 0)
+intervals = reconcile.claim_ranges(ledger, per_motion.value("convictions", absent=0, motion="feb2020") or 0)
 reader.reconcile.waterfall_chart(steps, intervals, source.label)
 
 # %% [markdown]

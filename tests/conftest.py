@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +52,63 @@ def write_rows(path: Path, rows: list[dict], *, sep: str = ",",
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def count_table(name: str, frame: pl.DataFrame, dims: list[str], counts: dict[str, str],
+                *, hidden: dict[str, list[int]] | None = None, derived: dict | None = None):
+    """A release count table over ``frame`` (one cell per row and count column, named by
+    the row's dimension values), with the cells at ``hidden`` (column -> rows) hidden,
+    as the site's release would hand it to a page."""
+    from analysis.disclosure import Table, cell
+    from analysis.release import CountTable
+
+    rows = [{"dims": {d: str(r[d]) for d in dims},
+             "cells": {c: cell("cases", u, **{d: str(r[d]) for d in dims if r[d] != "Total"})
+                       for c, u in counts.items()}}
+            for r in frame.iter_rows(named=True)]
+    table = Table("test", name, tuple(dims), rows)
+    out = CountTable(name, frame, table, dict(counts), dict(derived or {}))
+    out.hidden = frozenset(rows[i]["cells"][c] for c, idx in (hidden or {}).items()
+                           for i in idx)
+    return out
+
+
+# Dimensions of a case-list cell a test can count straight from the rows.
+_COUNTABLE = ("batch", "charge_level", "race_ethnicity", "jurisdiction", "prosecuting_agency",
+              "offense_type", "conviction_year", "conviction_decade", "capture")
+
+
+def true_count(cases: pl.DataFrame, declared: dict) -> int | None:
+    """A release cell's count over ``cases``, worked out from the rows without the
+    project's code (None for a cell of another kind)."""
+    where = declared["where"]
+    if declared["source"] != "cases" or declared["unit"] not in ("convictions", "people") \
+            or not set(where) <= set(_COUNTABLE):
+        return None
+    year = pl.col("conviction_date").dt.year()
+    derived = {
+        "conviction_year": year.cast(pl.String),
+        "conviction_decade": (year // 10 * 10).cast(pl.String),
+        "capture": pl.when(pl.col("found_in_doj") & pl.col("found_in_court")).then(pl.lit("both"))
+        .when(pl.col("found_in_doj")).then(pl.lit("doj_only")).otherwise(pl.lit("court_only")),
+    }
+    rows = cases.filter(*((derived.get(d, pl.col(d).cast(pl.String))).is_in(values)
+                          for d, values in where.items()))
+    return rows.height if declared["unit"] == "convictions" else rows["person_id"].n_unique()
+
+
+def published_counts(site: Path) -> list[tuple[str, str, str]]:
+    """Every count a site's CSVs publish for a release cell: (where, cell key, text)."""
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    out = []
+    for entry in manifest["pages"]:
+        for record in entry.get("csv") or []:
+            text = (site / record["path"]).read_text(encoding="utf-8")
+            rows = list(csv.DictReader(io.StringIO(text)))
+            for column, keys in (record.get("cells") or {}).items():
+                out += [(f"{record['path']} row {i + 1} {column}", key, rows[i][column])
+                        for i, key in enumerate(keys) if key]
+    return out
 
 
 def execute_notebook(notebook: str, out: Path, parameters: dict):

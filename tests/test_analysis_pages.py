@@ -14,21 +14,21 @@ from collections import Counter
 import polars as pl
 import pytest
 import yaml
-from conftest import execute_notebook
+from conftest import count_table, execute_notebook
 
-from analysis import aggregate, paths, schema, suppress, synth
+from analysis import aggregate, paths, reader, schema, synth
 from analysis.outputs import Table
 from analysis.reader import disparities, overview
 
-# --- reader: every table and chart is suppressed ----------------------------------------
+# --- reader: every table and chart shows the release's hidden cells as hidden ----------
 
 
 @pytest.fixture
-def race_counts() -> pl.DataFrame:
-    return pl.DataFrame({
-        "race_ethnicity": pl.Series(["Latino", "Black", "White", "Other"], dtype=schema.Race),
-        "convictions": [400, 7, 35, 120],
-    })
+def race_counts():
+    frame = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
+                          "convictions": [400, 7, 35, 120]})
+    return count_table("by-race", frame, ["race_ethnicity"], {"convictions": "convictions"},
+                       hidden={"convictions": [1, 2]})
 
 
 def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
@@ -37,47 +37,79 @@ def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
     values = [row["convictions"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
     assert sorted(values) == [120, 400]  # 7 and its complement 35 are not drawn
     assert "7" not in re.findall(r"\d+", spec["description"])
-    assert "35" not in spec["description"] and "suppressed" in spec["description"]
+    assert "35" not in spec["description"] and "Black: suppressed" in spec["description"]
 
 
 def test_a_chart_with_every_cell_hidden_becomes_a_note():
-    tiny = pl.DataFrame({"race_ethnicity": ["Latino", "Black"], "convictions": [3, 4]})
+    frame = pl.DataFrame({"race_ethnicity": ["Latino", "Black"], "convictions": [3, 4]})
+    tiny = count_table("tiny", frame, ["race_ethnicity"], {"convictions": "convictions"},
+                       hidden={"convictions": [0, 1]})
     out = overview.bar_chart(tiny, category="race_ethnicity", title="Tiny", source="s")
     assert "no chart" in out.data and "3" not in out.data
 
 
-def test_rates_table_hides_the_rate_of_a_small_count():
-    counts = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
-                           "n": [5000, 4, 3000, 900]})
-    population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
-                               "population": [1_000_000, 500_000, 800_000, 100_000]})
-    out = disparities.rates_table(counts, population, count_col="n")
-    black = out.filter(pl.col("race_ethnicity") == "Black").row(0, named=True)
-    assert black["count"] == suppress.small_marker()
-    assert black["rate"] is None and black["rate_high"] is None
-    # a rate times the population would give the count back: its complement is hidden too
-    assert out.filter(pl.col("rate").is_null()).height == 2
+def _race(counts: list[int], hidden: list[int], groups=("Latino", "Black", "White", "Other")):
+    frame = pl.DataFrame({"race_ethnicity": list(groups), "count": counts})
+    return count_table("race", frame, ["race_ethnicity"], {"count": "convictions"},
+                       hidden={"count": hidden})
+
+
+POPULATION = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
+                           "population": [1_000_000, 500_000, 800_000, 100_000]})
+
+
+def test_rates_table_blanks_the_rate_of_a_hidden_count():
+    out = disparities.rates_table(_race([5000, 4, 3000, 900], [1, 3]), POPULATION)
+    shown = reader.table(out, "rates")
+    rows = list(csv.DictReader(io.StringIO(shown.csv)))
+    black = next(r for r in rows if r["race_ethnicity"] == "Black")
+    assert black["count"] == "suppressed" and black["rate"] == "" and black["rate_high"] == ""
+    assert [r["race_ethnicity"] for r in rows if r["rate"] == ""] == ["Black", "Other"]
+    latino = next(r for r in rows if r["race_ethnicity"] == "Latino")
+    assert float(latino["rate"]) == pytest.approx(50.0)
 
 
 @pytest.mark.parametrize("reference", ["White", "white"])
 def test_ratios_are_all_hidden_when_the_reference_count_is(reference):
-    counts = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
-                           "n": [500, 300, 6]})
-    population = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White"],
-                               "population": [100_000, 50_000, 80_000]})
-    table, model, choice = disparities.ratios_table(counts, population, count_col="n",
-                                                    reference=reference)
-    assert table["ratio"].null_count() == table.height
-    assert model == "Poisson GLM" and "cannot be tested" in choice
+    counts = _race([500, 300, 6, 40], [2, 3])
+    table, model, choice = disparities.ratios_table(counts, POPULATION, reference=reference)
+    assert table.protected(as_text=False)["ratio"].null_count() == table.frame.height
+    assert model == "Poisson GLM" and "hidden" in choice
 
 
-def test_trend_table_years_are_labels_and_small_years_hidden():
+def test_ratios_use_only_the_counts_a_page_shows():
+    shown = disparities.ratios_table(_race([500, 300, 800, 40], [3]), POPULATION)[0]
+    without = disparities.ratios_table(_race([500, 300, 800], [], ("Latino", "Black",
+                                                                     "White")),
+                                       POPULATION)[0]
+    ratio = shown.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
+    alone = without.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
+    assert ratio["ratio"][0] == pytest.approx(alone["ratio"][0])
+
+
+def test_trend_table_years_are_labels_and_hidden_years_shown_hidden():
+    frame = pl.DataFrame({"conviction_year": ["2000", "2001", "2002"], "count": [50, 4, 60]})
+    counts = count_table("trend", frame, ["conviction_year"], {"count": "convictions"},
+                         hidden={"count": [1]})
     fitted = pl.DataFrame({"conviction_year": [2000, 2001, 2002], "count": [50, 4, 60],
                            "fitted": [40.2, 30.6, 45.1], "fitted_low": [30.0, 20.0, 35.0],
                            "fitted_high": [50.0, 40.0, 55.0]})
-    out = disparities.trend_table(fitted)
+    out = disparities.trend_table(counts, fitted).protected()
     assert out["conviction_year"].to_list() == ["2000", "2001", "2002"]
-    assert out["count"].to_list()[1] == suppress.small_marker()
+    assert out["count"].to_list() == ["50", "suppressed", "60"]
+
+
+def test_the_trend_is_fitted_without_the_hidden_years():
+    years = [str(y) for y in range(2000, 2010)]
+    values = [40, 44, 47, 52, 5, 61, 66, 70, 77, 83]
+    frame = pl.DataFrame({"conviction_year": years, "count": values})
+    hidden = count_table("trend", frame, ["conviction_year"], {"count": "convictions"},
+                         hidden={"count": [4]})
+    other = count_table("trend", frame.with_columns(
+        count=pl.Series([*values[:4], 900, *values[5:]])), ["conviction_year"],
+        {"count": "convictions"}, hidden={"count": [4]})
+    first = disparities.fit_trend(hidden, spline_df=1)["fitted"].to_list()
+    assert first == pytest.approx(disparities.fit_trend(other, spline_df=1)["fitted"].to_list())
 
 
 def test_every_agency_has_a_profile_page():
@@ -183,7 +215,8 @@ def test_explorer_renders(tmp_path, sample, synthetic, params, expect):
                and (filters.year_from is None or r["conviction_date"].year >= filters.year_from)
                and (filters.year_to is None or r["conviction_date"].year <= filters.year_to))
     total = next(t for t in tables if t["name"] == "explorer-total")["rows"][0]["convictions"]
-    assert total == (str(want) if want >= 11 else suppress.small_marker())
+    # shown as counted, or hidden (always when small; a larger one may be a complement)
+    assert total == "suppressed" if 0 < want < 11 else total in (str(want), "suppressed")
     assert "<svg" in text or "no chart, because every count in it is suppressed" in text
 
 

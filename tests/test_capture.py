@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 from scipy import special
 
-from analysis import capture, capture_sim
+from analysis import capture, capture_sim, release
 from analysis.reader import capture as shown_capture
+from analysis.release import analyses
 
 
 def test_lincoln_petersen_and_chapman_match_hand_computation():
@@ -124,31 +125,29 @@ def test_capture_table_counts_the_synthetic_lists(synthetic):
     assert table["observed"].sum() == len(rows)
 
 
-def test_readable_suppresses_small_cells_and_says_not_estimable():
-    est = capture.estimate(capture.capture_table(
-        _cases({("felony", 1985): (20, 30, 5), ("misdemeanor", 1995): (0, 12, 40)})))
-    shown = shown_capture.table(est)
-    assert shown["court only"].to_list()[0] == "<11"
+def _protected(cells: dict) -> tuple:
+    """The capture page's strata table for these cells, protected as the site's release
+    protects it: the count table, the readers' frame, the estimates and the plan."""
+    page = analyses.still_unidentified("p", _cases(cells))
+    plan = release.protect_site([page], "test")
+    table = page["convictions-found-and-estimated-unfound-by"]
+    table.hidden = frozenset(plan.hidden)
+    return table, shown_capture.table(table).protected(), shown_capture.estimates(table), plan
+
+
+COUNTS = ("found by both", "DOJ only", "court only")
+
+
+def test_the_capture_table_hides_small_cells_and_says_not_estimable():
+    _, shown, _, plan = _protected({("felony", 1985): (20, 30, 5),
+                                    ("felony", 1995): (400, 300, 200),
+                                    ("misdemeanor", 1995): (0, 12, 40)})
+    assert plan.violations == []
+    assert shown["court only"].to_list()[0] == "suppressed"
     # 30 * 5 / 20 would give the hidden 5 back: no estimate for that stratum
-    assert shown["found by neither (estimate)"].to_list()[0] == "suppressed (small cell)"
+    assert shown["found by neither (estimate)"].to_list()[0] == "suppressed (a cell is hidden)"
     assert shown["Chapman total"].to_list()[0] == ""
-    assert shown["found by neither (estimate)"].to_list()[1] == "not estimable"
-
-
-HIDDEN = {"<11", "suppressed"}
-
-
-def _lines_hide_none_or_two(shown: pl.DataFrame) -> None:
-    """No hidden cell can be worked out: every row (its cells add up to the stratum's
-    published conviction count) and every column (its cells add up to the Total row)
-    hides no cell or at least two."""
-    cells = ["found by both", "DOJ only", "court only"]
-    for row in shown.iter_rows(named=True):
-        hidden = sum(row[c] in HIDDEN for c in cells)
-        assert hidden != 1, row
-    for c in cells:
-        hidden = sum(v in HIDDEN for v in shown[c])
-        assert hidden != 1, (c, shown[c].to_list())
+    assert shown["found by neither (estimate)"].to_list()[2] == "not estimable"
 
 
 @pytest.mark.parametrize("cells", [
@@ -162,36 +161,31 @@ def _lines_hide_none_or_two(shown: pl.DataFrame) -> None:
     {("felony", 1965): (2, 4, 12), ("felony", 1985): (500, 400, 300),
      ("misdemeanor", 2005): (30, 40, 50)},
 ])
-def test_no_hidden_cell_can_be_worked_out_from_totals(cells):
-    est = capture.estimate(capture.capture_table(_cases(cells)))
-    shown = shown_capture.table(est)
-    _lines_hide_none_or_two(shown)
-    assert shown.filter(pl.col("charge_level") == "Total").height == 1
-    # every stratum with a hidden cell shows no estimate, in the table and for charts;
-    # nor does the Total then (Total less the strata shown = the hidden strata's sum)
-    safe = shown_capture.publishable(est)
-    hides = [any(text[c] in HIDDEN for c in ("found by both", "DOJ only", "court only"))
-             for text in shown.iter_rows(named=True)]
-    hides[-1] = hides[-1] or any(h and s in ("estimated", "boundary") for h, s in
-                                 zip(hides[:-1], est["status"][:-1], strict=True))
-    assert hides[-1]  # each case above hides a cell of an estimable stratum
-    for row, text, hidden in zip(safe.iter_rows(named=True), shown.iter_rows(named=True),
-                                 hides, strict=True):
-        assert row["hidden"] == hidden
+def test_no_estimate_gives_a_hidden_cell_back(cells):
+    table, shown, est, plan = _protected(cells)
+    assert plan.violations == []  # the attacker narrows no hidden cell too far
+    small = [(i, c) for i, row in enumerate(shown.iter_rows(named=True)) for c in COUNTS
+             if 0 < int(table.frame[{"found by both": "both", "DOJ only": "doj_only",
+                                     "court only": "court_only"}[c]][i]) < 11]
+    assert small and all(shown[c][i] == "suppressed" for i, c in small)
+    # every stratum with a hidden cell shows no estimate; nor does the Total then (Total
+    # less the strata shown = the hidden strata's sum)
+    hides = [any(row[c] == "suppressed" for c in COUNTS) for row in shown.iter_rows(named=True)]
+    assert est["hidden"][-1]
+    for row, text, hidden in zip(est.iter_rows(named=True), shown.iter_rows(named=True),
+                                 hides[:-1] + [True], strict=True):
         if hidden:
-            assert all(row[c] is None for c in shown_capture.ESTIMATES)
-            assert text["found by neither (estimate)"] in ("suppressed (small cell)",
+            assert row["hidden"] and all(row[c] is None for c in shown_capture.ESTIMATES)
+            assert text["found by neither (estimate)"] in ("suppressed (a cell is hidden)",
                                                            "not estimable")
             assert text["Chapman total"] == "" and text["95% interval"] == ""
 
 
 def test_large_cells_are_all_shown():
-    est = capture.estimate(capture.capture_table(_cases({
-        ("felony", 1985): (200, 300, 150), ("misdemeanor", 1995): (120, 130, 140)})))
-    shown = shown_capture.table(est)
-    assert not any(v in HIDDEN for c in ("found by both", "DOJ only", "court only")
-                   for v in shown[c])
-    assert not shown_capture.publishable(est)["hidden"].any()
+    _, shown, est, _ = _protected({("felony", 1985): (200, 300, 150),
+                                   ("misdemeanor", 1995): (120, 130, 140)})
+    assert not any(v == "suppressed" for c in COUNTS for v in shown[c])
+    assert not est["hidden"].any()
     assert shown["found by both"].to_list() == ["200", "120", "320"]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import polars as pl
 import pytest
+from conftest import count_table
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from analysis import reader
@@ -45,8 +46,10 @@ def table() -> Table:
     frame = pl.DataFrame({"charge_level": ["felony", "misdemeanor", "infraction"],
                           "convictions": [62_000, 3_700, 3],
                           "convictions_share": [62_000 / 65_703, 3_700 / 65_703, 3 / 65_703]})
-    return reader.table(frame, 'Convictions "by" level <computed>', name="levels",
-                      counts=["convictions"])
+    counts = count_table("levels", frame, ["charge_level"], {"convictions": "convictions"},
+                         hidden={"convictions": [1, 2]},
+                         derived={"convictions_share": "convictions"})
+    return reader.table(counts, 'Convictions "by" level <computed>')
 
 
 def test_a_table_bundle_round_trips_through_the_notebook(tmp_path, table):
@@ -65,29 +68,30 @@ def test_the_reader_table_is_escaped_and_links_its_csv_file(table):
     html = table.html("csv/page/levels.csv")
     assert "<caption>Convictions &quot;by&quot; level &lt;computed&gt;</caption>" in html
     assert '<th title="charge_level in the CSV">charge level</th>' in html
-    assert "<td>62,000</td><td>94.4%</td>" in html and "<td>&lt;11</td>" in html
+    assert "<td>62,000</td><td>94.4%</td>" in html and "<td>suppressed</td><td></td>" in html
     assert ('<a class="lacra-csv" data-lacra-csv="levels" download="levels.csv" '
             'href="csv/page/levels.csv">Download this table (CSV, 3 rows)</a>') in html
     assert "base64" not in html
 
 
-def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table):
+def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table, synthetic):
     card = Source(tmp_path / "list.csv", False, "cd" * 32)
     nb = _through_a_notebook(tmp_path, table._repr_mimebundle_(), table._repr_mimebundle_(),
-                             reader.data_card(pl.DataFrame({"batch": ["feb2020"],
-                                                          "person_id": ["p"]}), card)
-                             ._repr_mimebundle_())
+                             reader.data_card(synthetic.head(1), card)._repr_mimebundle_())
     csvs, found = build._for_readers(nb, "page", tmp_path / "out")
     assert [c.path for c in csvs] == ["csv/page/levels.csv", "csv/page/levels-2.csv"]
     assert (tmp_path / "out" / csvs[1].path).read_bytes() == table.csv.encode("utf-8")
     assert csvs[0] == CsvFile("levels", "csv/page/levels.csv", table.caption, 3,
-                              ("charge_level", "convictions", "convictions_share"))
+                              ("charge_level", "convictions", "convictions_share"),
+                              table.declared)
     shown = [o["data"] for c in nb.cells for o in c.outputs]
     assert shown[1]["text/html"] == table.html("csv/page/levels-2.csv")
     assert not [mime for data in shown for mime in data if mime in RENDERER_ONLY]
     assert found.statement() == {"source": card.label, "file": "list.csv",
                                  "synthetic": False, "sha256": "cd" * 32}
-    assert found.rows == 1 and "user-supplied file list.csv" in found.markdown
+    assert "user-supplied file list.csv" in found.markdown
+    # a one-row list: the card's counts are hidden like every other small count
+    assert found.rows is None and "suppressed conviction counts" in found.markdown
 
 
 @pytest.mark.parametrize("column", ["person_id", "CASE_ID"])

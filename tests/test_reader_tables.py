@@ -7,6 +7,7 @@ import re
 
 import polars as pl
 import pytest
+from conftest import count_table
 
 from analysis import reader, words
 from analysis.data import Source
@@ -35,19 +36,35 @@ def test_table_carries_its_csv_and_metadata():
                                   "caption": "Convictions by motion (computed)", "rows": 2,
                                   "columns": ["motion", "convictions"],
                                   "cells": [["Feb 2020", "65,700"], ["Sept 2021", "57,900"]],
-                                  "csv": _csv(html)}
+                                  "csv": _csv(html), "summary": "", "declared": {}}
     named = _html(reader.table(frame, "x", name="By Motion"))
     assert 'data-lacra-csv="by-motion"' in named
 
 
-def test_table_suppresses_small_counts_in_html_and_csv():
-    frame = pl.DataFrame({"city": ["Avalon", "Bell", "Compton"], "convictions": [4, 250, 1_312]})
-    html = _html(reader.table(frame, "By city", counts=["convictions"]))
-    csv = _csv(html)
-    assert "<td>&lt;11</td>" in html and "<td>1,312</td>" in html
-    assert "Avalon,<11" in csv and ",4\n" not in csv and ",4," not in csv
-    # complementary suppression: the lone small cell is not recoverable from the total
-    assert csv.count("<11") + csv.count("suppressed") >= 2
+def test_a_count_table_shows_its_hidden_cells_by_the_one_label_in_html_and_csv():
+    frame = pl.DataFrame({"city": ["Avalon", "Bell", "Compton"], "convictions": [4, 250, 1_312],
+                          "convictions_share": [4 / 1566, 250 / 1566, 1312 / 1566]})
+    counts = count_table("by-city", frame, ["city"], {"convictions": "convictions"},
+                         hidden={"convictions": [0, 1]},
+                         derived={"convictions_share": "convictions"})
+    bundle = reader.table(counts, "By city")._repr_mimebundle_()
+    html, csv = bundle["text/html"], _csv(bundle["text/html"])
+    assert html.count("<td>suppressed</td>") == 2 and "<td>1,312</td>" in html
+    assert csv.splitlines()[1:] == ["Avalon,suppressed,", "Bell,suppressed,",
+                                    f"Compton,1312,{1312 / 1566}"]
+    assert "250" not in html and ",4" not in csv and "0.0025" not in csv
+    # the payload names the cell behind every count, for the audit
+    declared = bundle[TABLE_MIME]["declared"]["convictions"]
+    assert declared == [row["cells"]["convictions"].key for row in counts.table.rows]
+
+
+def test_a_count_table_is_published_whole_and_under_its_own_name():
+    frame = pl.DataFrame({"city": ["Bell"], "convictions": [250]})
+    counts = count_table("by-city", frame, ["city"], {"convictions": "convictions"})
+    with pytest.raises(ValueError, match="published whole"):
+        reader.table(counts, "x", columns=["city"])
+    with pytest.raises(ValueError, match="its own name"):
+        reader.table(counts, "x", name="other")
 
 
 @pytest.mark.parametrize("column", ["case_id", "person_id", "PERSON_ID"])

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import published_counts, true_count
 
 from analysis import paths
 from analysis.site import load_config, plan_pages, verify
@@ -63,7 +64,11 @@ def canary(tmp_path_factory, synthetic) -> Path:
              .head(3).with_columns(charge_level=pl.lit("infraction").cast(frame["charge_level"]
                                                                          .dtype),
                                    case_id=pl.format("{}-I", "case_id")))
-    frame = pl.concat([frame, rare])
+    # four convictions of the 1950s: a decade no other row has
+    fifties = (frame.filter(pl.col("batch") == "feb2020", pl.col("charge_level") == "felony")
+               .head(4).with_columns(conviction_date=pl.date(1956, 3, 1),
+                                     case_id=pl.format("{}-F", "case_id")))
+    frame = pl.concat([frame, rare, fifties])
     path = tmp_path_factory.mktemp("canary") / "cases.csv"
     frame.write_csv(path)
     return path
@@ -110,6 +115,8 @@ def test_canary_is_valid_and_reaches_every_page(canary, sites):
     # the planted values are really in the input the pages read
     text = canary.read_text(encoding="utf-8")
     assert text.count(MARK) > 5 * 123_600 and all(c in text.splitlines()[0] for c in EXTRA)
+    # the manifest declares the release the pages were published under
+    assert (site / "release.json").is_file()
 
 
 def test_no_marker_or_identifier_in_any_published_file(sites):
@@ -163,11 +170,94 @@ def test_small_cells_are_suppressed_in_every_csv(sites):
                         and 1 <= int(number) <= 10:
                     small.append(f"{path.relative_to(site)}: {column}={value}")
     assert not small, small
-    # the three planted infractions are there, and shown suppressed
+    # the three planted infractions are there, and shown with the one hidden label
     table = (site / "csv" / "batches").glob("*.csv")
     rows = [r for p in table for r in csv.DictReader(io.StringIO(p.read_text("utf-8")))
             if r.get("charge_level") == "infraction"]
-    assert rows and all(r["convictions"] == "<11" for r in rows), rows
+    assert rows and all(r["convictions"] == "suppressed" for r in rows), rows
+
+
+def _cases(canary: Path) -> pl.DataFrame:
+    return pl.read_csv(canary, try_parse_dates=True, infer_schema_length=None)
+
+
+def test_every_published_count_is_its_true_count_or_hidden(sites, canary):
+    """Each count a CSV shows, recounted from the canary's rows: it is the true count
+    and not from 1 to 10, or it is hidden (and every small one is)."""
+    site = sites[0]
+    cases = _cases(canary)
+    release = json.loads((site / "release.json").read_text(encoding="utf-8"))
+    cells = {k: v for r in release["releases"] for k, v in r["cells"].items()}
+    checked, wrong = 0, []
+    for where, key, text in published_counts(site):
+        truth = true_count(cases, cells[key])
+        if truth is None:
+            continue
+        checked += 1
+        if text == "suppressed":
+            continue
+        if int(text.replace(",", "")) != truth or 0 < truth < 11:
+            wrong.append(f"{where}: shows {text}, counts {truth}")
+    assert checked > 500 and not wrong, wrong[:10]
+
+
+# The planted groups and their true sizes: none may be published in any form.
+PLANTED = (("infraction", 3), ("1950s", 4), ("Industry", 3), ("Vernon", 8))
+
+
+def test_no_count_of_a_planted_group_in_any_file(sites, canary):
+    cases = _cases(canary)
+    sizes = {"infraction": (cases["charge_level"] == "infraction").sum(),
+             "1950s": (cases["conviction_date"].dt.year() < 1960).sum(),
+             "Industry": (cases["jurisdiction"] == "Industry").sum(),
+             "Vernon": (cases["jurisdiction"] == "Vernon").sum()}
+    assert {label: sizes[label] for label, _ in PLANTED} == dict(PLANTED)
+    site, leaks, seen = sites[0], [], set()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        for text in _texts(path):
+            for label, n in PLANTED:
+                seen |= {label} if label in text else set()
+                # the count beside its label: a chart datum, a text alternative, prose
+                near = rf"{re.escape(label)}[^{{}}<>\n\d]{{0,40}}\b{n}\b(?![.,]?\d)|" \
+                       rf"\b{n}\b[^{{}}<>\n\d]{{0,12}}{re.escape(label)}"
+                leaks += [f"{path.relative_to(site)}: {m.group()!r}"
+                          for m in re.finditer(near, text)]
+    assert seen == {label for label, _ in PLANTED}  # the groups are on the site
+    assert not leaks, leaks[:10]
+
+
+def test_the_audit_passes_the_canary_site(sites):
+    done = subprocess.run([sys.executable, "-m", "analysis", "audit", str(sites[0])],
+                          capture_output=True, text=True, timeout=600, cwd=paths.ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok:")
+
+
+def test_a_hidden_count_written_back_fails_the_audit_naming_it(sites, canary, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(sites[0], site)
+    cases = _cases(canary)
+    release = json.loads((site / "release.json").read_text(encoding="utf-8"))
+    cells = {k: v for r in release["releases"] for k, v in r["cells"].items()}
+    where, key, truth = next((w, k, true_count(cases, cells[k]))
+                             for w, k, text in published_counts(site)
+                             if text == "suppressed" and "csv/agency-hermosa" in w
+                             and 0 < (true_count(cases, cells[k]) or 0) < 11)
+    path, rest = where.split(" row ")
+    row, column = int(rest.split(" ")[0]), rest.split(" ", 1)[1]
+    lines = list(csv.DictReader(io.StringIO((site / path).read_text(encoding="utf-8"))))
+    lines[row - 1][column] = str(truth)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(lines[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(lines)
+    (site / path).write_text(out.getvalue(), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analysis", "audit", str(site)],
+                          capture_output=True, text=True, timeout=600, cwd=paths.ROOT)
+    assert done.returncode == 1, done.stdout
+    named = f"row {row}, column {column!r}"
+    assert any(named in line and f"shows {truth}" in line
+               for line in done.stderr.splitlines()), done.stderr
 
 
 def _render_time(site: Path) -> list[str]:

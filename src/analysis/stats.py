@@ -325,16 +325,13 @@ def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = 
           spline_df: int = 4, confidence: float = 0.95, leave_out=()) -> pl.DataFrame:
     """Counts by year with a model-based smooth and its confidence band.
 
-    Years between the first and last with no row count as zero. Years in ``leave_out``
-    (counts a page may not show) take no part in the fit, which still predicts them, so
-    the estimates reveal nothing about them. The model is a Poisson
-    GLM (negative binomial when overdispersed) of the count on a natural cubic
-    regression spline of the year with ``spline_df`` degrees of freedom (``1`` means a
-    straight line on the log scale: a constant yearly change). The band is the
-    ``confidence`` interval of the expected count, not of a single year's count.
-
-    Columns: ``year_col``, ``count``, ``fitted``, ``fitted_low``, ``fitted_high``,
-    ``model``, ``model_choice``.
+    Years between the first and last with no row count as zero; years in ``leave_out``
+    (hidden counts) take no part in the fit. The model is a Poisson GLM (negative
+    binomial when overdispersed) of the count on a natural cubic regression spline of
+    the year with ``spline_df`` degrees of freedom (``1``: a constant yearly change on
+    the log scale). The band is the ``confidence`` interval of the expected count, not
+    of a single year's count. Columns: ``year_col``, ``count``, ``fitted``,
+    ``fitted_low``, ``fitted_high``, ``model``, ``model_choice``.
     """
     data = _frame(counts)
     _require(data, [year_col, count_col], "the counts frame")

@@ -12,7 +12,7 @@ from .. import charts, reference, stats
 from ..release import CountTable
 from .tables import labelled
 
-__all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart",
+__all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart", "trend_model",
            "ratios_display", "ratios_table", "trend_chart", "trend_table"]
 
 RATE_DERIVED = {"rate": "count", "rate_low": "count", "rate_high": "count"}
@@ -116,18 +116,34 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
                          f"residents (computed): {items or 'none shown'}.")
 
 
-def fit_trend(table: CountTable, spline_df: int) -> pl.DataFrame:
+def fit_trend(table: CountTable, spline_df: int) -> pl.DataFrame | None:
     """The trend fitted on the years the page may show (hidden years are predicted, not
-    fitted)."""
+    fitted); None when too few years are shown to fit one."""
     hidden = table.frame.filter(pl.Series(table.hidden_mask()["count"]))["conviction_year"]
     years = table.frame.with_columns(pl.col("conviction_year").cast(pl.Int32))
-    return stats.trend(years, count_col="count", spline_df=spline_df,
-                       leave_out=[int(y) for y in hidden.to_list()])
+    if years.height - hidden.len() < spline_df + 2:
+        return None
+    try:
+        return stats.trend(years, count_col="count", spline_df=spline_df,
+                           leave_out=[int(y) for y in hidden.to_list()])
+    except ValueError:  # no shown year counts anyone
+        return None
 
 
-def trend_chart(table: CountTable, fitted: pl.DataFrame, *, title: str,
-                source: str) -> alt.Chart:
+def trend_model(fitted: pl.DataFrame | None) -> Markdown:
+    """The model the trend used and why, or why there is none."""
+    if fitted is None:
+        return Markdown("**No trend:** too few years of this list have a count the site "
+                        "shows to fit one (hidden years take no part in the model).")
+    return Markdown(f"**Trend model:** {fitted['model'][0]}. "
+                    f"**Choice:** {fitted['model_choice'][0]}.")
+
+
+def trend_chart(table: CountTable, fitted: pl.DataFrame | None, *, title: str,
+                source: str) -> alt.Chart | Markdown:
     """Counts by year (hidden years left out) with the model's fitted line and band."""
+    if fitted is None:
+        return Markdown(f"*{title}: no chart, because no trend can be fitted.*")
     shown = table.protected(as_text=False).select(
         pl.col("conviction_year").cast(pl.Int32), "count")
     data = fitted.drop("count").join(shown, on="conviction_year", how="left")
@@ -159,8 +175,11 @@ def _round(x: float) -> str:
     return f"{round(x, -digits):,.0f}"
 
 
-def trend_table(table: CountTable, fitted: pl.DataFrame) -> CountTable:
-    """The trend as a table: counts protected, fitted values rounded to whole numbers."""
+def trend_table(table: CountTable, fitted: pl.DataFrame | None) -> CountTable:
+    """The trend as a table: counts protected, fitted values rounded to whole numbers
+    (the counts alone without a trend)."""
+    if fitted is None:
+        return table.with_frame(table.frame.select("conviction_year", "count"))
     frame = table.frame.select("conviction_year", "count").with_columns(
         *(pl.Series(c, fitted[c].round(0).cast(pl.Int64))
           for c in ("fitted", "fitted_low", "fitted_high")))

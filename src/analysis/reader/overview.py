@@ -12,7 +12,7 @@ from IPython.display import Markdown
 from .. import aggregate, charts, words
 from ..release import HIDDEN, CountTable
 
-__all__ = ["bar_chart", "no_cases"]
+__all__ = ["bar_chart", "no_cases", "nothing_to_draw"]
 
 
 def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:
@@ -24,6 +24,12 @@ def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:
     return "; ".join(parts)
 
 
+def nothing_to_draw(title: str) -> Markdown:
+    """The note that stands for a chart whose every count is hidden."""
+    return Markdown(f"*{title}: no chart, because every count in it is {HIDDEN} "
+                    "(a count from 1 to 10, or hidden so that no total reveals one).*")
+
+
 def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
               color: str | None = None, title: str, source: str, horizontal: bool = True,
               value_title: str = "Convictions dismissed") -> alt.Chart | Markdown:
@@ -33,9 +39,7 @@ def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
     """
     shown = table.protected(as_text=False)
     if shown.filter(pl.col(value).is_not_null()).height == 0:
-        # nothing left to draw: say so instead of an empty frame
-        return Markdown(f"*{title}: no chart, because every count in it is {HIDDEN} "
-                        "(a count from 1 to 10, or hidden so that no total reveals one).*")
+        return nothing_to_draw(title)
     labels = [category] + ([color] if color else [])
     cat_title = words.dimension_title(category)
     axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=None)

@@ -12,6 +12,7 @@ from .. import claims as cl
 from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
 from ..release import CountTable
+from .overview import nothing_to_draw
 
 __all__ = ["checks_table", "claims_table", "people_chart", "verdict", "waterfall_chart",
            "waterfall_steps"]
@@ -116,7 +117,10 @@ def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
 def people_chart(held: CountTable, source: str):
     """People by the number of their convictions in each motion; hidden bins are left
     out."""
-    held = held.protected(as_text=False)
+    title = "People by the number of their convictions in each motion"
+    held = held.protected(as_text=False).filter(pl.col("people").is_not_null())
+    if held.height == 0:
+        return nothing_to_draw(title)
     chart = alt.Chart(held).mark_bar().encode(
         x=alt.X("held:N", sort=[b[2] for b in PER_PERSON_BINS],
                 title="Convictions held in the motion", axis=alt.Axis(labelAngle=0)),
@@ -127,7 +131,7 @@ def people_chart(held: CountTable, source: str):
         tooltip=["motion:N", "held:N", alt.Tooltip("people:Q", format=",")],
     ).properties(width=480, height=220)
     return charts.titled(
-        chart, "People by the number of their convictions in each motion", source,
+        chart, title, source,
         alt_text="Bars: " + "; ".join(f"{m}, {h} conviction(s): {n:,} people"
                                       for m, h, n in held.iter_rows() if n is not None))
 

@@ -28,11 +28,11 @@ from .. import paths
 from ..disclosure import Cell
 from .counts import CARD
 from .page import PageTables
-from .plan import SitePlan, page_tables, protect_site
+from .plan import BUILDERS, SitePlan, page_tables, protect_site
 from .tables import HIDDEN, CountTable
 
-__all__ = ["CARD", "ENV", "HIDDEN", "CountTable", "PageTables", "SitePlan", "for_page", "load_plan",
-           "page_tables", "plan_key", "protect_site", "site_plan"]
+__all__ = ["BUILDERS", "CARD", "ENV", "HIDDEN", "CountTable", "PageTables", "SitePlan",
+           "for_page", "load_plan", "page_tables", "plan_key", "protect_site", "site_plan"]
 
 # The renderer tells each kernel where the site plan is.
 ENV = "LACRA_RELEASE"

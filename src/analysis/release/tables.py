@@ -89,12 +89,16 @@ class CountTable:
     def is_hidden(self, row: int, column: str) -> bool:
         return self.hidden_mask()[column][row]
 
-    def value(self, column: str, **dims: str) -> int | None:
+    def value(self, column: str, *, absent: int | None = None, **dims: str) -> int | None:
         """The published count of ``column`` in the row with these dimension values
-        (as declared: ``batch="feb2020"``, ``batch="Total"``); None when it is hidden."""
+        (as declared: ``batch="feb2020"``, ``batch="Total"``); None when it is hidden.
+        A row the table leaves out gives ``absent`` when set (absent rows count nobody),
+        else a KeyError."""
         for i, row in enumerate(self.table.rows):
             if all(str(row["dims"].get(d)) == str(v) for d, v in dims.items()):
                 return None if self.is_hidden(i, column) else _number(self.frame[column][i])
+        if absent is not None:
+            return absent
         raise KeyError(f"table {self.name!r} has no row {dims}")
 
     def protected(self, hidden: Iterable[Cell] | None = None, *,

@@ -20,7 +20,8 @@ from .plan import DATA_PARAMETER, Page, local_path, plan_pages, public_path
 
 __all__ = ["Drift", "VerifyError", "verify"]
 
-SITE_FILES = ("index.html", MANIFEST)
+# Files of the whole site, not of a page (release.json: what the disclosure audit reads).
+SITE_FILES = ("index.html", MANIFEST, "release.json")
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,8 @@ def prepare(pages: list[Page], say=print) -> Releases:
     groups: dict[tuple[str, int], list[Page]] = {}
     for p in pages:
         key = _data_of(p)
-        if key is not None:
+        # a notebook the release does not know publishes no declared count
+        if key is not None and p.notebook.stem in release.BUILDERS:
             groups.setdefault(key, []).append(p)
     out = Releases()
     for (path, seed), members in groups.items():
