@@ -12,8 +12,8 @@ from .. import charts, reference, stats
 from ..release import CountTable
 from .tables import labelled
 
-__all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart", "trend_model",
-           "ratios_display", "ratios_table", "trend_chart", "trend_table"]
+__all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart",
+           "ratios_display", "ratios_table", "trend_chart", "trend_model", "trend_table"]
 
 RATE_DERIVED = {"rate": "count", "rate_low": "count", "rate_high": "count"}
 RATIO_DERIVED = {c: "count" for c in ("rate", "ratio", "ratio_low", "ratio_high", "p_value")}
