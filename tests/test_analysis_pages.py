@@ -257,3 +257,24 @@ def test_agency_profile_renders(tmp_path, sample, agency):
     assert f"{agency}: convictions" in text or "No cases match" in text
     no_identifiers(text)
     small_cells_hidden(tables)
+
+
+def test_a_list_without_the_reference_group_shows_no_ratio_and_says_why():
+    counts = _race([500, 300, 40], [], ("Latino", "Black", "Other"))
+    table, _, choice = disparities.ratios_table(counts, POPULATION, reference="White")
+    assert table.protected(as_text=False)["ratio"].null_count() == table.frame.height
+    assert "no White convictions" in choice
+    chart = disparities.ratio_chart(table, reference="White", title="t", source="s")
+    assert "no chart" in chart.data
+    with pytest.raises(ValueError, match="'Whit' is not among"):
+        disparities.ratios_table(counts, POPULATION, reference="Whit")
+
+
+def test_a_trend_bound_beyond_any_count_is_left_blank():
+    frame = pl.DataFrame({"conviction_year": ["2000", "2001"], "count": [50, 60]})
+    counts = count_table("trend", frame, ["conviction_year"], {"count": "convictions"})
+    fitted = pl.DataFrame({"conviction_year": [2000, 2001], "count": [50, 60],
+                           "fitted": [49.6, 60.2], "fitted_low": [30.0, 40.0],
+                           "fitted_high": [70.0, 3.78e19]})
+    out = disparities.trend_table(counts, fitted).frame
+    assert out["fitted_high"].to_list() == [70, None] and out["fitted"].to_list() == [50, 60]

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import charts, reference, stats
+from .. import charts, reference, schema, stats
 from ..release import CountTable
 from .tables import labelled
 
@@ -53,13 +53,17 @@ def ratios_table(table: CountTable, population: pl.DataFrame, *, reference: str 
     """
     visible = _visible(table)
     keys = table.frame["race_ethnicity"].cast(pl.String).to_list()
-    reference = stats.match_group(keys, reference)
+    known = stats.match_group(list(schema.RACES), reference)  # a misspelt group fails
+    absent = known not in keys
+    reference = known if absent else stats.match_group(keys, reference)
     base = _in_order(table, labelled(stats.rates(table.frame, population, count_col="count",
                                                  per=per)))
     ratios = pl.DataFrame(schema={"race_ethnicity": pl.String, "ratio": pl.Float64,
                                   "ratio_low": pl.Float64, "ratio_high": pl.Float64,
                                   "p_value": pl.Float64})
-    model, choice = stats.POISSON, "the reference group's count is hidden: no ratio shown"
+    model, choice = stats.POISSON, (
+        f"the list has no {reference} convictions, the reference group: no ratio shown"
+        if absent else "the reference group's count is hidden: no ratio shown")
     if reference in visible["race_ethnicity"].cast(pl.String).to_list():
         fit = stats.rate_ratios(visible, population, count_col="count", reference=reference,
                                 strata=[], per=per)
@@ -90,7 +94,9 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
                 source: str) -> alt.Chart | Markdown:
     """Rate ratios as points with interval bars on a log scale; a rule marks 1."""
     table = ratios.protected(as_text=False)
-    reference = stats.match_group(table["race_ethnicity"].cast(pl.String).to_list(), reference)
+    groups = table["race_ethnicity"].cast(pl.String).to_list()
+    reference = stats.match_group(groups if any(g.casefold() == reference.strip().casefold()
+                                                for g in groups) else schema.RACES, reference)
     data = table.filter(pl.col("ratio").is_not_null(), pl.col("race_ethnicity") != reference,
                         pl.col("ratio_low").is_not_null())
     if data.height == 0:
@@ -181,7 +187,8 @@ def trend_table(table: CountTable, fitted: pl.DataFrame | None) -> CountTable:
     if fitted is None:
         return table.with_frame(table.frame.select("conviction_year", "count"))
     frame = table.frame.select("conviction_year", "count").with_columns(
-        *(pl.Series(c, fitted[c].round(0).cast(pl.Int64))
+        # a bound too large for a whole number (a model that did not settle) is blank
+        *(pl.Series(c, fitted[c].round(0).cast(pl.Int64, strict=False))
           for c in ("fitted", "fitted_low", "fitted_high")))
     return table.with_frame(frame)
 
