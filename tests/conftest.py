@@ -111,6 +111,25 @@ def published_counts(site: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+def recount(site: Path, cases: pl.DataFrame) -> tuple[int, int, list[str]]:
+    """Every count the site's CSVs show, recounted from ``cases`` with
+    :func:`true_count`: how many could be recounted, how many of those are hidden, and
+    each one shown that is not its true count or is from 1 to 10."""
+    declared = json.loads((site / "release.json").read_text(encoding="utf-8"))
+    cells = {k: v for r in declared["releases"] for k, v in r["cells"].items()}
+    checked, hidden, wrong = 0, 0, []
+    for where, key, text in published_counts(site):
+        truth = true_count(cases, cells[key])
+        if truth is None:
+            continue
+        checked += 1
+        if text == "suppressed":
+            hidden += 1
+        elif int(text.replace(",", "")) != truth or 0 < truth < 11:
+            wrong.append(f"{where}: shows {text}, counts {truth}")
+    return checked, hidden, wrong
+
+
 def execute_notebook(notebook: str, out: Path, parameters: dict):
     """Run one of the project's notebooks through papermill with the project kernel, as
     the renderer does; the executed notebook."""

@@ -5,7 +5,6 @@ from the rows; a render whose audit fails publishes nothing.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import published_counts, true_count
+from conftest import recount
 
 from analysis import paths, release, synth
 from analysis.disclosure import attacker, protect
@@ -77,19 +76,7 @@ def test_a_site_on_a_real_shaped_list_passes_the_audit(list_site):
 
 
 def test_every_count_on_a_real_shaped_list_is_true_or_hidden(list_site):
-    site, cases = list_site
-    declared = json.loads((site / "release.json").read_text(encoding="utf-8"))
-    cells = {k: v for r in declared["releases"] for k, v in r["cells"].items()}
-    checked, wrong, hidden = 0, [], 0
-    for where, key, text in published_counts(site):
-        truth = true_count(cases, cells[key])
-        if truth is None:
-            continue
-        checked += 1
-        if text == "suppressed":
-            hidden += 1
-        elif int(text.replace(",", "")) != truth or 0 < truth < 11:
-            wrong.append(f"{where}: shows {text}, counts {truth}")
+    checked, hidden, wrong = recount(*list_site)
     assert checked > 100 and hidden > 0 and not wrong, wrong[:10]
 
 

@@ -47,16 +47,33 @@ class Violation:
     leans_on: tuple[Cell, ...] = field(default=(), compare=False)  # binding shown cells
 
     def __str__(self) -> str:
-        where = ", ".join(f"{d}={'|'.join(v)}" for d, v in self.cell.where) or "all rows"
-        span = f"exactly {self.low:,.0f}" if self.low == self.high else \
+        return (f"{self.cell.source} {self.cell.unit} where {self.where}: an attacker can "
+                f"narrow it to {self.span} (fewer than {self.need} values)")
+
+    @property
+    def where(self) -> str:
+        """The cell's predicate as text: ``batch=feb2020, race_ethnicity=Latino``."""
+        return ", ".join(f"{d}={'|'.join(v)}" for d, v in self.cell.where) or "all rows"
+
+    @property
+    def span(self) -> str:
+        """The feasible interval as text: ``exactly 6`` or ``3 to 5``."""
+        return f"exactly {self.low:,.0f}" if self.exact else \
             f"{self.low:,.0f} to {self.high:,.0f}"
-        need = MIN_VALUES if self.low < THRESHOLD else 2
-        return (f"{self.cell.source} {self.cell.unit} where {where}: an attacker can "
-                f"narrow it to {span} (fewer than {need} values)")
+
+    @property
+    def need(self) -> int:
+        return needed(self.low)
 
     @property
     def exact(self) -> bool:
         return self.low == self.high
+
+
+def needed(low: float) -> int:
+    """How many whole values a hidden cell must admit, given its smallest feasible value:
+    ``MIN_VALUES`` when it could be a small count, else 2 (not exactly known)."""
+    return MIN_VALUES if low < THRESHOLD else 2
 
 
 def _judge(attack: Attack, c: Cell, guess: float | None) -> Violation | None:
@@ -79,8 +96,7 @@ def _judge(attack: Attack, c: Cell, guess: float | None) -> Violation | None:
     if math.isinf(high) or high < 0.5 or wide():
         return None  # unbounded, known to count nobody, or wide enough for any rule
     low = attack.minimum(c, leans)
-    need = MIN_VALUES if low < THRESHOLD else 2
-    if high - low >= need - 1:
+    if high - low >= needed(low) - 1:
         return None
     return Violation(c, low, high, tuple(dict.fromkeys(leans)))
 

@@ -176,6 +176,7 @@ class Attack:
         self.b_ub = b_ub if a_ub.shape[0] else None
         self.n_reduced = len(pick)
         self.solutions: list[np.ndarray] = []  # optima found so far: all feasible
+        self._stacked: np.ndarray | None = None
 
     def signature(self, c: Cell) -> frozenset[int] | None:
         """The reduced unknowns a cell of an additive unit sums: two cells with the
@@ -197,6 +198,7 @@ class Attack:
         other.hidden = [*self.hidden, *(c for c in drop if c not in set(self.hidden))]
         other.shown = {c: v for c, v in self.shown.items() if c not in drop}
         other.solutions = list(self.solutions)  # still feasible with fewer rows
+        other._stacked = None
         return other
 
     def seen(self, c: Cell) -> tuple[float, float] | None:
@@ -205,7 +207,9 @@ class Attack:
         if not self.solutions:
             return None
         groups = self.column[list(self.expr(c))]
-        values = np.vstack(self.solutions)[:, np.unique(groups[groups >= 0])].sum(axis=1)
+        if self._stacked is None or self._stacked.shape[0] != len(self.solutions):
+            self._stacked = np.vstack(self.solutions)  # stacked once per new solution
+        values = self._stacked[:, np.unique(groups[groups >= 0])].sum(axis=1)
         return float(values.min()), float(values.max())
 
     # --- solving ------------------------------------------------------------------------

@@ -199,11 +199,8 @@ def _audit_release(release: dict, seen: dict[str, _Seen]) -> list[Finding]:
 
 
 def _interval(v) -> str:
-    span = f"exactly {v.low:,.0f}" if v.low == v.high else f"{v.low:,.0f} to {v.high:,.0f}"
-    what = ", ".join(f"{d}={'|'.join(x)}" for d, x in v.cell.where) or "all rows"
-    need = MIN_VALUES if v.low < THRESHOLD else 2
-    return (f"hidden {v.cell.unit} ({what}), but everything published narrows it to "
-            f"{span}: fewer than {need} values")
+    return (f"hidden {v.cell.unit} ({v.where}), but everything published narrows it to "
+            f"{v.span}: fewer than {v.need} values")
 
 
 def __dir__() -> list[str]:

@@ -13,7 +13,14 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import checksum, paths
-from .plan import DATA_PARAMETER, SEED_PARAMETER, Page, public_parameters, public_path
+from .plan import (
+    DATA_PARAMETER,
+    SEED_PARAMETER,
+    Page,
+    parameter_file,
+    public_parameters,
+    public_path,
+)
 
 __all__ = ["FORMAT", "MANIFEST", "PACKAGE_DIRS", "STACK", "data_fingerprint",
            "file_entries", "files_intact", "git_commit", "page_fingerprint", "read_manifest",
@@ -80,9 +87,7 @@ def data_fingerprint(page: Page) -> dict:
             found[DATA_PARAMETER] = f"synthetic seed {page.effective.get(SEED_PARAMETER)}"
     for key, value in sorted(page.effective.items()):
         if isinstance(value, str) and value and key not in found:
-            candidate = Path(value).expanduser()
-            if not candidate.is_absolute():
-                candidate = page.notebook.parent / candidate
+            candidate = parameter_file(page, value)
             if candidate.is_file():
                 found[key] = "sha256:" + sha256_file(candidate)
             elif key == DATA_PARAMETER:

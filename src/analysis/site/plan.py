@@ -11,7 +11,7 @@ from ..words import slug, value_label
 from .config import NO_DEFAULT, RenderError, check_parameters, notebook_parameters
 
 __all__ = ["DATA_PARAMETER", "SEED_PARAMETER", "Page", "local_path", "page_name",
-           "page_title", "plan_pages", "public_parameters", "public_path"]
+           "page_title", "parameter_file", "plan_pages", "public_parameters", "public_path"]
 
 DATA_PARAMETER = "data_path"
 SEED_PARAMETER = "seed"
@@ -100,6 +100,13 @@ def plan_pages(reports: list[dict], *, notebooks: Path = paths.NOTEBOOKS,
                               report["summary"], report["title"], notebook, params,
                               defaults | params, inputs, str(report.get("data") or "")))
     return pages
+
+
+def parameter_file(page: Page, value: str | Path) -> Path:
+    """A file a page's parameter names, as its kernel finds it (relative paths are from
+    the notebook's folder, where the kernel runs)."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else page.notebook.parent / path
 
 
 def public_path(value: str | Path) -> str:

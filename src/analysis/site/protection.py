@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import RenderError
-from .plan import DATA_PARAMETER, SEED_PARAMETER, Page
+from .plan import DATA_PARAMETER, SEED_PARAMETER, Page, parameter_file
 
 __all__ = ["PagePlan", "Releases", "prepare", "seal"]
 
@@ -52,8 +52,7 @@ def _data_of(page: Page) -> tuple[str, int] | None:
         return None
     value = page.effective.get(DATA_PARAMETER) or ""
     if value:
-        path = Path(str(value)).expanduser()
-        value = str(path if path.is_absolute() else (page.notebook.parent / path).resolve())
+        value = str(parameter_file(page, str(value)).resolve())
     seed = page.effective.get(SEED_PARAMETER)
     return value, int(seed) if isinstance(seed, int) else 0
 
