@@ -161,9 +161,11 @@ def _finish(rows: pl.DataFrame, a: Assumptions, prefix: str) -> pl.DataFrame:
         .sort("person_id", "conviction_date", "u_case")
         # a further conviction of the same level may be another count of the same case
         .with_columns(
-            joins=(pl.col("person_id") == pl.col("person_id").shift(1))
-            & (pl.col("charge_level") == pl.col("charge_level").shift(1))
-            & (pl.col("u_case") < a.same_case_share)
+            joins=((pl.col("person_id") == pl.col("person_id").shift(1))
+                   & (pl.col("charge_level") == pl.col("charge_level").shift(1))
+                   & (pl.col("u_case") < a.same_case_share))
+            # the first row has no row before it: it starts a case (never null)
+            .fill_null(False)
         )
         .with_columns(case_no=(~pl.col("joins")).cum_sum())
         # counts of one case share the first count's date and place
