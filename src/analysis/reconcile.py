@@ -34,8 +34,8 @@ from .claimchecks import (
 from .claims import Claim
 from .qualifiers import Interval
 
-__all__ = ["DataCheck", "PER_PERSON_BINS", "Reconciliation", "STEP_MEASURES", "compute",
-           "claim_ranges", "compute_count", "cross_batch", "data_checks", "judge",
+__all__ = ["ClaimCounts", "DataCheck", "PER_PERSON_BINS", "Reconciliation", "STEP_MEASURES",
+           "compute", "claim_ranges", "compute_count", "cross_batch", "data_checks", "judge",
            "people_by_convictions_in_motion", "people_vs_convictions", "reconcile",
            "waterfall"]
 
@@ -57,43 +57,79 @@ class DataCheck:
 
 
 def _filter(key: str, values: tuple[str, ...]) -> pl.Expr:
+    # compared in the column's own type (an Enum matches its categories by name), never
+    # cast to text row by row
     if key == "prosecutor":
-        is_da = pl.col("prosecuting_agency").cast(pl.String) == schema.DISTRICT_ATTORNEY
+        is_da = pl.col("prosecuting_agency") == schema.DISTRICT_ATTORNEY
         return is_da if values == ("district_attorney",) else ~is_da
-    return pl.col(key).cast(pl.String).is_in(list(values))
+    return pl.col(key).is_in(list(values))
 
 
-def compute(cases: pl.DataFrame, claim: Claim) -> float | None:
-    """The claim's quantity computed from ``cases``; None when the data cannot say."""
+_MEASURES = {"rows": pl.len(), "people": pl.col("person_id").n_unique(),
+             "first": pl.col("conviction_date").min(), "last": pl.col("motion_date").max()}
+
+
+class ClaimCounts:
+    """What the claims ask of one case list, each figure computed once: the rows, the
+    distinct people, the first conviction and the last motion of a scope (motions and
+    filters), read through only the columns each needs (many claims share a scope)."""
+
+    def __init__(self, cases: pl.DataFrame) -> None:
+        self.cases = cases
+        self.present = set(cases["batch"].unique().cast(pl.String).to_list())
+        self._memo: dict[tuple, object] = {}
+        self._cross: pl.DataFrame | None = None
+
+    def get(self, batches: tuple[str, ...], filters: tuple = (), measure: str = "rows"):
+        key = (tuple(batches), tuple(filters), measure)
+        if key not in self._memo:
+            where = [pl.col("batch").is_in(list(batches)), *(_filter(k, v) for k, v in filters)]
+            self._memo[key] = self.cases.lazy().filter(*where).select(
+                _MEASURES[measure]).collect().item()
+        return self._memo[key]
+
+    def cross_batch(self) -> pl.DataFrame:
+        if self._cross is None:
+            self._cross = cross_batch(self.cases)
+        return self._cross
+
+
+def compute(cases: pl.DataFrame, claim: Claim,
+            counts: ClaimCounts | None = None) -> float | None:
+    """The claim's quantity computed from ``cases``; None when the data cannot say.
+    ``counts`` (of ``cases``) keeps figures that several claims share."""
     batches = claim.batches
     if not batches or claim.unit == "cities":
         return None
-    present = set(cases["batch"].cast(pl.String).unique().to_list())
-    if not set(batches) <= present:
+    counts = counts or ClaimCounts(cases)
+    if not set(batches) <= counts.present:
         return None
-    scope = cases.filter(pl.col("batch").cast(pl.String).is_in(list(batches)))
-    rows = scope.filter(*[_filter(k, v) for k, v in claim.filters]) if claim.filters else scope
+
+    def of(measure: str):
+        return counts.get(batches, claim.filters, measure)
+
     if claim.unit in ("convictions", "cases"):
-        return float(rows.height)
+        return float(of("rows"))
     if claim.unit == "people":
-        return float(rows["person_id"].n_unique())
+        return float(of("people"))
     if claim.unit == "percent":
-        return 100.0 * rows["person_id"].n_unique() / scope["person_id"].n_unique()
-    if rows.height == 0:
+        return 100.0 * of("people") / counts.get(batches, (), "people")
+    if of("rows") == 0:
         return None
     if claim.unit == "year":
-        return float(rows["conviction_date"].min().year)
+        return float(of("first").year)
     if claim.unit == "years":
-        return (rows["motion_date"].max() - rows["conviction_date"].min()).days / 365.2425
+        return (of("last") - of("first")).days / 365.2425
     return None
 
 
-def compute_count(cases: pl.DataFrame, claim: Claim) -> int:
+def compute_count(cases: pl.DataFrame, claim: Claim,
+                  counts: ClaimCounts | None = None) -> int:
     """The count behind a claim's figure: its rows (convictions), or its distinct people
     (for people and percents: the numerator of the share)."""
-    scope = cases.filter(pl.col("batch").cast(pl.String).is_in(list(claim.batches)))
-    rows = scope.filter(*[_filter(k, v) for k, v in claim.filters]) if claim.filters else scope
-    return rows["person_id"].n_unique() if claim.unit in ("people", "percent") else rows.height
+    counts = counts or ClaimCounts(cases)
+    return counts.get(claim.batches, claim.filters,
+                      "people" if claim.unit in ("people", "percent") else "rows")
 
 
 def judge(value: float, loose: Interval, strict: Interval) -> str:
@@ -122,12 +158,14 @@ def _explain(status: str, value: float, claim_label: str, loose: Interval, unit:
 
 
 def data_checks(claims: list[Claim], cases: pl.DataFrame,
-                contradicted: dict[str, str] | None = None) -> list[DataCheck]:
+                contradicted: dict[str, str] | None = None,
+                counts: ClaimCounts | None = None) -> list[DataCheck]:
     """Every claim the data can speak to, computed and compared; derived checks last."""
     contradicted = contradicted or {}
+    counts = counts or ClaimCounts(cases)
     out = []
     for c in claims:
-        value = compute(cases, c)
+        value = compute(cases, c, counts)
         if value is None:
             if c.needs:
                 reason = f"needs {c.needs}"
@@ -145,22 +183,21 @@ def data_checks(claims: list[Claim], cases: pl.DataFrame,
             why = f"not required (contradicted, see {contradicted[c.id]}); {why}"
         out.append(DataCheck(c.id, c.source, c.label, c.unit, c.scope, str(c.interval),
                              value, status, required, why))
-    return out + _derived(cl.by_id(claims), cases)
+    return out + _derived(cl.by_id(claims), counts)
 
 
-def _derived(claims: dict[str, Claim], cases: pl.DataFrame) -> list[DataCheck]:
+def _derived(claims: dict[str, Claim], counts: ClaimCounts) -> list[DataCheck]:
     """Figures no source prints but the published ones imply."""
     out = []
     total, felonies = claims.get("facts-15"), claims.get("facts-17")
-    present = set(cases["batch"].cast(pl.String).unique().to_list())
+    present = counts.present
     if total and felonies:
         loose = total.interval - felonies.interval
         strict = total.strict - felonies.strict
         label = f"{total.label} − {felonies.label} (the rest: misdemeanors)"
         if "sep2021" in present:
-            value = float(cases.filter(
-                (pl.col("batch") == "sep2021") & (pl.col("charge_level") == "misdemeanor")
-                & _filter("prosecutor", ("district_attorney",))).height)
+            value = float(counts.get(("sep2021",), (("charge_level", ("misdemeanor",)),
+                                                    ("prosecutor", ("district_attorney",)))))
             status = judge(value, loose, strict)
             out.append(DataCheck("derived-01", "facts", label, "convictions", "2021 batch",
                                  str(loose), value, status, True,
@@ -172,7 +209,7 @@ def _derived(claims: dict[str, Claim], cases: pl.DataFrame) -> list[DataCheck]:
                                  "the data holds no 2021 batch"))
     label = "no conviction in both motions (the totals add the two)"
     if present >= {"feb2020", "sep2021"}:
-        value = float(cross_batch(cases).row(0, named=True)["value"])
+        value = float(counts.cross_batch().row(0, named=True)["value"])
         status = CONSISTENT if value == 0 else INCONSISTENT
         why = ("no case number and count appears in both motions" if value == 0 else
                f"{value:,.0f} convictions appear in both motions; the combined total counts "
@@ -191,42 +228,42 @@ def _derived(claims: dict[str, Claim], cases: pl.DataFrame) -> list[DataCheck]:
 
 def cross_batch(cases: pl.DataFrame) -> pl.DataFrame:
     """Convictions and people found in both motions (the first row is the key match)."""
-    feb = cases.filter(pl.col("batch") == "feb2020")
-    sep = cases.filter(pl.col("batch") == "sep2021")
-    same_key = feb.join(sep, on=["case_id", "count"], how="semi").height
-    same_content = (
-        feb
+    feb = cases.lazy().filter(pl.col("batch") == "feb2020")
+    sep = cases.lazy().filter(pl.col("batch") == "sep2021")
+    content = ["person_id", "conviction_date", "hs_section"]
+    people_feb, people_sep = (f.select("person_id").unique() for f in (feb, sep))
+    same_key, same_content, n_feb, n_sep, n_both = (f.item() for f in pl.collect_all([
+        feb.join(sep, on=["case_id", "count"], how="semi").select(pl.len()),
         # the same person, conviction date and code section in both lists
-        .select("person_id", "conviction_date", "hs_section")
-        .unique()
-        .join(sep.select("person_id", "conviction_date", "hs_section").unique(),
-              on=["person_id", "conviction_date", "hs_section"], how="semi")
-        .height
-    )
-    people_feb = set(feb["person_id"].to_list())
-    people_sep = set(sep["person_id"].to_list())
+        feb.select(content).unique().join(sep.select(content).unique(), on=content,
+                                          how="semi").select(pl.len()),
+        people_feb.select(pl.len()), people_sep.select(pl.len()),
+        people_feb.join(people_sep, on="person_id", how="semi").select(pl.len()),
+    ]))
     rows = [
         ("convictions in both motions (same case number and count)", same_key),
         ("convictions in both motions (same person, date and code section)", same_content),
-        ("people in both motions", len(people_feb & people_sep)),
-        ("people only in the February 2020 motion", len(people_feb - people_sep)),
-        ("people only in the September 2021 motion", len(people_sep - people_feb)),
-        ("people in either motion", len(people_feb | people_sep)),
+        ("people in both motions", n_both),
+        ("people only in the February 2020 motion", n_feb - n_both),
+        ("people only in the September 2021 motion", n_sep - n_both),
+        ("people in either motion", n_feb + n_sep - n_both),
     ]
     return pl.DataFrame(rows, schema={"measure": pl.String, "value": pl.Int64}, orient="row")
 
 
 def people_vs_convictions(cases: pl.DataFrame) -> pl.DataFrame:
     """Convictions, cases and people per motion and for both."""
-    def row(frame: pl.DataFrame, label: str) -> dict:
-        people = frame["person_id"].n_unique()
-        return {"motion": label, "convictions": frame.height,
-                "cases": frame.select("batch", "case_id").n_unique(), "people": people,
-                "convictions_per_person": frame.height / people if people else None}
+    def row(where: pl.Expr, label: str) -> dict:
+        # only the three columns counted are read
+        height, cases_, people = cases.lazy().filter(where).select(
+            pl.len(), pl.struct("batch", "case_id").n_unique(),
+            pl.col("person_id").n_unique()).collect().row(0)
+        return {"motion": label, "convictions": height, "cases": cases_, "people": people,
+                "convictions_per_person": height / people if people else None}
 
-    rows = [row(cases.filter(pl.col("batch") == b), words.motion_with_records(b))
+    rows = [row(pl.col("batch") == b, words.motion_with_records(b))
             for b in schema.BATCHES if (cases["batch"] == b).any()]
-    rows.append(row(cases, "both motions"))
+    rows.append(row(pl.lit(True), "both motions"))
     return pl.DataFrame(rows)
 
 
@@ -304,6 +341,8 @@ class Reconciliation:
     claims: list[Claim]
     checks: list[Check]
     data: list[DataCheck] = field(default_factory=list)
+    # the figures computed from the data, for tables that show what a check rests on
+    counts: ClaimCounts | None = field(default=None, repr=False, compare=False)
 
     @property
     def failures(self) -> list[DataCheck]:
@@ -330,8 +369,11 @@ def reconcile(cases: pl.DataFrame | None, claims: list[Claim] | None = None) -> 
     """Check the ledger against itself and, when ``cases`` is given, against the data."""
     claims = claims if claims is not None else cl.load()
     checks = claim_checks(claims)
-    data = data_checks(claims, cases, disputed(checks)) if cases is not None else []
-    return Reconciliation(claims, checks, data)
+    if cases is None:
+        return Reconciliation(claims, checks)
+    counts = ClaimCounts(cases)
+    return Reconciliation(claims, checks, data_checks(claims, cases, disputed(checks), counts),
+                          counts)
 
 
 def __dir__() -> list[str]:

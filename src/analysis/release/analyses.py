@@ -151,7 +151,7 @@ def _claims(page: str, cases: pl.DataFrame) -> CountTable:
         row: dict = {"dims": {"claim": d.claim}, "cells": {}}
         if c is not None and d.computed is not None:
             if d.unit == "percent":
-                numerator = reconcile.compute_count(cases, claims[d.claim])
+                numerator = reconcile.compute_count(cases, claims[d.claim], result.counts)
                 row |= {"guards": {"computed": c}, "guard_values": {"computed": numerator}}
             else:
                 row["cells"]["computed"] = c
