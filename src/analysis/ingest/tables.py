@@ -45,11 +45,13 @@ def read_table(path: str | Path, *,
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError.one(name, "file", f"cannot be read: {exc.strerror}") from None
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): the same, without a copy)
         raise ValidationError.one(name, "empty", "the file is empty")
     if path.suffix.lower() in PARQUET_SUFFIXES or data[:4] == b"PAR1":
         return _read_parquet(data, name)
-    return _read_csv(decode(data, name, encoding).lstrip("\ufeff"), name)
+    text = decode(data, name, encoding).lstrip("\ufeff")
+    del data  # a large file is held once as text, not also as its bytes
+    return _read_csv(text, name)
 
 
 def _read_parquet(data: bytes, name: str) -> tuple[list[str], pl.DataFrame]:
@@ -64,7 +66,7 @@ def _read_parquet(data: bytes, name: str) -> tuple[list[str], pl.DataFrame]:
 
 
 def _read_csv(text: str, name: str) -> tuple[list[str], pl.DataFrame]:
-    if not text.strip():
+    if not text or text.isspace():
         raise ValidationError.one(name, "empty", "the file is empty")
     if "\x00" in text:
         raise ValidationError.one(name, "format",
@@ -72,10 +74,13 @@ def _read_csv(text: str, name: str) -> tuple[list[str], pl.DataFrame]:
     first_break = re.search(r"\r\n?|\n", text)
     if first_break and first_break.group() == "\r":  # old Mac line endings
         text = re.sub(r"\r(?!\n)", "\n", text)
-    separator = _sniff_separator(text.split("\n", 1)[0])
+    end = text.find("\n")
+    separator = _sniff_separator(text if end < 0 else text[:end])
     try:
-        # the header is read as a row, so repeated names are seen as written
-        frame = pl.read_csv(io.StringIO(text), separator=separator, has_header=False,
+        # the header is read as a row, so repeated names are seen as written; polars
+        # reads the text as UTF-8 bytes (a StringIO of a large file took four bytes a
+        # character, then copies)
+        frame = pl.read_csv(text.encode("utf-8"), separator=separator, has_header=False,
                             infer_schema=False)
     except pl.exceptions.NoDataError:
         raise ValidationError.one(name, "empty", "the file is empty") from None
