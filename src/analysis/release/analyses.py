@@ -58,13 +58,14 @@ def _years(page: str, name: str, cases: pl.DataFrame) -> CountTable:
 def reconciliation(page: str, cases: pl.DataFrame, **_) -> PageTables:
     """Convictions, cases and people per motion; people by convictions held; the overlap
     of the motions; and every claim's figure computed from the data."""
-    present = set(cases["batch"].cast(pl.String).unique().to_list())
+    result = reconcile.reconcile(cases, cl.load())  # its counts serve the tables too
+    present = result.counts.present
     tables, relations = [_per_motion(page, cases, present)], []
     held, rel = _held(page, cases)
     tables.append(held)
     relations += rel
-    tables.append(_overlap(page, cases))
-    tables.append(_claims(page, cases))
+    tables.append(_overlap(page, result.counts.cross_batch()))
+    tables.append(_claims(page, cases, result))
     return PageTables(page, tables, relations)
 
 
@@ -108,8 +109,8 @@ def _held(page: str, cases: pl.DataFrame) -> tuple[CountTable, list[Relation]]:
     return table, relations
 
 
-def _overlap(page: str, cases: pl.DataFrame) -> CountTable:
-    frame = reconcile.cross_batch(cases)
+def _overlap(page: str, frame: pl.DataFrame) -> CountTable:
+    """The overlap of the motions (``frame``: :func:`analysis.reconcile.cross_batch`)."""
     keys = [cell("cases", "overlap", match="case number and count"),
             cell("cases", "overlap", match="person, date and section"),
             cell("cases", "people", motions="both"),
@@ -138,10 +139,10 @@ def claim_cell(claim: cl.Claim) -> Cell | None:
     return cell("cases", unit, **where)
 
 
-def _claims(page: str, cases: pl.DataFrame) -> CountTable:
-    """Every claim against the data, as the page orders them, with the cell behind each
-    computed count (a percent is guarded by the count of people it is a share of)."""
-    result = reconcile.reconcile(cases, cl.load())
+def _claims(page: str, cases: pl.DataFrame, result: reconcile.Reconciliation) -> CountTable:
+    """Every claim against the data (``result``), as the page orders them, with the cell
+    behind each computed count (a percent is guarded by the count of people it is a
+    share of)."""
     claims = cl.by_id(result.claims)
     checks = sorted(result.data, key=lambda d: (not d.required,
                                                 d.status != reconcile.INCONSISTENT))
