@@ -49,12 +49,13 @@ synth: $(STAMP) ## Regenerate the synthetic default data (seed from SEED, defaul
 validate: $(STAMP) ## Validate a case file: make validate FILE=path.csv
 	$(BIN)/analysis validate $(FILE)
 
-bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render cost, disclosure); see docs/performance.md
+bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render cost, disclosure, a 1M-row list); see docs/performance.md
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.bench_synth
 	$(BIN)/python -m benchmarks.bench_aggregate
 	$(BIN)/python -m benchmarks.bench_render
 	$(BIN)/python -m benchmarks.bench_disclosure
+	$(BIN)/python -m benchmarks.bench_scale
 	$(BIN)/python -m benchmarks.report
 
 notebooks: $(STAMP) ## Regenerate notebooks/*.ipynb from their sources notebooks/*.py (jupytext)

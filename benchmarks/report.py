@@ -44,8 +44,8 @@ def build() -> str:
         "",
         "Measured speed, memory and growth of the project's own code paths. Written by "
         "`python -m benchmarks.report` from `benchmarks/results/*.json`; reproduce with "
-        "`make bench` (about 6 minutes on the machine below; the 10-million-row table "
-        "needs about 2 GB of disk "
+        "`make bench` (about 12 minutes on the machine below; the 10-million-row table "
+        "and the 1-million-row list need about 2.2 GB of disk "
         "in `benchmarks/.data`).",
         "",
         "## Machine",
@@ -88,6 +88,9 @@ def build() -> str:
     if synth:
         lines.append(f"| default data generated under 5 s | {synth['median_s']:.2f} s | "
                      f"{_mark(synth['median_s'] < 5)} |")
+    scale = _load("scale")
+    if scale:
+        lines += _scale_targets(scale)
     if agg:
         lines += ["", "## Aggregation: the project's path against pandas and DuckDB", "",
                   "Three queries the pages ask (by motion, level and race with people and "
@@ -141,14 +144,77 @@ def build() -> str:
                   f"| `analysis audit` of the site | {disclosure['audit_s']:.1f} | under "
                   f"{disclosure['audit_target_s']:.0f} s | "
                   f"{_mark(disclosure['audit_s'] < disclosure['audit_target_s'])} |"]
+    if scale:
+        lines += _scale_section(scale)
     if NOTES.is_file():
         lines += ["", NOTES.read_text().strip()]
     lines += ["", "## Reproduce", "", "```sh", "make bench                 # everything",
               "python -m benchmarks.bench_aggregate --sizes 124k,1m --repeats 3",
               "python -m benchmarks.bench_render", "python -m benchmarks.bench_disclosure",
+              "python -m benchmarks.bench_scale           # the 1-million-row list",
               "python -m benchmarks.report",
               "```", ""]
     return "\n".join(lines)
+
+
+def _scale_targets(scale: dict) -> list[str]:
+    rows, large = scale["rows"], scale["large"]
+    peak = max(scale["max_page_peak_mib"], large["renderer_peak_mib"])
+    ratio_ok = scale["ratio"] <= scale["ratio_target"]
+    return [
+        f"| {rows:,}-row list: cold render within {scale['ratio_target']:.0f}x of the "
+        f"default site's | x{scale['ratio']:.2f} | {_mark(ratio_ok)} |",
+        f"| {rows:,}-row list: no page, nor the renderer, over "
+        f"{scale['peak_target_mib'] / 1024:.0f} GiB | {peak / 1024:.2f} GiB | "
+        f"{_mark(peak <= scale['peak_target_mib'])} |",
+    ]
+
+
+def _mib(value: float | None) -> str:
+    return f"{value:.0f}" if value else "n/a"
+
+
+def _scale_section(scale: dict) -> list[str]:
+    """The large list against the default site: the run, then every page."""
+    default, large, checked = scale["default"], scale["large"], scale["validation"]
+    lines = ["", "## Large lists", "",
+             f"The whole site rendered cold on a {scale['rows']:,}-row case list "
+             f"(`{scale['file']}`, CSV, {scale['file_mib']:.0f} MiB: the synthetic default "
+             "drawn with a fresh seed per tile, ids made distinct) and on the default data, "
+             f"back to back ({scale.get('rounds', 1)} pair(s): default, large, large, default, "
+             f"...), {scale['jobs']} pages at a time, each with an empty cache; per page, the "
+             "first run of each. Peak "
+             "memory is each process's own high-water mark (resident). 1-minute load average "
+             f"{scale['load_1m']:.1f} at the end of the run.", "",
+             "| run | default | large list |", "|---|---:|---:|",
+             f"| cold render, wall seconds | {default['wall_s']:.1f} | {large['wall_s']:.1f} "
+             f"(x{scale['ratio']:.2f}) |"]
+    if "cpu_s" in large:
+        lines.append(f"| cold render, CPU seconds of all its processes | {default['cpu_s']:.0f} | "
+                     f"{large['cpu_s']:.0f} (x{scale['cpu_ratio']:.2f}) |")
+    if scale.get("rounds", 1) > 1:
+        runs = scale["wall_s_runs"]
+        lines.append(f"| every run, wall seconds (ratios are of the totals) | "
+                     f"{', '.join(f'{s:.0f}' for s in runs['default'])} | "
+                     f"{', '.join(f'{s:.0f}' for s in runs['large'])} |")
+    if default.get("protection_s") is not None and large.get("protection_s") is not None:
+        lines.append(f"| of which validating and protecting, before any page runs (s) | "
+                     f"{default['protection_s']:.1f} | {large['protection_s']:.1f} |")
+    default_peak = max((p["peak_mib"] or 0) for p in default["pages"].values())
+    lines += [f"| renderer's peak, validation and protection included (MiB) | "
+              f"{_mib(default['renderer_peak_mib'])} | {_mib(large['renderer_peak_mib'])} |",
+              f"| largest page kernel's peak (MiB) | {_mib(default_peak)} | "
+              f"{_mib(scale['max_page_peak_mib'])} |",
+              f"| `analysis validate` of the list alone: seconds, peak MiB | | "
+              f"{checked['seconds']:.1f} s, {checked['peak_mib']:.0f} |", "",
+              "| page | default (s) | large list (s) | default peak (MiB) | "
+              "large list peak (MiB) |", "|---|---:|---:|---:|---:|"]
+    for name, page in sorted(large["pages"].items(), key=lambda kv: -kv[1]["seconds"]):
+        base = default["pages"].get(name, {})
+        lines.append(f"| {name} | {base.get('seconds', float('nan')):.1f} | "
+                     f"{page['seconds']:.1f} | {_mib(base.get('peak_mib'))} | "
+                     f"{_mib(page['peak_mib'])} |")
+    return lines
 
 
 def main() -> int:
