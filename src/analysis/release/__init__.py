@@ -26,7 +26,7 @@ import polars as pl
 
 from .. import paths
 from ..disclosure import Cell
-from .counts import CARD
+from .counts import CARD, tally
 from .page import PageTables
 from .plan import BUILDERS, SitePlan, page_tables, protect_site
 from .tables import HIDDEN, CountTable
@@ -61,7 +61,9 @@ def site_plan(pages, cases: pl.DataFrame, data_sha256: str, *,
         return target, json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    built = [page_tables(p.notebook.name, p.name, cases, **p.effective) for p in pages]
+    counted = tally(cases)  # every page's data card counts the same
+    built = [page_tables(p.notebook.name, p.name, cases, counted=counted, **p.effective)
+             for p in pages]
     plan = protect_site(built, data_sha256)
     content = plan.to_json()
     _write(target, content)

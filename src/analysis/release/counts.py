@@ -10,7 +10,7 @@ from ..disclosure import Relation, Table, cell
 from .page import PageTables
 from .tables import CountTable, counts_table, scope_of, zero_cells
 
-__all__ = ["CARD", "agency_profile", "batches", "card", "explorer", "overview"]
+__all__ = ["CARD", "agency_profile", "batches", "card", "explorer", "overview", "tally"]
 
 # Every page's data card counts the rows and people it reads.
 CARD = "data-card"
@@ -20,9 +20,18 @@ MOTIONS = {"February 2020 only": ("feb2020",), "September 2021 only": ("sep2021"
            "both": ("feb2020", "sep2021")}
 
 
-def card(page: str, cases: pl.DataFrame) -> CountTable:
-    """The data card's counts: convictions per motion and in all, and people in all."""
-    per = dict(cases.group_by(pl.col("batch").cast(pl.String)).len().iter_rows())
+def tally(cases: pl.DataFrame) -> tuple[dict[str, int], int, int]:
+    """What a data card counts: convictions per motion, convictions and people in all.
+    The same for every page of a list, so a site counts them once (:func:`card`)."""
+    per = cases.group_by("batch").len().with_columns(pl.col("batch").cast(pl.String))
+    return dict(per.iter_rows()), cases.height, cases["person_id"].n_unique()
+
+
+def card(page: str, cases: pl.DataFrame,
+         counted: tuple[dict[str, int], int, int] | None = None) -> CountTable:
+    """The data card's counts: convictions per motion and in all, and people in all
+    (``counted``: :func:`tally` of ``cases``, when already taken)."""
+    per, height, people = counted or tally(cases)
     rows = [{"dims": {"batch": b}, "cells": {"convictions": cell("cases", "convictions",
                                                                  batch=b)}}
             for b in schema.BATCHES if b in per]
@@ -31,8 +40,8 @@ def card(page: str, cases: pl.DataFrame) -> CountTable:
                            "people": cell("cases", "people")}})
     frame = pl.DataFrame({"batch": [r["dims"]["batch"] for r in rows],
                           "convictions": [*(per[b] for b in schema.BATCHES if b in per),
-                                          cases.height],
-                          "people": [None] * (len(rows) - 1) + [cases["person_id"].n_unique()]},
+                                          height],
+                          "people": [None] * (len(rows) - 1) + [people]},
                          schema={"batch": pl.String, "convictions": pl.Int64,
                                  "people": pl.Int64})
     zeros = [cell("cases", "convictions", batch=b) for b in schema.BATCHES if b not in per]

@@ -59,13 +59,15 @@ BUILDERS = {
 }
 
 
-def page_tables(notebook: str, page: str, cases: pl.DataFrame, **params) -> PageTables:
+def page_tables(notebook: str, page: str, cases: pl.DataFrame, *,
+                counted: tuple | None = None, **params) -> PageTables:
     """What the page of ``notebook`` (``"02_overview"`` or its file name) publishes: its
-    data card's counts (every page has one) and its own tables."""
+    data card's counts (every page has one; ``counted``: :func:`counts.tally` of
+    ``cases``, when a site has taken it for all its pages) and its own tables."""
     stem = notebook.removesuffix(".ipynb").removesuffix(".py")
     builder = BUILDERS.get(stem)
     built = builder(page, cases, **params) if builder else PageTables(page, [])
-    built.tables.insert(0, counts.card(page, cases))
+    built.tables.insert(0, counts.card(page, cases, counted))
     return built
 
 
