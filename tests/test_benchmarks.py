@@ -10,6 +10,7 @@ import json
 import math
 
 import numpy as np
+import polars as pl
 import pytest
 
 from benchmarks import bench_aggregate, report
@@ -82,3 +83,53 @@ def test_report_judges_each_target(tmp_path, monkeypatch, pandas_x, cold_ratio):
     assert "/ 2 cores = 42.0 s" in page
     assert f"x{cold_ratio:.2f}" in page and f"{pandas_x:.1f}x" in page
     assert math.isclose(float(page.split("grows as rows^")[1][:4]), 1.0)
+
+
+def _scale(ratio: float, page_peak: float, renderer_peak: float) -> dict:
+    def run(wall: float, peak: float) -> dict:
+        return {"wall_s": wall, "cpu_s": wall * 1.5, "protection_s": 5.0,
+                "renderer_peak_mib": renderer_peak, "worker_peak_mib": 300.0,
+                "pages": {"overview": {"seconds": wall / 10, "peak_mib": peak},
+                          "batches": {"seconds": wall / 20, "peak_mib": None}}}
+    return {"rows": 1_000_000, "file": "list.csv", "file_mib": 168.0, "jobs": 2,
+            "load_1m": 1.0, "validation": {"seconds": 8.0, "peak_mib": 950.0},
+            "default": run(60.0, 300.0), "large": run(60.0 * ratio, page_peak),
+            "ratio": ratio, "cpu_ratio": ratio, "rounds": 2,
+            "wall_s_runs": {"default": [60.0, 61.0], "large": [60.0 * ratio] * 2},
+            "max_page_peak_mib": page_peak, "max_peak_mib": max(page_peak, renderer_peak),
+            "ratio_target": 2.0, "peak_target_mib": 2048.0}
+
+
+@pytest.mark.parametrize(("ratio", "page_peak", "renderer_peak", "fast", "small"), [
+    (1.4, 600.0, 1000.0, "met", "met"),
+    (2.3, 600.0, 1000.0, "**missed**", "met"),
+    (1.4, 600.0, 2500.0, "met", "**missed**"),  # the renderer counts, not only pages
+])
+def test_report_judges_the_large_list(tmp_path, monkeypatch, ratio, page_peak,
+                                      renderer_peak, fast, small):
+    (tmp_path / "scale.json").write_text(json.dumps(_scale(ratio, page_peak, renderer_peak)))
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    monkeypatch.setattr(report, "NOTES", tmp_path / "no-notes.md")
+    page = report.build()
+    rows = {line.split("|")[1].strip(): line.split("|")[3].strip()
+            for line in page.splitlines() if line.startswith("| ") and line.count("|") == 4}
+    assert rows["1,000,000-row list: cold render within 2x of the default site's"] == fast
+    assert rows["1,000,000-row list: no page, nor the renderer, over 2 GiB"] == small
+    assert "## Large lists" in page and "| overview | 6.0 |" in page
+    assert "| batches | 3.0 | " in page and "n/a" in page  # a page whose peak was missed
+
+
+def test_the_large_list_is_a_valid_list_of_fresh_tiles(tmp_path, monkeypatch):
+    from analysis import validate
+    from benchmarks import scale
+
+    monkeypatch.setattr(scale, "CACHE", tmp_path)
+    path = scale.large_list(150_000)
+    cases = validate.read_cases(path)
+    assert cases.height == 150_000
+    assert cases["case_id"].str.ends_with("-1").any()  # a second tile, its own ids
+    # the second tile is drawn afresh, not a copy of the first
+    first = cases.filter(pl.col("case_id").str.ends_with("-0")).head(100)
+    second = cases.filter(pl.col("case_id").str.ends_with("-1")).head(100)
+    assert first["conviction_date"].to_list() != second["conviction_date"].to_list()
+    assert scale.large_list(150_000) == path  # cached

@@ -152,3 +152,11 @@ def test_assumptions_change_the_data():
         return frame.filter(batch="sep2021")["person_id"].unique().is_in(list(people)).sum()
 
     assert returning(changed) > 3 * returning(base)
+
+
+@pytest.mark.parametrize("seed", [2021, 2022, 2023])
+def test_every_seed_gives_a_valid_list(seed, tmp_path):
+    """Each row belongs to a case, whatever the seed (the first row once had none)."""
+    frame = synth.generate(seed)
+    assert frame["case_id"].null_count() == 0
+    assert validate.check_frame(frame, "seed").ok
