@@ -17,6 +17,7 @@ timed and measured in a process of its own.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -208,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     page_peak = max((p["peak_mib"] or 0.0) for p in large["pages"].values())
     peak = max(page_peak, large["renderer_peak_mib"])
     report = {"rows": args.rows, "file": data.name, "file_mib": data.stat().st_size / 2**20,
-              "jobs": args.jobs, "load_1m": os.getloadavg()[0], "validation": checked,
+              "jobs": args.jobs, "date": dt.date.today().isoformat(),
+              "load_1m": os.getloadavg()[0], "validation": checked,
               "default": runs["default"][0], "large": large, "ratio": ratio,
               "cpu_ratio": cpu_ratio, "rounds": args.rounds,
               "wall_s_runs": {k: [r["wall_s"] for r in v] for k, v in runs.items()},

@@ -184,8 +184,10 @@ def _scale_section(scale: dict) -> list[str]:
              f"back to back ({scale.get('rounds', 1)} pair(s): default, large, large, default, "
              f"...), {scale['jobs']} pages at a time, each with an empty cache; per page, the "
              "first run of each. Peak "
-             "memory is each process's own high-water mark (resident). 1-minute load average "
-             f"{scale['load_1m']:.1f} at the end of the run.", "",
+             "memory is each process's own high-water mark (resident). Measured "
+             f"{scale.get('date', 'n/a')}; 1-minute load average {scale['load_1m']:.1f} at the "
+             "end of the run (other work shared the machine: compare the ratios, not the "
+             "seconds).", "",
              "| run | default | large list |", "|---|---:|---:|",
              f"| cold render, wall seconds | {default['wall_s']:.1f} | {large['wall_s']:.1f} "
              f"(x{scale['ratio']:.2f}) |"]
