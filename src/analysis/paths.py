@@ -13,6 +13,14 @@ relative paths to the data folder. Two environment variables move things:
     points it at a scratch copy.
 ``LACRA_CACHE``
     folder of remembered validation results. Defaults to ``data/cache``; safe to delete.
+
+Two more tell a notebook's kernel how to read its case list; ``analysis render`` sets
+them from ``--encoding`` and ``--mapping``:
+
+``LACRA_DATA_ENCODING``
+    text encoding of the case list (a CSV that is not UTF-8), e.g. ``latin-1``.
+``LACRA_DATA_MAPPING``
+    mapping file the case list is read through.
 """
 
 from __future__ import annotations
@@ -20,9 +28,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["CLAIMS", "DATA", "DEFAULT_SEED", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS",
-           "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
-           "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
+__all__ = ["CLAIMS", "DATA", "DATA_ENCODING_ENV", "DATA_MAPPING_ENV", "DEFAULT_SEED",
+           "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS", "REFERENCE", "REPORTS", "REPORTS_CONFIG",
+           "ROOT", "SITE", "SOURCES", "SYNTHETIC", "RELEASES", "VALIDATED", "shared_data",
+           "shared_file", "synthetic_cases"]
 
 
 def _find_root() -> Path:
@@ -59,6 +68,10 @@ REPORTS_CONFIG = REPORTS / "reports.yml"
 SITE = Path(os.environ.get("LACRA_SITE", REPORTS / "site"))
 
 KERNEL_NAME = "la-cannabis-relief"
+
+# How a kernel is told to read its case list (``analysis render --encoding/--mapping``).
+DATA_ENCODING_ENV = "LACRA_DATA_ENCODING"
+DATA_MAPPING_ENV = "LACRA_DATA_MAPPING"
 
 DEFAULT_SEED = 2020
 
