@@ -49,7 +49,12 @@ def load_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED
 def open_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED,
                encoding: str | None = None) -> tuple[pl.DataFrame, Source]:
     """:func:`load_cases` and :func:`describe_source` together, what every page opens
-    with; the file is read for its checksum once, for the memo and the data card."""
+    with; the file is read for its checksum once, for the memo and the data card.
+
+    Without ``encoding``, the one ``analysis render --encoding`` gave the kernel (the
+    variable ``paths.DATA_ENCODING_ENV``) is used."""
+    if encoding is None:
+        encoding = os.environ.get(paths.DATA_ENCODING_ENV) or None
     file = resolve(path, seed)
     frame, digest = _load(file, encoding, memo=True)
     return frame, _source(file, digest)
