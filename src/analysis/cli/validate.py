@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .problems import add_max_errors, print_problems
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "print_rejected", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,13 +31,19 @@ def run(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not report.ok:
-        print_problems(report.problems, report.total, prefix=f"{args.file}: ")
+        print_rejected(args.file, report.problems, report.total)
         return 1
     frame = report.frame
     batches = ", ".join(f"{b}: {n:,}" for b, n in
                         frame.group_by("batch").len().sort("batch").iter_rows())
     print(f"ok: {args.file}: {frame.height:,} rows valid ({batches})")
     return 0
+
+
+def print_rejected(file: Path, problems: list, total: int) -> None:
+    """The report of a case list that failed validation, as ``validate`` prints it
+    (``render --data`` prints the same for a list it refuses)."""
+    print_problems(problems, total, prefix=f"{file}: ")
 
 
 def __dir__() -> list[str]:
