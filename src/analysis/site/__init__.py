@@ -15,6 +15,7 @@ module          its one job
 ``build``       one page: execute, prepare for readers, export (imports nbconvert)
 ``index``       ``index.html`` and ``manifest.json``
 ``run``         ``analysis render``: plan, execute, assemble, publish (:func:`render`)
+``failures``    the one-line reports of failed pages
 ``drift``       ``analysis verify``: a site against its manifest (:func:`verify`)
 ``diff``        ``python -m analysis.site.diff OLD NEW``: two sites (:func:`compare`)
 =============== ===============================================================

@@ -13,8 +13,9 @@ from pathlib import Path
 from .. import paths
 from . import kept, manifest, protection, publish
 from .config import DataRejected, RenderError, load_config
+from .failures import FailedPage, describe_failure, summarize_failures
 from .index import SITE_TITLE, write_site_files
-from .jobs import Failure, Header, Job, Outcome, Progress, run_jobs
+from .jobs import Header, Job, Outcome, Progress, run_jobs
 from .plan import DATA_PARAMETER, SEED_PARAMETER, Page, plan_pages, public_parameters
 from .reading import Reading
 
@@ -23,17 +24,6 @@ __all__ = ["FailedPage", "RenderError", "Result", "describe_failure", "render",
 
 # Where the inlined vega bundle is cached, beside the site.
 VEGA_CACHE = ".cache"
-
-
-@dataclass(frozen=True)
-class FailedPage:
-    """A page that failed, and the one-line message the command prints for it."""
-
-    page: str
-    report: str
-    message: str
-    error: Failure
-    notebook: str = ""  # the notebook's file name in notebooks/
 
 
 @dataclass
@@ -293,57 +283,6 @@ def _failures(work: Work, outcomes: dict[str, Outcome]) -> list[FailedPage]:
     return [FailedPage(name, by_name[name].report, describe_failure(by_name[name], o.error),
                        o.error, by_name[name].notebook.name)
             for name, o in outcomes.items() if o.error is not None]
-
-
-def describe_failure(page: Page, error: Failure) -> str:
-    """One line naming the report, the page, the cell and the error."""
-    where = ""
-    if error.cell is not None:
-        where = f" in cell {error.cell}"
-        if error.cell_id:
-            where += f" (id {error.cell_id})"
-        if error.line:
-            where += f" `{error.line}`"
-    text = (f"report {page.report!r}, page {page.name!r} (notebooks/{page.notebook.name})"
-            f" failed{where}: {_error_text(error)}")
-    if error.kept:
-        text += f"\n  executed notebook kept for debugging: {error.kept}"
-    return text
-
-
-def _error_text(error: Failure) -> str:
-    evalue = str(error.evalue).strip().splitlines()
-    return f"{error.ename}: {evalue[0] if evalue else ''}".rstrip(": ")
-
-
-def summarize_failures(failed: list[FailedPage]) -> list[str]:
-    """What the command prints for the failed pages: a page's own message when its
-    error is its own; one line with a count for the pages that failed with the same
-    error (``8 pages failed with: ValidationError: ...: notebooks 01, 02 (pages ...)``),
-    in the order the errors first occurred."""
-    groups: dict[str, list[FailedPage]] = {}
-    for failure in failed:
-        groups.setdefault(_error_text(failure.error), []).append(failure)
-    lines = []
-    for text, members in groups.items():
-        if len(members) == 1:
-            lines.append(members[0].message)
-            continue
-        notebooks = ", ".join(dict.fromkeys(_notebook_label(m.notebook) for m in members))
-        line = (f"{len(members)} pages failed with: {text}: notebooks {notebooks} "
-                f"(pages {', '.join(m.page for m in members)})")
-        kept_in = sorted({str(Path(m.error.kept).parent) for m in members if m.error.kept})
-        if kept_in:
-            line += f"\n  executed notebooks kept for debugging in {', '.join(kept_in)}"
-        lines.append(line)
-    return lines
-
-
-def _notebook_label(name: str) -> str:
-    """``01`` for ``01_dismissals_by_batch.ipynb``; the stem for an unnumbered one."""
-    stem = Path(name).stem
-    number = stem.split("_", 1)[0]
-    return number if number.isdigit() else stem
 
 
 def _assemble(work: Work, outcomes: dict[str, tuple[Outcome, Stamp]], site: Path,
