@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
@@ -145,7 +145,11 @@ def _check_data(data: Path, reading: Reading, say) -> None:
     try:
         frame = data_module.load_cases(data, **reading.kwargs())
     except ValidationError as exc:
-        raise DataRejected(data, exc) from exc
+        # the problems name the file as given, as `analysis validate FILE` names it
+        read_as = str(data_module.resolve(data))
+        named = [replace(p, file=str(data)) if p.file == read_as else p
+                 for p in exc.problems]
+        raise DataRejected(data, ValidationError(named, exc.total)) from exc
     say(f"  {frame.height:,} rows valid ({time.monotonic() - started:.1f}s)")
 
 
