@@ -275,3 +275,29 @@ def test_encoding_and_mapping_go_to_the_check_and_the_kernels(project, tmp_path,
                                  "--mapping", str(mapping), "--dry-run")) == 0
     out = capsys.readouterr().out
     assert "3 page(s) to render" in out and "the data's encoding or mapping changed" in out
+
+
+@pytest.mark.slow
+def test_kernel_logs_carry_no_plain_tcp_warning(tmp_path, monkeypatch):
+    """The kernel's stderr is the page's log: it says what the notebook said there,
+    not that the kernel runs over TCP without encryption (it does not: CurveZMQ)."""
+    from traitlets.config import Config
+
+    from analysis.site import execute
+
+    notebook = _notebook(tmp_path / "n.ipynb", 'x: int = 1  # x',
+                         "import sys\nprint('the notebook wrote this', file=sys.__stderr__)")
+
+    def log_of(name: str) -> str:
+        log = tmp_path / f"{name}.log"
+        with execute.stderr_to(log):
+            execute.execute(notebook, tmp_path / f"{name}.ipynb", {},
+                            kernel=execute.kernel_name(), timeout=60, log=log)
+        return log.read_text(encoding="utf-8")
+
+    text = log_of("encrypted")
+    assert "the notebook wrote this" in text and "without encryption" not in text
+    # the same kernel without the setting logs the warning: the check above can fail
+    monkeypatch.setattr(execute, "kernel_config", lambda: Config(
+        {"KernelManager": {"transport_encryption": "disabled"}}))
+    assert "without encryption" in log_of("plain")

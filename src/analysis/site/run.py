@@ -126,7 +126,7 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
             _keep(work, site, out, stamp, executed)
             return result  # the audit found a disclosure: the published site stays
         publish.swap_in(out, site)
-    kept.drop(site, list(outcomes))
+        kept.drop(site, list(outcomes))  # published now: the site holds them
     result.published = True
     return result
 
