@@ -120,7 +120,8 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
         outcomes = {name: (k.outcome, Stamp(k.git_commit, k.rendered_at))
                     for name, k in reused.items()}
         outcomes.update({name: (o, stamp) for name, o in executed.items()})
-        progress.say(f"auditing the staged site ({len(work.pages)} page(s)) ...")
+        progress.say(f"auditing the staged site ({len(outcomes) + len(work.carried)} "
+                     "page(s)) ...")
         result.refused = _assemble(work, outcomes, site, out, stamp)
         if result.refused:
             _keep(work, site, out, stamp, executed)
