@@ -120,7 +120,8 @@ def _read(path: str | Path, encoding: str | None, sheet: str | None,
     except ValidationError as exc:
         problems += exc.problems
     problems += [Problem(name, "required-column", "required column is missing from the "
-                         "header", column=c) for c in _missing(names)]
+                         "header (when the file calls it otherwise or lacks it, a mapping "
+                         "file can say so: --mapping)", column=c) for c in _missing(names)]
     if problems:
         raise ValidationError(problems)
     if frame.height == 0:
