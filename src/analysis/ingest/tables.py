@@ -83,6 +83,8 @@ def _gunzip(data: bytes, name: str) -> bytes:
         if inflater.unconsumed_tail:
             raise ValidationError.one(name, "format", "a gzip file that inflates past "
                                       f"{MAX_UNZIPPED >> 30} GiB: unpack it first")
+        if not inflater.eof:
+            raise zlib.error("it ends early: truncated?")
         rest = inflater.unused_data
         if rest:  # concatenated members: gzip reads them all
             out += gzip.decompress(rest)
