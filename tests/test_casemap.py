@@ -268,6 +268,13 @@ def test_columns_the_mapping_names_and_the_file_lacks_are_listed_at_once(tmp_pat
         ("header", "Case")}
 
 
+def test_mapped_columns_match_ignoring_case_and_spaces(tmp_path):
+    rows = [{k.upper() if k != "Name" else " name ": v for k, v in ROW.items()}]
+    frame = validate.read_cases(write_export(tmp_path / "x.csv", rows),
+                                mapping=mapping_file(tmp_path, BASE))
+    assert frame["hs_section"].to_list() == ["11357"] and frame["person_id"][0].startswith("P")
+
+
 def test_every_header_problem_without_a_mapping_at_once(tmp_path):
     header = ["Case Number", "Case Number", "Section", "Charge", "Level", "City",
               "Conviction Date", "Disposition Date", "Defendant Name"]

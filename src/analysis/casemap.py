@@ -264,10 +264,9 @@ def apply(mapping: CaseMapping, header: list[str], frame: pl.DataFrame,
     Raises ValidationError listing every header problem at once: a column the mapping
     names that the header lacks, or holds twice. Nothing but the fields leaves here.
     """
-    position = {}
-    for i, name in enumerate(header):
-        position.setdefault(name.strip(), i)
-    counts = {c: sum(1 for h in header if h.strip() == c) for c in mapping.used_columns()}
+    found = {c: _find(header, c) for c in mapping.used_columns()}
+    position = {c: at[0] for c, at in found.items() if at}
+    counts = {c: len(at) for c, at in found.items()}
     problems = [Problem(file, "required-column", f"the mapping {mapping.path.name} names "
                         f"this column but the header has only: {shown(', '.join(header))}",
                         column=c) for c, n in counts.items() if n == 0]
@@ -294,6 +293,16 @@ def apply(mapping: CaseMapping, header: list[str], frame: pl.DataFrame,
     return rows, _dropped(mapping, header, file)
 
 
+def _find(header: list[str], column: str) -> list[int]:
+    """Where ``column`` is in the header: as written (spaces around it ignored), else
+    ignoring case and repeated spaces."""
+    def fold(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    exact = [i for i, h in enumerate(header) if h.strip() == column]
+    return exact or [i for i, h in enumerate(header) if fold(h) == fold(column)]
+
+
 def _recode(f: str, table: dict[str, str]) -> pl.Expr:
     """Field ``f`` with the mapping's codes replaced by canonical values (others kept)."""
     folded = pl.col(f).str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
@@ -302,13 +311,12 @@ def _recode(f: str, table: dict[str, str]) -> pl.Expr:
 
 def _dropped(mapping: CaseMapping, header: list[str], file: str) -> list[Problem]:
     """Warnings naming (never showing) the columns left behind on reading."""
-    used = set(mapping.columns.values())
+    used = {i for c in mapping.used_columns() for i in _find(header, c)}
     out = []
     if mapping.person_from:
         out.append(Problem(file, "dropped", "hashed into person_id, then dropped: "
                            + shown(", ".join(mapping.person_from)), severity="warning"))
-    others = [h for h in dict.fromkeys(h.strip() for h in header)
-              if h not in used and h not in mapping.person_from]
+    others = list(dict.fromkeys(h.strip() for i, h in enumerate(header) if i not in used))
     if others:
         out.append(Problem(file, "dropped", "columns the mapping does not name were dropped "
                            "on reading: " + shown(", ".join(others)), severity="warning"))
