@@ -79,8 +79,8 @@ def open_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED
     return frame, _source(file, digest)
 
 
-def _options(file: Path, encoding: str | None,
-             mapping: str | Path | None) -> tuple[str | None, casemap.CaseMapping | None]:
+def _options(file: Path, encoding: str | None, mapping: str | Path | casemap.CaseMapping | None,
+             ) -> tuple[str | None, casemap.CaseMapping | None]:
     """The encoding and the loaded mapping to read ``file`` with: as given, else from
     the environment; never any for the synthetic default."""
     if _is_synthetic(file):
@@ -89,6 +89,8 @@ def _options(file: Path, encoding: str | None,
         encoding = os.environ.get(paths.DATA_ENCODING_ENV) or None
     if mapping is None:
         mapping = os.environ.get(paths.DATA_MAPPING_ENV) or None
+    if isinstance(mapping, casemap.CaseMapping):
+        return encoding, mapping
     return encoding, casemap.load_mapping(mapping) if mapping else None
 
 
