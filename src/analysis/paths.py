@@ -14,13 +14,18 @@ relative paths to the data folder. Two environment variables move things:
 ``LACRA_CACHE``
     folder of remembered validation results. Defaults to ``data/cache``; safe to delete.
 
-Two more tell a notebook's kernel how to read its case list; ``analysis render`` sets
-them from ``--encoding`` and ``--mapping``:
+Three more are read where they are used, named here (``*_ENV``) so that a caller who
+sets them (``analysis render`` for its notebook kernels) spells them once:
 
-``LACRA_DATA_ENCODING``
-    text encoding of the case list (a CSV that is not UTF-8), e.g. ``latin-1``.
-``LACRA_DATA_MAPPING``
-    mapping file the case list is read through.
+``LACRA_DATA_MAPPING`` (:data:`DATA_MAPPING_ENV`)
+    case-list mapping file that ``data.load_cases`` / ``open_cases`` use when none is
+    passed. Unset or empty: no mapping.
+``LACRA_DATA_ENCODING`` (:data:`DATA_ENCODING_ENV`)
+    text encoding of the case list those use when none is passed.
+``LACRA_ID_SALT`` (:data:`ID_SALT_ENV`)
+    the secret salting the person ids a mapping derives from names and birth dates.
+    Unset: a random secret created once in ``data/private/id_salt`` (:data:`ID_SALT`,
+    mode 0600, never committed).
 """
 
 from __future__ import annotations
@@ -29,9 +34,9 @@ import os
 from pathlib import Path
 
 __all__ = ["CLAIMS", "DATA", "DATA_ENCODING_ENV", "DATA_MAPPING_ENV", "DEFAULT_SEED",
-           "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS", "REFERENCE", "REPORTS", "REPORTS_CONFIG",
-           "ROOT", "SITE", "SOURCES", "SYNTHETIC", "RELEASES", "VALIDATED", "shared_data",
-           "shared_file", "synthetic_cases"]
+           "ID_SALT", "ID_SALT_ENV", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS", "PRIVATE",
+           "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
+           "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
 
 
 def _find_root() -> Path:
@@ -54,7 +59,14 @@ REFERENCE = DATA / "reference"  # small cited tables, committed, each with a man
 SOURCES = DATA / "sources"  # manifests of the public files we read but never commit
 CLAIMS = DATA / "claims"  # the ledger of published figures
 SYNTHETIC = DATA / "synthetic"  # generated default data (not committed)
-MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts
+MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts and case lists
+PRIVATE = DATA / "private"  # secrets of this machine (not committed)
+ID_SALT = PRIVATE / "id_salt"  # the salt of hashed person ids when LACRA_ID_SALT is unset
+
+# Environment variables read where they are used (see the module's notes).
+DATA_MAPPING_ENV = "LACRA_DATA_MAPPING"
+DATA_ENCODING_ENV = "LACRA_DATA_ENCODING"
+ID_SALT_ENV = "LACRA_ID_SALT"
 # Validated copies of case files, named by the input's checksum (not committed): every
 # page of a render loads the same file, and validating it once is enough.
 VALIDATED = Path(os.environ.get("LACRA_CACHE", DATA / "cache")) / "validated"
@@ -68,10 +80,6 @@ REPORTS_CONFIG = REPORTS / "reports.yml"
 SITE = Path(os.environ.get("LACRA_SITE", REPORTS / "site"))
 
 KERNEL_NAME = "la-cannabis-relief"
-
-# How a kernel is told to read its case list (``analysis render --encoding/--mapping``).
-DATA_ENCODING_ENV = "LACRA_DATA_ENCODING"
-DATA_MAPPING_ENV = "LACRA_DATA_MAPPING"
 
 DEFAULT_SEED = 2020
 
