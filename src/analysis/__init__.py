@@ -22,8 +22,8 @@ __version__ = "0.1.0"
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "charts", "checksum",
     "claimchecks", "claims", "cli", "data", "disclosure", "ingest", "outputs", "paths",
-    "prop64", "qualifiers", "reader", "reconcile", "reference", "release", "schema", "site",
-    "stats", "synth", "validate", "words",
+    "prop64", "provenance", "qualifiers", "reader", "reconcile", "reference", "release",
+    "schema", "site", "stats", "synth", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.
 _DATA = ("describe_source", "load_cases", "open_cases")
