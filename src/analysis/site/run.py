@@ -340,6 +340,9 @@ def _data_source(page: Page, outcome: Outcome) -> dict:
     card = outcome.data
     if card is not None and card.source:
         label = "synthetic default data" if card.synthetic else f"real file {card.file}"
+        shown = outcome.shown
+        if shown is not None and shown.sha256 != card.sha256:
+            label = f"real file {shown.file}, beside {label}"
         return {"label": label, "description": card.source, "file": card.file,
                 "synthetic": bool(card.synthetic), "sha256": card.sha256}
     return {"label": page.data_description or "stated on the page", "synthetic": None,
