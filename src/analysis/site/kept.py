@@ -88,10 +88,13 @@ def drop(site: Path, names) -> None:
 
 def _outcome(d: dict) -> Outcome:
     csv = tuple(CsvFile(c["name"], c["path"], c["caption"], c["rows"], tuple(c["columns"]),
-                        tuple((col, tuple(keys)) for col, keys in c["cells"]))
+                        tuple((col, tuple(keys)) for col, keys in c["cells"]),
+                        tuple((col, str(tag)) for col, tag in c.get("basis") or ()))
                 for c in d["csv"])
     card = DataCard(**d["data"]) if d.get("data") else None
-    return Outcome(d["name"], d["seconds"], csv, card, d.get("kernel_starts", 1))
+    shown = DataCard(**d["shown"]) if d.get("shown") else None
+    return Outcome(d["name"], d["seconds"], csv, card, d.get("kernel_starts", 1),
+                   shown=shown)
 
 
 def __dir__() -> list[str]:
