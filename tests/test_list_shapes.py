@@ -9,10 +9,12 @@ sentence and the page goes on; every site passes the disclosure audit.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -127,3 +129,56 @@ def test_every_table_names_what_its_figures_rest_on(shaped_site):
             assert all(BASIS_TAG.fullmatch(f"({tag})") for tag in record["basis"].values())
             # on a real list, counts are real data (of this file) or published
             assert not any(t.startswith("synthetic") for t in record["basis"].values())
+
+
+# --- a court export read through the shipped example mapping -----------------------------
+
+EXPORT = paths.ROOT / "tests" / "data" / "court_export_example.csv"
+EXPORT_MAPPING = paths.MAPPINGS / "court_export_example.yml"
+
+
+@pytest.fixture(scope="module")
+def export_site(tmp_path_factory, one_page_each) -> Path:
+    """The one-page-per-notebook site on the hand-written court export (names, dates of
+    birth and booking numbers beside the case rows), through its mapping."""
+    site = tmp_path_factory.mktemp("export") / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "render", "--config", str(one_page_each),
+         "--data", str(EXPORT), "--mapping", str(EXPORT_MAPPING), "--site", str(site),
+         "--jobs", "2", "--quiet"], capture_output=True, text=True, timeout=1200,
+        cwd=paths.ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return site
+
+
+def _identifiers() -> set[str]:
+    """Every name, date of birth, booking and case number the export holds."""
+    with EXPORT.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = set()
+    for row in rows:
+        found |= {row["Defendant Name"], row["Date of Birth"], row["Booking Number"],
+                  row["Case Number"]}
+        found |= {part.strip() for part in row["Defendant Name"].split(",")}
+    return {v for v in found if len(v) > 3}
+
+
+def test_a_site_on_the_example_export_publishes_no_identifier(export_site):
+    secrets = _identifiers()
+    assert len(secrets) > 60
+    for path in export_site.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            leaked = sorted(s for s in secrets if s in text)
+            assert not leaked, (path.name, leaked[:5])
+
+
+def test_a_site_on_the_example_export_is_real_data_and_passes_the_audit(export_site):
+    for page in export_site.glob("*.html"):
+        assert not SYNTHETIC.search(reader_text(page)), page.name
+    audit = subprocess.run([sys.executable, "-m", "analysis", "audit", str(export_site)],
+                           capture_output=True, text=True, timeout=600, cwd=paths.ROOT)
+    assert audit.returncode == 0, audit.stdout[-2000:] + audit.stderr[-2000:]
+    # 30 rows: every count from 1 to 10 is hidden, so the overview's total is too
+    overview = reader_text(export_site / "overview.html")
+    assert "court_export_example.csv" in overview and "suppressed" in overview
