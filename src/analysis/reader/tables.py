@@ -108,11 +108,6 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
                                    for row in data.table.rows)) for c in counts)
     else:
         frame = data
-    basis = basis or (provenance.illustrative(*rests_on) if rests_on else None) or (
-        provenance.current() if isinstance(data, CountTable) else None)
-    if basis is None:
-        raise ValueError(f"table {caption or name!r}: name its basis (published, real data, "
-                         "synthetic or assumed; analysis.provenance)")
     if columns is not None:
         dropped = [c for c in counts if c not in columns]
         if dropped:
@@ -123,6 +118,7 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     if leaked:
         raise ValueError(f"reader.table refuses identifier column(s) {', '.join(leaked)}: "
                          "aggregate before publishing")
+    basis = _basis(basis, rests_on, isinstance(data, CountTable), caption or name)
     name = words.slug(name or caption, limit=48) or "table"
 
     def shown(value, column: str) -> str:
@@ -133,13 +129,31 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
 
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
-    # a count table's label columns rest on nothing; a plain frame is all its source's
-    by_column = tuple((c, (column_basis or {}).get(c, basis).tag()) for c in frame.columns
-                      if not counts or c in counts or c in (column_basis or {})
-                      or frame.schema[c] != pl.String)
+    by_column = _column_basis(frame, counts, basis, column_basis or {})
     caption = f"{caption} ({basis.tag()})" if caption else caption
     return Table(name, caption, tuple(frame.columns), cells, frame.write_csv(), folded,
                  declared, by_column, basis.note() if basis.illustrative else "")
+
+
+def _basis(given: provenance.Basis | None, rests_on: Sequence[str], counts: bool,
+           what: str | None) -> provenance.Basis:
+    """A table's basis: as given, else the assumption it rests on (illustrative on
+    synthetic data), else for counts the page's data; a plain frame must name it."""
+    basis = given or (provenance.illustrative(*rests_on) if rests_on else None) or (
+        provenance.current() if counts else None)
+    if basis is None:
+        raise ValueError(f"table {what!r}: name its basis (published, real data, synthetic "
+                         "or assumed; analysis.provenance), or show the page's data card")
+    return basis
+
+
+def _column_basis(frame: pl.DataFrame, counts: Sequence[str], basis: provenance.Basis,
+                  overrides: dict[str, provenance.Basis]) -> tuple[tuple[str, str], ...]:
+    """Each column's basis tag: a count table's label columns rest on nothing; a plain
+    frame is all its source's."""
+    return tuple((c, overrides.get(c, basis).tag()) for c in frame.columns
+                 if not counts or c in counts or c in overrides
+                 or frame.schema[c] != pl.String)
 
 
 def data_tag() -> str:
