@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-import yaml
 
 from . import ingest, pseudonym, schema
 from .checksum import sha256_file
@@ -85,7 +84,8 @@ def load_mapping(path: str | Path) -> CaseMapping:
     """Read and check a mapping file; raises :class:`ValidationError` listing every
     problem (rule ``mapping``, the key as the column)."""
     path = Path(path).expanduser()
-    doc = _read_yaml(path)
+    doc = ingest.read_mapping_file(path, expected="'columns' (see docs/data.md)",
+                                   scalars_as_text=True)
     bad: _Complaints = [(f"unknown key (expected one of {', '.join(MAPPING_KEYS)})",
                          str(k), None) for k in doc if k not in MAPPING_KEYS]
     columns = _columns(_section(doc, "columns", dict, bad), bad)
@@ -108,26 +108,6 @@ def load_mapping(path: str | Path) -> CaseMapping:
         columns=columns, constants=constants, codes=codes, person_from=person,
         derive=frozenset(derive), sheet=doc.get("sheet") or None,
         date_format=doc.get("date_format") or None, notes=str(doc.get("notes", "")).strip())
-
-
-def _read_yaml(path: Path) -> dict:
-    """The document, every scalar as text (so ``Y``, ``No`` or ``01`` stay codes)."""
-    def fail(message: str) -> ValidationError:
-        return ValidationError.one(str(path), "mapping", message)
-
-    if not path.is_file():
-        raise fail("no such mapping file")
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise fail(f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
-    except UnicodeDecodeError:
-        raise fail("not UTF-8 text") from None
-    if not isinstance(doc, dict):
-        raise fail("expected a mapping with 'columns' (see docs/data.md)")
-    return doc
 
 
 def _section(doc: dict, key: str, kind: type, bad: _Complaints):
