@@ -24,8 +24,13 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP) ## Create .venv, install the package editable and register the Jupyter kernel
 
-reports: $(STAMP) ## Render the report site on the default data into reports/site
-	$(BIN)/analysis render
+# Options for the render, e.g. make reports RENDER_ARGS="--data list.csv --jobs 2". make
+# exits 2 whatever went wrong: schedulers that need the render's own exit status (see
+# `analysis render --help`) call .venv/bin/analysis render directly.
+RENDER_ARGS ?=
+
+reports: $(STAMP) ## Render the report site into reports/site (options: RENDER_ARGS=...)
+	$(BIN)/analysis render $(RENDER_ARGS)
 
 browser: ## Install Debian's chromium for the browser tests (root only; skipped otherwise)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -42,7 +42,7 @@ reader.data_card(cases, source)
 # %%
 page = release.for_page("01_dismissals_by_batch", cases, source)
 counts = page["dismissed-conviction-counts-by-motion-and"]
-reader.table(counts, "Dismissed conviction counts by motion and charge level (computed)")
+reader.table(counts, "Dismissed conviction counts by motion and charge level")
 
 # %% [markdown]
 # The chart shows the same counts: the February 2020 motion was mostly felonies, the September 2021 motion mostly misdemeanors.
@@ -61,7 +61,8 @@ chart = (
     .properties(width=520, height=120)
 )
 charts.titled(
-    chart, "Convictions dismissed by motion and charge level", source.label,
+    chart, "Convictions dismissed by motion and charge level",
+    f"{source.label}; counts: {reader.data_tag()}",
     alt_text="Horizontal bars: " + "; ".join(
         f"{m}, {lvl}: " + (f"{n:,}" if n is not None else release.HIDDEN)
         for m, lvl, n in shown.select("motion", "charge_level", "convictions").iter_rows()),
@@ -73,7 +74,7 @@ Markdown(reader.footnote())
 # %% [markdown]
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts in the tables above are *computed* from the data.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

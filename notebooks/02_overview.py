@@ -20,7 +20,7 @@ seed: int = 2020  # seed of the synthetic default, used only when data_path is e
 from IPython.display import Markdown
 
 import analysis
-from analysis import charts, reader, release
+from analysis import charts, provenance, reader, release
 
 charts.enable()
 
@@ -36,17 +36,18 @@ reader.data_card(cases, source)
 # %% [markdown]
 # ## The totals
 #
-# Conviction counts and distinct people in each motion and in both. A person whose convictions were dismissed in both motions counts once in the total, which is why the people column does not add up. All figures are *computed* from the data; on synthetic data the motion totals are calibrated to the *published* ones (listed at the end of the page). Every count on this page comes from the site's one protection step.
+# Conviction counts and distinct people in each motion and in both. A person whose convictions were dismissed in both motions counts once in the total, which is why the people column does not add up. Each table says what its figures rest on. Every count on this page comes from the site's one protection step.
 
 # %%
 page = release.for_page("02_overview", cases, source)
 totals = page["overview-totals"]
-reader.table(totals, "Convictions and people by motion (computed)")
+reader.table(totals, "Convictions and people by motion",
+             column_basis={"people": provenance.illustrative("sep2021_convictions_per_person")})
 
 # %%
 Markdown(f"In all, the data holds **{reader.number(totals.value('convictions', batch='Total'))} "
          f"dismissed convictions** belonging to **{reader.number(totals.value('people', batch='Total'))} "
-         f"people** (computed), {reader.number(totals.value('felonies', batch='Total'))} of them felonies.")
+         f"people** ({reader.data_tag()}), {reader.number(totals.value('felonies', batch='Total'))} of them felonies.")
 
 # %% [markdown]
 # ## Charge level in each motion
@@ -54,7 +55,7 @@ Markdown(f"In all, the data holds **{reader.number(totals.value('convictions', b
 # The February 2020 motion, built from state DOJ records, was mostly felonies; the September 2021 motion, built from county court records, added misdemeanors from District Attorney jurisdictions.
 
 # %%
-reader.table(page["overview-level"], "Convictions and people by motion and charge level (computed; shares within each motion)")
+reader.table(page["overview-level"], "Convictions and people by motion and charge level, shares within each motion")
 
 # %%
 reader.overview.bar_chart(page["overview-level"], category="batch", color="charge_level",
@@ -66,15 +67,17 @@ reader.overview.bar_chart(page["overview-level"], category="batch", color="charg
 # Conviction years reach back decades. The chart counts dismissed convictions by the year of conviction in each motion (its data is folded below it); the table gives decades.
 
 # %%
-reader.overview.bar_chart(page["overview-years"], category="conviction_year", color="batch", horizontal=False,
-                          title="Convictions dismissed by year of conviction", source=source.label)
+reader.illustrative(reader.overview.bar_chart(
+    page["overview-years"], category="conviction_year", color="batch", horizontal=False,
+    title="Convictions dismissed by year of conviction", source=source.label), "year_profile")
 
 # %%
-reader.table(page["overview-years"], "Convictions by year of conviction and motion (computed)",
+reader.table(page["overview-years"], "Convictions by year of conviction and motion", rests_on=["year_profile"],
              folded="The chart's data: convictions by year and motion")
 
 # %%
-reader.table(page["overview-decade"], "Convictions and people by motion and decade of conviction (computed)")
+reader.table(page["overview-decade"], "Convictions and people by motion and decade of conviction",
+             rests_on=["year_profile"])
 
 # %% [markdown]
 # ## What the convictions were for
@@ -82,7 +85,8 @@ reader.table(page["overview-decade"], "Convictions and people by motion and deca
 # Health and Safety Code section, and the offense it defines.
 
 # %%
-reader.table(page["overview-offense"], "Convictions and people by motion and offense type (computed)")
+reader.table(page["overview-offense"], "Convictions and people by motion and offense type",
+             rests_on=provenance.ASSUMED_BY["offense_type"])
 
 # %% [markdown]
 # ## Whose convictions they were
@@ -90,11 +94,13 @@ reader.table(page["overview-offense"], "Convictions and people by motion and off
 # Race/ethnicity as recorded with the case. Shares are within each motion. This table says who received relief; whether some groups were convicted more often than others relative to their share of the county's residents is the subject of the disparities page.
 
 # %%
-reader.table(page["overview-race"], "Convictions and people by motion and race/ethnicity (computed; shares within each motion)")
+reader.table(page["overview-race"], "Convictions and people by motion and race/ethnicity, shares within each motion",
+             rests_on=provenance.ASSUMED_BY["race_ethnicity"])
 
 # %%
-reader.overview.bar_chart(page["overview-race"], category="race_ethnicity", color="batch",
-                          title="Convictions dismissed by race/ethnicity", source=source.label)
+reader.illustrative(reader.overview.bar_chart(
+    page["overview-race"], category="race_ethnicity", color="batch",
+    title="Convictions dismissed by race/ethnicity", source=source.label), *provenance.ASSUMED_BY["race_ethnicity"])
 
 # %% [markdown]
 # ## People and convictions
@@ -102,10 +108,12 @@ reader.overview.bar_chart(page["overview-race"], category="race_ethnicity", colo
 # Most people had one conviction dismissed; some had several. The second table shows how many people the two motions share.
 
 # %%
-reader.table(page["overview-per-person"], "People by number of convictions dismissed (computed)")
+reader.table(page["overview-per-person"], "People by number of convictions dismissed",
+             rests_on=["repeat_weight_shape", "sep2021_convictions_per_person"])
 
 # %%
-reader.table(page["overview-people-motions"], "People by the motions that dismissed their convictions (computed)")
+reader.table(page["overview-people-motions"], "People by the motions that dismissed their convictions",
+             rests_on=["sep2021_people_also_in_feb2020"])
 
 # %% [markdown]
 # ## What these numbers do not show
@@ -113,7 +121,6 @@ reader.table(page["overview-people-motions"], "People by the motions that dismis
 # - They count convictions the District Attorney moved to dismiss, not convictions that remain: people whose records neither list found are not here (see the page on convictions still unidentified).
 # - A dismissal in the court's records does not mean every downstream database (DOJ, background-check vendors) was updated.
 # - Race/ethnicity is as recorded by the justice system, not self-reported; "Unknown" means none was recorded.
-# - On synthetic data, only the totals listed below as *published* are real; the year profile, the race mix of the 2021 motion, city shares and the people in both motions are *assumed*.
 
 # %%
 Markdown(reader.footnote())
@@ -121,7 +128,7 @@ Markdown(reader.footnote())
 # %% [markdown]
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Everything else on this page is *computed* from the data.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

@@ -27,7 +27,7 @@ group_by: str = "race_ethnicity"  # one or two dimensions, comma-separated (e.g.
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, reader, release, words
+from analysis import aggregate, charts, provenance, reader, release, words
 
 charts.enable()
 filters = aggregate.Filters(batch=batch or None, year_from=year_from or None,
@@ -58,7 +58,7 @@ Markdown(f"Selection: **{filters.describe()}**; counted by "
 
 # %%
 reader.overview.no_cases(filters) if not matches else reader.table(
-    page["explorer-total"], "Convictions and people in the selection (computed)")
+    page["explorer-total"], "Convictions and people in the selection")
 
 # %% [markdown]
 # ## Counts
@@ -67,13 +67,15 @@ reader.overview.no_cases(filters) if not matches else reader.table(
 
 # %%
 table = page["explorer-counts"] if "explorer-counts" in page else None
-(reader.table(table, "Convictions and people by " + ", ".join(by) + " (computed)")
+assumed = provenance.assumptions_of(by)  # what sets these splits on synthetic data
+(reader.table(table, "Convictions and people by " + ", ".join(words.dimension_title(b).lower() for b in by),
+              rests_on=assumed)
  if table is not None else Markdown("Nothing to count: " + ("no cases match." if not matches else "no dimension chosen.")))
 
 # %%
-(reader.overview.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
+(reader.illustrative(reader.overview.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
                            title="Convictions dismissed by " + " and ".join(words.dimension_title(b).lower() for b in by),
-                           source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade"))
+                           source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade")), *assumed)
  if table is not None else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]
@@ -81,7 +83,9 @@ table = page["explorer-counts"] if "explorer-counts" in page else None
 #
 # - A count from 1 to 10 shows as "suppressed", and so does a larger count hidden so that no total or other page of the site reveals a small one. Narrow selections hide more.
 # - These are convictions the District Attorney moved to dismiss, not every cannabis conviction in the county: convictions neither list found are not here.
-# - On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation.
+
+# %%
+reader.on_synthetic(source, "On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation: such tables and charts are marked *illustrative*.")
 
 # %%
 Markdown(reader.footnote())
@@ -89,7 +93,7 @@ Markdown(reader.footnote())
 # %% [markdown]
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

@@ -24,7 +24,7 @@ spline_df: int = 6  # flexibility of the trend (degrees of freedom of the spline
 from IPython.display import Markdown
 
 import analysis
-from analysis import charts, reader, release
+from analysis import charts, provenance, reader, release
 
 charts.enable()
 population = analysis.reference.population_by_race(population_year)
@@ -50,27 +50,31 @@ page = release.for_page("04_disparities", cases, source)
 # - **Residents are not the people convicted.** Some people convicted in Los Angeles County lived elsewhere; some residents were convicted elsewhere.
 # - **"Unknown" race has no population.** Convictions without a recorded race/ethnicity are counted and shown, but they have no rate and no ratio; if they fall unevenly across groups, every rate is biased by that unevenness.
 # - **Race/ethnicity is as recorded by the justice system**, which does not always match how people describe themselves; the Census categories (Hispanic of any race; non-Hispanic White, Black, Asian and Pacific Islander; other and multiracial) are matched to the case categories as documented in the reference tables.
-# - **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles.
+# %%
+reader.on_synthetic(source, "- **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles, and are marked *illustrative*.")
 
 # %%
-reader.table(reader.disparities.race_population(population_year), f"Residents of Los Angeles County by race/ethnicity (published: US Census Bureau, {population_year})",
-             name="disparities-population")
+reader.table(reader.disparities.race_population(population_year), "Residents of Los Angeles County by race/ethnicity",
+             name="disparities-population", basis=provenance.published(f"US Census Bureau, {population_year}"))
 
 # %% [markdown]
 # ## Dismissed convictions per 10,000 residents
 #
-# For each group: dismissed convictions, residents, and the rate with its exact 95% Poisson interval (*computed*). The interval reflects only the randomness of counts, not the assumptions above.
+# For each group: dismissed convictions, residents, and the rate with its exact 95% Poisson interval. The interval reflects only the randomness of counts, not the assumptions above.
 
 # %%
+race_assumed = provenance.ASSUMED_BY["race_ethnicity"]  # what sets the race mix on synthetic data
 conv_rates = reader.disparities.rates_table(page["disparities-rates-convictions"], population, per=per)
-reader.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)")
+reader.table(conv_rates, f"Dismissed convictions per {per:,} residents, by race/ethnicity, 95% exact intervals",
+             rests_on=race_assumed, column_basis={"population": provenance.published(f"US Census Bureau, {population_year}")})
 
 # %% [markdown]
 # The same for people: how many residents of each group, per 10,000, had at least one conviction dismissed.
 
 # %%
 people_rates = reader.disparities.rates_table(page["disparities-rates-people"], population, per=per)
-reader.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity (computed; 95% exact intervals)")
+reader.table(people_rates, f"People with a dismissed conviction per {per:,} residents, by race/ethnicity, 95% exact intervals",
+             rests_on=race_assumed, column_basis={"population": provenance.published(f"US Census Bureau, {population_year}")})
 
 # %% [markdown]
 # ## How the rates compare: rate ratios
@@ -83,27 +87,31 @@ ratios, model, choice = reader.disparities.ratios_table(page["disparities-rate-r
 Markdown(f"**Model:** {model}. **Choice:** {choice}.")
 
 # %%
-reader.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents (computed; 95% intervals, {model})")
+reader.table(reader.disparities.ratios_display(ratios), f"Rate ratios of dismissed convictions against {reference} residents, 95% intervals, {model}",
+             rests_on=race_assumed, column_basis={"population": provenance.published(f"US Census Bureau, {population_year}")})
 
 # %%
-reader.disparities.ratio_chart(ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
-                  source=f"{source.label}; US Census Bureau population ({population_year})")
+reader.illustrative(reader.disparities.ratio_chart(
+    ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
+    source=f"{source.label}; US Census Bureau population ({population_year})"), *race_assumed)
 
 # %% [markdown]
 # ## Over the years of conviction
 #
-# Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band (*computed*). The band is for the expected count in a year, not for a single year's count. The model is fitted on the years whose count is shown; a hidden year's line is the model's prediction, not a fit to it. A smooth curve cannot follow an abrupt step: the September 2021 list reaches back only to 1985, so counts jump there, and the dots, not the line, show that step.
+# Dismissed convictions by year of conviction (dots) with a smooth trend from a Poisson or negative binomial regression on a spline of the year (line) and its 95% confidence band. The band is for the expected count in a year, not for a single year's count. The model is fitted on the years whose count is shown; a hidden year's line is the model's prediction, not a fit to it. A smooth curve cannot follow an abrupt step: the September 2021 list reaches back only to 1985, so counts jump there, and the dots, not the line, show that step.
 
 # %%
 fitted = reader.disparities.fit_trend(page["disparities-trend"], spline_df)
 reader.disparities.trend_model(fitted)
 
 # %%
-reader.disparities.trend_chart(page["disparities-trend"], fitted, title="Dismissed convictions by year of conviction, with the model trend",
-                  source=source.label)
+reader.illustrative(reader.disparities.trend_chart(
+    page["disparities-trend"], fitted, title="Dismissed convictions by year of conviction, with the model trend",
+    source=source.label), "year_profile")
 
 # %%
-reader.table(reader.disparities.trend_table(page["disparities-trend"], fitted), "Dismissed convictions by year of conviction and the model trend (computed)")
+reader.table(reader.disparities.trend_table(page["disparities-trend"], fitted), "Dismissed convictions by year of conviction and the model trend",
+             rests_on=["year_profile"])
 
 # %% [markdown]
 # ## What these numbers do not show
@@ -121,7 +129,7 @@ Markdown(reader.footnote())
 # %% [markdown]
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports the project answers to or from the Census Bureau; *assumed* figures are choices the synthetic data makes where no source speaks. Everything else is *computed* from the data.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

@@ -22,7 +22,7 @@ top_jurisdictions: int = 15  # how many jurisdictions the table lists by name
 from IPython.display import Markdown
 
 import analysis
-from analysis import aggregate, charts, reader, release
+from analysis import aggregate, charts, provenance, reader, release
 
 charts.enable()
 filters = aggregate.Filters(prosecuting_agency=agency)
@@ -38,6 +38,8 @@ reader.data_card(cases, source)
 
 # %%
 matches = not aggregate.is_empty(cases, filters)
+# a city prosecutor's share of the county rests on the assumed spread over cities
+city_assumed = [] if agency == "District Attorney" else list(provenance.ASSUMED_BY["jurisdiction"])
 page = release.for_page("05_agency_profile", cases, source, agency=agency,
                         top_jurisdictions=top_jurisdictions)
 Markdown(f"## {agency}\n\n" + (
@@ -49,22 +51,26 @@ Markdown(f"## {agency}\n\n" + (
 # %% [markdown]
 # ## Convictions and people by motion
 #
-# Dismissed convictions filed by this agency and the distinct people they belong to, in each motion (*computed*).
+# Dismissed convictions filed by this agency and the distinct people they belong to, in each motion.
 
 # %%
-(reader.table(page["agency-motion"], f"{agency}: convictions and people by motion and charge level (computed)")
+(reader.table(page["agency-motion"], f"{agency}: convictions and people by motion and charge level",
+              rests_on=city_assumed)
  if matches else Markdown("No cases match."))
 
 # %% [markdown]
 # ## When the convictions date from
 
 # %%
-(reader.overview.bar_chart(page["agency-decade"], category="conviction_decade", horizontal=False,
-                           title=f"{agency}: convictions dismissed by decade of conviction", source=source.label)
+(reader.illustrative(reader.overview.bar_chart(
+    page["agency-decade"], category="conviction_decade", horizontal=False,
+    title=f"{agency}: convictions dismissed by decade of conviction", source=source.label),
+    *city_assumed, "year_profile")
  if matches else Markdown("No chart: nothing to draw."))
 
 # %%
-(reader.table(page["agency-decade"], f"{agency}: convictions and people by decade of conviction (computed)")
+(reader.table(page["agency-decade"], f"{agency}: convictions and people by decade of conviction",
+              rests_on=[*city_assumed, "year_profile"])
  if matches else Markdown("No cases match."))
 
 # %% [markdown]
@@ -73,26 +79,29 @@ Markdown(f"## {agency}\n\n" + (
 # Offense types, and the jurisdictions where the cases were filed (the largest by name, the rest together).
 
 # %%
-(reader.table(page["agency-offense"], f"{agency}: convictions and people by offense type (computed)")
+(reader.table(page["agency-offense"], f"{agency}: convictions and people by offense type",
+              rests_on=[*city_assumed, *provenance.ASSUMED_BY["offense_type"]])
  if matches else Markdown("No cases match."))
 
 # %%
-(reader.table(page["agency-jurisdiction"], f"{agency}: convictions by jurisdiction (computed)")
+(reader.table(page["agency-jurisdiction"], f"{agency}: convictions by jurisdiction",
+              rests_on=provenance.ASSUMED_BY["jurisdiction"])
  if matches else Markdown("No cases match."))
 
 # %% [markdown]
 # ## Whose convictions they were
 #
-# Race/ethnicity as recorded with the case; shares are of this agency's dismissed convictions and people (*computed*).
+# Race/ethnicity as recorded with the case; shares are of this agency's dismissed convictions and people.
 
 # %%
-(reader.table(page["agency-race"], f"{agency}: convictions and people by race/ethnicity (computed)")
+(reader.table(page["agency-race"], f"{agency}: convictions and people by race/ethnicity",
+              rests_on=[*city_assumed, *provenance.ASSUMED_BY["race_ethnicity"]])
  if matches else Markdown("No cases match."))
 
 # %%
-(reader.overview.bar_chart(page["agency-race"], category="race_ethnicity",
-                           title=f"{agency}: convictions dismissed by race/ethnicity",
-                           source=source.label) if matches else Markdown("No chart: nothing to draw."))
+(reader.illustrative(reader.overview.bar_chart(
+    page["agency-race"], category="race_ethnicity", title=f"{agency}: convictions dismissed by race/ethnicity",
+    source=source.label), *city_assumed, *provenance.ASSUMED_BY["race_ethnicity"]) if matches else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]
 # ## What these numbers do not show
@@ -100,7 +109,9 @@ Markdown(f"## {agency}\n\n" + (
 # - Only convictions on the two dismissal lists: convictions this agency filed that neither list found are missing, and so are convictions it handled that were not eligible.
 # - A city prosecutor's small numbers hide many cells: a count from 1 to 10 shows as "suppressed", and so do larger counts wherever a total, here or on another page of the site, would reveal a small one.
 # - The agency is derived from the charge level and where the case was filed, as the validator checks; it is not the name of the individual prosecutor's office on the court record.
-# - On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*.
+
+# %%
+reader.on_synthetic(source, "On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*; the tables and charts they set are marked *illustrative*.")
 
 # %%
 Markdown(reader.footnote())
@@ -108,7 +119,7 @@ Markdown(reader.footnote())
 # %% [markdown]
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts above are *computed* from the data.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

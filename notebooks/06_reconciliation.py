@@ -20,7 +20,7 @@ seed: int = 2020  # seed of the synthetic default, used only when data_path is e
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import charts, claims, qualifiers, reader, reconcile, release
+from analysis import charts, claims, provenance, qualifiers, reader, reconcile, release
 
 charts.enable()
 
@@ -46,7 +46,9 @@ against = page["published-claims-published-against-the-figures"]
 ledger = claims.load()
 result = reconcile.reconcile(cases, ledger)
 reader.table(reader.reconcile.claims_table(result, against),
-             "Every published claim (published), with the status of its checks (computed)")
+             "Every published claim, with the status of its checks",
+             basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"),
+             column_basis={"against data": provenance.current()})
 
 # %% [markdown]
 # ## Claims against claims
@@ -55,7 +57,8 @@ reader.table(reader.reconcile.claims_table(result, against),
 
 # %%
 reader.table(reader.reconcile.checks_table(result),
-             "Checks between published claims (statuses computed from the published figures)")
+             "Checks between published claims",
+             basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"))
 
 # %% [markdown]
 # ## Claims against the data
@@ -64,7 +67,7 @@ reader.table(reader.reconcile.checks_table(result),
 
 # %%
 display(reader.reconcile.verdict(result))
-reader.table(against, "Published claims (published) against the figures computed from the data (computed)")
+reader.table(against, "Published claims against the figures counted in the data")
 
 # %% [markdown]
 # ## From 66,000 and 58,000 to the combined total
@@ -84,13 +87,16 @@ reader.reconcile.waterfall_chart(steps, intervals, source.label)
 # A person can hold several convictions, so every motion covers fewer people than convictions. The sources publish the number of people only for February 2020 (about 53,000).
 
 # %%
-display(reader.table(per_motion, "Convictions, cases and people in each motion (computed)"))
+display(reader.table(per_motion, "Convictions, cases and people in each motion",
+                     column_basis={"people": provenance.illustrative("sep2021_convictions_per_person")}))
 Markdown(reader.footnote())
 
 # %%
 held = page["people-by-convictions-held-in-each-motion"]
-display(reader.reconcile.people_chart(held, source.label))
-reader.table(held, "People by the number of their convictions in each motion (computed)",
+display(reader.illustrative(reader.reconcile.people_chart(held, source.label),
+                           "repeat_weight_shape", "sep2021_convictions_per_person"))
+reader.table(held, "People by the number of their convictions in each motion",
+             rests_on=["repeat_weight_shape", "sep2021_convictions_per_person"],
              folded="The chart's data: people by convictions held in each motion")
 
 # %% [markdown]
@@ -99,7 +105,8 @@ reader.table(held, "People by the number of their convictions in each motion (co
 # The combined total adds the two motions, which is right only if no conviction sits on both lists. We look for the same case number and count in both, and, more loosely, the same person, conviction date and code section; we also count the people with convictions in both motions.
 
 # %%
-display(reader.table(overlap, "Convictions and people found in both motions (computed)"))
+display(reader.table(overlap, "Convictions and people found in both motions",
+                     rests_on=["sep2021_people_also_in_feb2020", "same_conviction_in_both_batches"]))
 Markdown(reader.footnote())
 
 # %% [markdown]
@@ -110,14 +117,15 @@ Markdown(reader.footnote())
 # **Qualifiers.** Each figure admits a range set by its qualifier and its printed precision *u* (the place of its last non-zero digit: 66,000 is precise to the thousand, 60,000 only to the ten thousand). The rule, justified in `data/claims/README.md`:
 
 # %%
-reader.table(qualifiers.rules_table(), "The qualifier rule: what each published figure admits")
+reader.table(qualifiers.rules_table(), "The qualifier rule: what each published figure admits",
+             basis=provenance.published("the rule of data/claims/README.md"))
 
 # %% [markdown]
 # **Data.** Counts of convictions are rows of the case list; "cases" in the sources means conviction counts too (the same 58,000 is called both). People are distinct pseudonymous person numbers; shares are of people in the motion. Claims about places or times the lists do not cover (statewide, San Francisco, the 2023 state report) are not checkable against them.
 #
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports and gathered facts; *computed* figures come from the data above; *assumed* figures are choices the synthetic data makes where no source speaks.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

@@ -26,11 +26,13 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import arrests, charts, prop64, reader, release
+from analysis import arrests, charts, prop64, provenance, reader, release
 
 charts.enable()
 mapping = arrests.load_mapping(mapping_path or None)
 arrest_file = Path(arrests_path) if arrests_path else arrests.default_path(mapping)
+lapd_basis = provenance.real(arrest_file.name)  # the arrest counts are real public data
+census = provenance.published("US Census Bureau")
 
 # %% [markdown]
 # ## The arrest data
@@ -54,19 +56,20 @@ else:
 
 # %%
 if lapd is not None:
-    display(reader.table(mapping.table(), f"Codes of the extract and the categories they map to ({mapping.path.name})"))
+    display(reader.table(mapping.table(), f"Codes of the extract and the categories they map to ({mapping.path.name})",
+                         basis=provenance.published(f"the mapping {mapping.path.name}")))
     if mapping.notes:
         display(Markdown(f"*About this extract:* {mapping.notes}"))
 
 # %% [markdown]
 # ## Arrests by race/ethnicity
 #
-# Counts and shares of all arrests in the file (computed). Arrest counts pass through the same protection step as the site's other counts: a small one is hidden, with its share.
+# Counts and shares of all arrests in the file. Arrest counts pass through the same protection step as the site's other counts: a small one is hidden, with its share.
 
 # %%
 if lapd is not None:
     display(reader.table(reader.arrests.by_race_table(page["lapd-marijuana-arrests-by-race-ethnicity-all"]),
-                         "LAPD marijuana arrests by race/ethnicity, all years (computed)"))
+                         "LAPD marijuana arrests by race/ethnicity, all years", basis=lapd_basis))
 
 # %% [markdown]
 # ## By charge level and year
@@ -77,10 +80,10 @@ if lapd is not None:
 if lapd is not None:
     by_level = page["lapd-marijuana-arrests-by-year-and-charge-level"]
     display(reader.arrests.by_year_chart(by_level, source.label))
-    display(reader.table(by_level, "LAPD marijuana arrests by year and charge level (computed)",
+    display(reader.table(by_level, "LAPD marijuana arrests by year and charge level", basis=lapd_basis,
                          folded="The chart's data: arrests by year and charge level"))
     display(reader.table(page["lapd-marijuana-arrests-by-year-and-charge"],
-                         "LAPD marijuana arrests by year and charge (computed)"))
+                         "LAPD marijuana arrests by year and charge", basis=lapd_basis))
     display(Markdown(reader.footnote()))
 
 # %% [markdown]
@@ -95,13 +98,15 @@ reader.data_card(cases, case_source)
 if lapd is not None:
     # arrests, and the case list's convictions filed in the City of Los Angeles
     display(reader.table(reader.arrests.shares_table(page["shares-by-race-ethnicity-percent"], case_source.synthetic),
-                         "Shares by race/ethnicity, percent"))
+                         "Shares by race/ethnicity, percent", basis=lapd_basis,
+                         column_basis=reader.arrests.shares_basis(case_source, lapd_basis)))
 
 # %%
 if lapd is not None:
     by_year = page["arrests-and-dismissals-by-year"]
     display(reader.arrests.trend_chart(by_year, f"{source.label}; {case_source.label}"))
-    display(reader.table(by_year, "LAPD arrests and the City of LA's dismissed convictions by year (computed)",
+    display(reader.table(by_year, "LAPD arrests and the City of LA's dismissed convictions by year",
+                         basis=provenance.real(f"{arrest_file.name} for arrests; {reader.data_tag()} for dismissals"),
                          folded="The chart's data: arrests and dismissed convictions by year"))
 
 # %% [markdown]
@@ -123,11 +128,12 @@ if lapd is not None:
         page["lapd-marijuana-arrests-per-10-000-county"], yearly, residents, per=per, confidence=confidence)
     display(reader.table(
         rated,
-        f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} (computed; {confidence:.0%} intervals)"))
+        f"LAPD marijuana arrests per {per:,} county residents a year, {lapd['year'].min()}-{lapd['year'].max()} {confidence:.0%} intervals", basis=lapd_basis,
+        column_basis={"county person-years": census}))
     display(Markdown(
         "Rates: exact Poisson intervals. Ratios to White: a count model with the year as a fixed "
         f"effect, fitted on the groups whose yearly counts are all shown ({model_choice})."))
-    display(reader.table(yearly, "LAPD marijuana arrests by year and race/ethnicity (computed)",
+    display(reader.table(yearly, "LAPD marijuana arrests by year and race/ethnicity", basis=lapd_basis,
                          folded="The data of the rates and of the chart below: arrests by year and race/ethnicity"))
 
 # %% [markdown]
@@ -145,7 +151,8 @@ if lapd is not None:
     # three years each side of the change, and every year for the trend
     change = reader.arrests.change_table(page["change-around-proposition-64-rates-per-10-000"], yearly, pop,
                                          confidence=confidence, last=int(lapd["year"].max()))
-    display(reader.table(change, f"Change around Proposition 64, rates per 10,000 county residents a year (computed; {confidence:.0%} intervals)"))
+    display(reader.table(change, f"Change around Proposition 64, rates per 10,000 county residents a year, {confidence:.0%} intervals",
+                         basis=lapd_basis))
 
 # %%
 if lapd is not None:
@@ -163,7 +170,7 @@ if lapd is not None:
 # %% [markdown]
 # ## What this rests on
 #
-# Arrest counts and rates are *computed* from the public LAPD file; population figures are *published* Census estimates; the February 2020 shares are *published*. The case list behind the dismissal columns rests on the inputs below when it is the synthetic default.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(case_source)

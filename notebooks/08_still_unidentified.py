@@ -21,7 +21,7 @@ draws: int = 500  # synthetic universes per scenario in the validation table
 
 # %%
 import analysis
-from analysis import capture_sim, charts, reader, release
+from analysis import capture_sim, charts, provenance, reader, release
 
 charts.enable()
 by = tuple(s.strip() for s in strata.split(",") if s.strip())
@@ -44,21 +44,23 @@ reader.capture.overlap_note(source.synthetic)
 # In each stratum we count convictions found by both sources, by the DOJ records only, and by the court records only. The fourth cell, found by neither, is what we estimate. The more the two lists overlap, the fewer convictions are likely to remain unfound.
 
 # %%
+capture_assumed = provenance.ASSUMED_BY["found_in_doj"]  # what sets the overlap on synthetic data
 page = release.for_page("08_still_unidentified", cases, source, strata=strata)
 cells = page["convictions-found-and-estimated-unfound-by"]
 # no estimate beside a hidden cell, since it would give the cell away
 est = reader.capture.estimates(cells, confidence)
 reader.table(reader.capture.table(cells, confidence),
-             f"Convictions found and estimated unfound, by stratum (computed; {confidence:.0%} intervals)")
+             f"Convictions found and estimated unfound, by stratum, {confidence:.0%} intervals",
+             rests_on=capture_assumed)
 
 # %%
-reader.capture.summary(est, confidence)
+reader.illustrative(reader.capture.summary(est, confidence), *capture_assumed)
 
 # %% [markdown]
 # The chart shows the estimate for each stratum with its interval.
 
 # %%
-reader.capture.strata_chart(est, by, source.label)
+reader.illustrative(reader.capture.strata_chart(est, by, source.label), *capture_assumed)
 
 # %% [markdown]
 # ## How much the answer depends on the strata
@@ -70,17 +72,19 @@ choices = {"none (all convictions pooled)": page["capture-pooled"],
            ", ".join(by) or "none": cells,
            ", ".join((*by, "prosecutor")): page["capture-by-prosecutor"]}
 reader.table(reader.capture.strata_choices(choices, confidence),
-             "Total found by neither list under three choices of strata (computed)")
+             "Total found by neither list under three choices of strata",
+             rests_on=capture_assumed)
 
 # %% [markdown]
-# ## Does the method work? Validation on synthetic universes
+# ## Does the method work? Validation on simulated universes
 #
-# We draw many synthetic universes where the truth is known: in each stratum a fixed number of eligible convictions, each found by each list independently with a set chance. We run the same estimator on every draw and report its average bias and how often the interval holds the true total (it should be close to the nominal level). The last scenario breaks the independence assumption on purpose, to show what happens then: the lists overlap more than chance, and the estimate falls short.
+# We draw many simulated universes where the truth is known: in each stratum a fixed number of eligible convictions, each found by each list independently with a set chance. We run the same estimator on every draw and report its average bias and how often the interval holds the true total (it should be close to the nominal level). The last scenario breaks the independence assumption on purpose, to show what happens then: the lists overlap more than chance, and the estimate falls short.
 
 # %%
 validation = capture_sim.coverage(draws=draws, confidence=confidence)
 reader.table(reader.capture.coverage_table(validation),
-             f"Bias and {confidence:.0%} interval coverage over {draws} synthetic draws per scenario (computed)")
+             f"Bias and {confidence:.0%} interval coverage over {draws} simulated draws per scenario",
+             basis=provenance.simulated("simulated draws under scenarios chosen to test the estimator"))
 
 # %% [markdown]
 # ## Method and assumptions
@@ -103,7 +107,7 @@ reader.table(reader.capture.coverage_table(validation),
 # %% [markdown]
 # ## What this rests on
 #
-# Figures marked *published* come from the news reports the project answers to; *assumed* figures are choices the synthetic data makes where no source speaks. Counts and estimates in the tables above are *computed* from the data.
+# Each figure above names what it rests on.
 
 # %%
-reader.table(reader.assumptions(), "Published and assumed inputs of the synthetic data")
+reader.inputs(source)

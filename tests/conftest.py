@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import polars as pl
@@ -205,3 +206,31 @@ def rendered_site(tmp_path_factory, small_case_file) -> Path:
     result = render(site=site, data=small_case_file, jobs=os.cpu_count() or 1, quiet=True)
     assert not result.failed, "\n".join(f.message for f in result.failed)
     return site
+
+
+# Reports whose first parameter set is replaced in a one-page-per-notebook config.
+ONE_PAGE_PARAMETERS = {"agency-profile": {"agency": "Long Beach city prosecutor"}}
+
+# What a table's caption ends with: the basis of its figures (analysis.provenance).
+BASIS_TAG = re.compile(r"\((synthetic|published: [^()]+|real data: [^()]+|assumed: [^()]+)\)$")
+
+
+@pytest.fixture(scope="session")
+def one_page_each(tmp_path_factory) -> Path:
+    """The project's reports config cut to one page per notebook (quick whole renders)."""
+    import yaml
+
+    config = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
+    for report in config["reports"]:
+        report["parameters"] = [ONE_PAGE_PARAMETERS.get(report["name"],
+                                                        report["parameters"][0])]
+    path = tmp_path_factory.mktemp("config") / "reports.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def reader_text(page: Path) -> str:
+    """What a reader of a page sees, roughly: its HTML without scripts, styles and tags."""
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

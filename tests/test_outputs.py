@@ -15,7 +15,7 @@ import pytest
 from conftest import count_table
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from analysis import reader
+from analysis import provenance, reader
 from analysis.data import Source
 from analysis.outputs import (
     CHART_MIME,
@@ -49,7 +49,8 @@ def table() -> Table:
     counts = count_table("levels", frame, ["charge_level"], {"convictions": "convictions"},
                          hidden={"convictions": [1, 2]},
                          derived={"convictions_share": "convictions"})
-    return reader.table(counts, 'Convictions "by" level <computed>')
+    return reader.table(counts, 'Convictions "by" level <computed>',
+                        basis=provenance.Basis("synthetic"))
 
 
 def test_a_table_bundle_round_trips_through_the_notebook(tmp_path, table):
@@ -60,13 +61,14 @@ def test_a_table_bundle_round_trips_through_the_notebook(tmp_path, table):
     assert again.csv == table.csv and again.header() == list(table.columns)
     # JupyterLab's view is the reader's table with the CSV inline
     assert data["text/html"] == table.html(table.data_uri())
-    assert data["text/plain"] == ("Convictions \"by\" level <computed> (3 rows: charge_level, "
-                                  "convictions, convictions_share)")
+    assert data["text/plain"] == ("Convictions \"by\" level <computed> (synthetic) (3 rows: "
+                                  "charge_level, convictions, convictions_share)")
 
 
 def test_the_reader_table_is_escaped_and_links_its_csv_file(table):
     html = table.html("csv/page/levels.csv")
-    assert "<caption>Convictions &quot;by&quot; level &lt;computed&gt;</caption>" in html
+    assert ("<caption>Convictions &quot;by&quot; level &lt;computed&gt; (synthetic)</caption>"
+            in html)
     assert '<th title="charge_level in the CSV">charge level</th>' in html
     assert "<td>62,000</td><td>94.4%</td>" in html and "<td>suppressed</td><td></td>" in html
     assert ('<a class="lacra-csv" data-lacra-csv="levels" download="levels.csv" '
@@ -78,12 +80,14 @@ def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table,
     card = Source(tmp_path / "list.csv", False, "cd" * 32)
     nb = _through_a_notebook(tmp_path, table._repr_mimebundle_(), table._repr_mimebundle_(),
                              reader.data_card(synthetic.head(1), card)._repr_mimebundle_())
-    csvs, found = build._for_readers(nb, "page", tmp_path / "out")
+    csvs, found, shown_card = build._for_readers(nb, "page", tmp_path / "out")
+    assert shown_card is found  # one card: the page's data and the release's
     assert [c.path for c in csvs] == ["csv/page/levels.csv", "csv/page/levels-2.csv"]
     assert (tmp_path / "out" / csvs[1].path).read_bytes() == table.csv.encode("utf-8")
     assert csvs[0] == CsvFile("levels", "csv/page/levels.csv", table.caption, 3,
                               ("charge_level", "convictions", "convictions_share"),
-                              table.declared)
+                              table.declared, table.basis)
+    assert dict(csvs[0].basis) == {"convictions": "synthetic", "convictions_share": "synthetic"}
     shown = [o["data"] for c in nb.cells for o in c.outputs]
     assert shown[1]["text/html"] == table.html("csv/page/levels-2.csv")
     assert not [mime for data in shown for mime in data if mime in RENDERER_ONLY]

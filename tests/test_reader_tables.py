@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from conftest import count_table
 
-from analysis import reader, words
+from analysis import provenance, reader, words
 from analysis.data import Source
 from analysis.outputs import DATA_CARD_MIME, TABLE_MIME
 
@@ -19,6 +19,8 @@ def _csv(html: str) -> str:
     data = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', html)[1]
     return base64.b64decode(data).decode("utf-8")
 
+SYNTHETIC = provenance.Basis("synthetic")  # what the tables here rest on
+
 
 def _html(table) -> str:
     """What JupyterLab shows of a table."""
@@ -27,17 +29,19 @@ def _html(table) -> str:
 
 def test_table_carries_its_csv_and_metadata():
     frame = pl.DataFrame({"motion": ["Feb 2020", "Sept 2021"], "convictions": [65_700, 57_900]})
-    bundle = reader.table(frame, "Convictions by motion (computed)")._repr_mimebundle_()
+    bundle = reader.table(frame, "Convictions by motion", basis=SYNTHETIC)._repr_mimebundle_()
     html = bundle["text/html"]
-    assert "<td>65,700</td>" in html and "<caption>Convictions by motion (computed)" in html
+    assert "<td>65,700</td>" in html and "<caption>Convictions by motion (synthetic)" in html
     assert _csv(html) == "motion,convictions\nFeb 2020,65700\nSept 2021,57900\n"
-    assert 'download="convictions-by-motion-computed.csv"' in html
-    assert bundle[TABLE_MIME] == {"name": "convictions-by-motion-computed",
-                                  "caption": "Convictions by motion (computed)", "rows": 2,
+    assert 'download="convictions-by-motion.csv"' in html
+    assert bundle[TABLE_MIME] == {"name": "convictions-by-motion",
+                                  "caption": "Convictions by motion (synthetic)", "rows": 2,
                                   "columns": ["motion", "convictions"],
                                   "cells": [["Feb 2020", "65,700"], ["Sept 2021", "57,900"]],
-                                  "csv": _csv(html), "summary": "", "declared": {}}
-    named = _html(reader.table(frame, "x", name="By Motion"))
+                                  "csv": _csv(html), "summary": "", "declared": {},
+                                  "basis": {"motion": "synthetic", "convictions": "synthetic"},
+                                  "illustrative": ""}
+    named = _html(reader.table(frame, "x", name="By Motion", basis=SYNTHETIC))
     assert 'data-lacra-csv="by-motion"' in named
 
 
@@ -47,7 +51,7 @@ def test_a_count_table_shows_its_hidden_cells_by_the_one_label_in_html_and_csv()
     counts = count_table("by-city", frame, ["city"], {"convictions": "convictions"},
                          hidden={"convictions": [0, 1]},
                          derived={"convictions_share": "convictions"})
-    bundle = reader.table(counts, "By city")._repr_mimebundle_()
+    bundle = reader.table(counts, "By city", basis=SYNTHETIC)._repr_mimebundle_()
     html, csv = bundle["text/html"], _csv(bundle["text/html"])
     assert html.count("<td>suppressed</td>") == 2 and "<td>1,312</td>" in html
     assert csv.splitlines()[1:] == ["Avalon,suppressed,", "Bell,suppressed,",
@@ -62,9 +66,9 @@ def test_a_count_table_is_published_whole_and_under_its_own_name():
     frame = pl.DataFrame({"city": ["Bell"], "convictions": [250]})
     counts = count_table("by-city", frame, ["city"], {"convictions": "convictions"})
     with pytest.raises(ValueError, match="published whole"):
-        reader.table(counts, "x", columns=["city"])
+        reader.table(counts, "x", columns=["city"], basis=SYNTHETIC)
     with pytest.raises(ValueError, match="its own name"):
-        reader.table(counts, "x", name="other")
+        reader.table(counts, "x", name="other", basis=SYNTHETIC)
 
 
 @pytest.mark.parametrize("column", ["case_id", "person_id", "PERSON_ID"])
@@ -78,7 +82,8 @@ def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
     bundle = reader.data_card(synthetic.head(50), source)._repr_mimebundle_()
     assert "user-supplied file list.csv" in bundle["text/markdown"]
     assert bundle[DATA_CARD_MIME] == {"source": source.label, "file": "list.csv",
-                                      "synthetic": False, "sha256": "ab" * 32, "rows": 50}
+                                      "synthetic": False, "sha256": "ab" * 32, "rows": 50,
+                                      "counted": True}
 
 
 @pytest.mark.parametrize(("column", "label"), [
@@ -101,7 +106,7 @@ def test_table_headers_are_words_and_shares_are_percents_while_the_csv_keeps_bot
     frame = pl.DataFrame({"charge_level": ["felony", "misdemeanor", "infraction"],
                           "convictions": [62_000, 3_700, 1],
                           "convictions_share": [62_000 / 65_701, 3_700 / 65_701, 1 / 65_701]})
-    html = _html(reader.table(frame, "By charge level"))
+    html = _html(reader.table(frame, "By charge level", basis=SYNTHETIC))
     assert '<th title="charge_level in the CSV">charge level</th>' in html
     assert "<th>convictions</th>" in html
     assert ">share of convictions</th>" in html

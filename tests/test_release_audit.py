@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from conftest import recount
 
-from analysis import paths, release, synth
+from analysis import paths, release
 from analysis.disclosure import attacker, protect
 from analysis.site import load_config, plan_pages, render
 
@@ -49,18 +49,14 @@ def test_table_by_table_protection_fails_the_audit_at_hermosa_beach(synthetic):
                                                                          None) == []
 
 
-@pytest.fixture(scope="module", params=["one-motion", "thirty-rows"])
-def list_site(request, tmp_path_factory, synthetic) -> tuple[Path, pl.DataFrame]:
-    """The whole site rendered on a list as users bring them: only the September 2021
-    motion, or 30 rows of a court export (as CSV)."""
-    folder = tmp_path_factory.mktemp(request.param)
-    if request.param == "one-motion":
-        cases = synthetic.filter(pl.col("batch") == "sep2021")
-        data = synth.write(cases, folder / "sep2021.parquet")
-    else:
-        cases = synthetic.sample(30, seed=7)
-        data = folder / "export.csv"
-        cases.write_csv(data)
+@pytest.fixture(scope="module")
+def list_site(tmp_path_factory, synthetic) -> tuple[Path, pl.DataFrame]:
+    """The whole site rendered on a list as users bring them: 30 rows of a court export
+    (as CSV). Other shapes (one motion, one agency ...) are tests/test_list_shapes.py."""
+    folder = tmp_path_factory.mktemp("thirty-rows")
+    cases = synthetic.sample(30, seed=7)
+    data = folder / "export.csv"
+    cases.write_csv(data)
     site = folder / "site"
     done = subprocess.run(
         [sys.executable, "-m", "analysis", "render", "--data", str(data), "--site", str(site),

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-import yaml
 
 from . import ingest, paths, schema
 from .checksum import sha256_file
@@ -121,7 +120,7 @@ def load_mapping(path: str | Path | None = None) -> Mapping:
     """Read and check a mapping file (the shipped LAPD mapping by default); raises
     :class:`ValidationError` listing every problem, each under the rule ``mapping``."""
     path = Path(path) if path else LAPD_MAPPING
-    doc = _read_yaml(path)
+    doc = ingest.read_mapping_file(path, expected="'columns' and 'codes'")
     complaints: list[_Complaint] = [
         (f"unknown key (expected {', '.join(sorted(MAPPING_KEYS))})", str(key), None)
         for key in doc if key not in MAPPING_KEYS]
@@ -144,26 +143,6 @@ def load_mapping(path: str | Path | None = None) -> Mapping:
                    unmapped=unmapped, date_format=doc.get("date_format"),
                    file=doc.get("file"), geography=str(doc.get("geography") or ""),
                    notes=str(doc.get("notes") or "").strip())
-
-
-def _read_yaml(path: Path) -> dict:
-    """The mapping file's document, which must be a YAML mapping."""
-    def fail(message: str) -> ValidationError:
-        return ValidationError.one(str(path), "mapping", message)
-
-    if not path.is_file():
-        raise fail("no such mapping file")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise fail(f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
-    except UnicodeDecodeError:
-        raise fail("not UTF-8 text") from None
-    if not isinstance(doc, dict):
-        raise fail("expected a mapping with 'columns' and 'codes'")
-    return doc
 
 
 def _columns(columns: object, complaints: list[_Complaint]) -> dict:

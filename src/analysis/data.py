@@ -1,7 +1,16 @@
 """Loading case data: the synthetic default or a user's real list, always validated.
 
+A list in another layout is read through a mapping file (:mod:`analysis.casemap`).
+When ``mapping`` or ``encoding`` is not given, ``$LACRA_DATA_MAPPING`` and
+``$LACRA_DATA_ENCODING`` (:data:`analysis.paths.DATA_MAPPING_ENV`,
+:data:`~analysis.paths.DATA_ENCODING_ENV`) give them, so a notebook calling
+``analysis.open_cases(data_path)`` under ``analysis render --mapping M`` reads the mapped
+list; pass ``mapping=""`` to read without one whatever the environment says. The
+synthetic default is never read through a mapping.
+
 Validation is remembered: the validated frame of a file is kept in ``paths.VALIDATED``
-under a key made of the file's SHA-256, the text encoding asked for, the day, the
+under a key made of the file's SHA-256, the text encoding asked for, the mapping file's
+SHA-256 and a digest of the id salt (when the mapping hashes person ids), the day, the
 versions of the validating code and of polars. The same bytes read again on the same
 day by the same code give the same frame, so a render of twenty pages validates its
 data once. Any change to the file, the rules or the schema makes a new key; a memo that
@@ -21,7 +30,18 @@ from pathlib import Path
 
 import polars as pl
 
-from . import checksum, ingest, paths, schema, synth, validate
+from . import (
+    casemap,
+    caserules,
+    checksum,
+    ingest,
+    paths,
+    pseudonym,
+    schema,
+    spellings,
+    synth,
+    validate,
+)
 
 __all__ = ["MEMOS_KEPT", "Source", "describe_source", "load_cases", "memo_key", "open_cases",
            "resolve"]
@@ -37,37 +57,60 @@ def resolve(path: str | Path | None = None, seed: int = paths.DEFAULT_SEED) -> P
 
 
 def load_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED,
-               encoding: str | None = None, memo: bool = True) -> pl.DataFrame:
+               encoding: str | None = None, mapping: str | Path | None = None,
+               memo: bool = True) -> pl.DataFrame:
     """The validated case frame; raises :class:`analysis.ingest.ValidationError`.
 
-    With ``memo`` (the default) a file validated before is read back from its memo
-    instead of being validated again (see the module's notes).
+    ``mapping`` (a mapping file) and ``encoding`` default to the environment (see the
+    module's notes). With ``memo`` (the default) a file validated before is read back
+    from its memo instead of being validated again.
     """
-    return _load(resolve(path, seed), encoding, memo)[0]
+    file = resolve(path, seed)
+    return _load(file, *_options(file, encoding, mapping), memo)[0]
 
 
 def open_cases(path: str | Path | None = None, *, seed: int = paths.DEFAULT_SEED,
-               encoding: str | None = None) -> tuple[pl.DataFrame, Source]:
+               encoding: str | None = None,
+               mapping: str | Path | None = None) -> tuple[pl.DataFrame, Source]:
     """:func:`load_cases` and :func:`describe_source` together, what every page opens
-    with; the file is read for its checksum once, for the memo and the data card."""
+    with; the file is read for its checksum once, for the memo and the data card.
+
+    Without ``mapping`` or ``encoding``, the ones ``analysis render --mapping/--encoding``
+    gave the kernel (see the module's notes) are used."""
     file = resolve(path, seed)
-    frame, digest = _load(file, encoding, memo=True)
+    frame, digest = _load(file, *_options(file, encoding, mapping), memo=True)
     return frame, _source(file, digest)
 
 
-def _load(file: Path, encoding: str | None, memo: bool) -> tuple[pl.DataFrame, str | None]:
+def _options(file: Path, encoding: str | None, mapping: str | Path | casemap.CaseMapping | None,
+             ) -> tuple[str | None, casemap.CaseMapping | None]:
+    """The encoding and the loaded mapping to read ``file`` with: as given, else from
+    the environment; never any for the synthetic default."""
+    if _is_synthetic(file):
+        return None, None
+    if encoding is None:
+        encoding = os.environ.get(paths.DATA_ENCODING_ENV) or None
+    if mapping is None:
+        mapping = os.environ.get(paths.DATA_MAPPING_ENV) or None
+    if isinstance(mapping, casemap.CaseMapping):
+        return encoding, mapping
+    return encoding, casemap.load_mapping(mapping) if mapping else None
+
+
+def _load(file: Path, encoding: str | None, mapping: casemap.CaseMapping | None,
+          memo: bool) -> tuple[pl.DataFrame, str | None]:
     """The validated frame of ``file``, and its SHA-256 when it was taken for the memo."""
     if not memo or not file.is_file():
-        return validate.read_cases(file, encoding=encoding), None
+        return validate.read_cases(file, encoding=encoding, mapping=mapping), None
     digest = checksum.sha256_file(file)
-    kept = paths.VALIDATED / f"{memo_key(file, encoding, digest)}.parquet"
+    kept = paths.VALIDATED / f"{memo_key(file, encoding, digest, mapping=mapping)}.parquet"
     try:
         frame = pl.read_parquet(kept)
         if frame.schema == schema.SCHEMA:
             return frame, digest
     except Exception:  # no memo yet, or one that cannot be read: validate afresh
         pass
-    frame = validate.read_cases(file, encoding=encoding)
+    frame = validate.read_cases(file, encoding=encoding, mapping=mapping)
     _remember(frame, kept)
     return frame, digest
 
@@ -77,17 +120,24 @@ def _code_version() -> str:
     """A digest of the code that decides what a valid, typed frame is: the case rules,
     the schema and the ingest layer that reads files and runs the rules."""
     digest = hashlib.sha256(pl.__version__.encode())
-    for source in (Path(validate.__file__), Path(schema.__file__),
+    modules = (validate, caserules, casemap, spellings, pseudonym, schema)
+    for source in (*(Path(m.__file__) for m in modules),
                    *sorted(Path(ingest.__file__).parent.glob("*.py"))):
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
 
-def memo_key(file: Path, encoding: str | None = None, digest: str | None = None) -> str:
+def memo_key(file: Path, encoding: str | None = None, digest: str | None = None, *,
+             mapping: str | Path | casemap.CaseMapping | None = None) -> str:
     """The name of ``file``'s validation memo: its bytes (``digest``, its SHA-256, when
-    already taken), the encoding, the day, the code."""
-    parts = [digest or checksum.sha256_file(file), encoding or "", dt.date.today().isoformat(),
-             _code_version()]
+    already taken), the encoding, the mapping file's bytes and the salt its person ids
+    are hashed under, the day, the code."""
+    if mapping is not None and not isinstance(mapping, casemap.CaseMapping):
+        mapping = casemap.load_mapping(mapping)
+    mapped = ([mapping.sha256, pseudonym.salt_digest() if mapping.person_from else ""]
+              if mapping else [])
+    parts = [digest or checksum.sha256_file(file), encoding or "", *mapped,
+             dt.date.today().isoformat(), _code_version()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -129,9 +179,12 @@ def describe_source(path: str | Path | None = None, seed: int = paths.DEFAULT_SE
     return _source(resolve(path, seed))
 
 
+def _is_synthetic(file: Path) -> bool:
+    return file.resolve().parent == paths.SYNTHETIC.resolve()
+
+
 def _source(file: Path, digest: str | None = None) -> Source:
-    synthetic = file.resolve().parent == paths.SYNTHETIC.resolve()
-    return Source(file, synthetic, digest or checksum.sha256_file(file))
+    return Source(file, _is_synthetic(file), digest or checksum.sha256_file(file))
 
 
 def __dir__() -> list[str]:

@@ -30,12 +30,14 @@ from dataclasses import asdict, dataclass
 
 from .words import column_label
 
-__all__ = ["CHART_MIME", "DATA_CARD_MIME", "RENDERER_ONLY", "SVG_DEFER", "SVG_ENV",
-           "TABLE_MIME", "Chart", "ContractError", "DataCard", "Table", "svg_deferred"]
+__all__ = ["CHART_MIME", "DATA_CARD_MIME", "ILLUSTRATIVE_META", "RENDERER_ONLY", "SVG_DEFER",
+           "SVG_ENV", "TABLE_MIME", "Chart", "ContractError", "DataCard", "Table",
+           "set_apart", "svg_deferred"]
 
 TABLE_MIME = "application/vnd.lacra.table+json"
 CHART_MIME = "application/vnd.lacra.chart+json"
 DATA_CARD_MIME = "application/vnd.lacra.datacard+json"
+ILLUSTRATIVE_META = "lacra_illustrative"  # a chart spec's usermeta key: why it is illustrative
 # MIME types no frontend shows: the executed notebook carries them for the renderer only.
 RENDERER_ONLY = (TABLE_MIME, DATA_CARD_MIME)
 # ``LACRA_CHART_SVG=defer`` leaves a chart's static SVG to whoever reads the notebook
@@ -91,6 +93,10 @@ class Table:
     summary: str = ""  # when set, the table is folded away behind this line (chart data)
     # the site release's cell behind each count: (CSV column, (cell key or "" per row))
     declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # what each CSV column's figures rest on (analysis.provenance tags), labels left out
+    basis: tuple[tuple[str, str], ...] = ()
+    # when set, the table is illustrative (set by an assumption): the sentence that says so
+    illustrative: str = ""
 
     def __post_init__(self) -> None:
         leaked = _identifiers(self.columns) or _identifiers(self.header())
@@ -123,16 +129,17 @@ class Table:
                 f"Download this table (CSV, {self.rows:,} rows)</a></p>")
         table = (f'<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
                  f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{link}</div>")
-        if not self.summary:
-            return table
-        return (f'<details class="lacra-data"><summary>{html.escape(self.summary)}</summary>'
-                f"{table}</details>")
+        if self.summary:
+            table = (f'<details class="lacra-data"><summary>{html.escape(self.summary)}'
+                     f"</summary>{table}</details>")
+        return set_apart(table, self.illustrative)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         payload = {"name": self.name, "caption": self.caption, "rows": self.rows,
                    "columns": list(self.columns), "cells": [list(r) for r in self.cells],
                    "csv": self.csv, "summary": self.summary,
-                   "declared": {c: list(keys) for c, keys in self.declared}}
+                   "declared": {c: list(keys) for c, keys in self.declared},
+                   "basis": dict(self.basis), "illustrative": self.illustrative}
         plain = f"{self.caption or self.name} ({self.rows:,} rows: {', '.join(self.columns)})"
         return {TABLE_MIME: payload, "text/html": self.html(self.data_uri()),
                 "text/plain": plain}
@@ -147,11 +154,23 @@ class Table:
                     tuple(tuple(str(v) for v in row) for row in p["cells"]), str(p["csv"]),
                     str(p.get("summary", "")),
                     tuple((str(c), tuple(str(k) for k in keys))
-                          for c, keys in (p.get("declared") or {}).items()))
+                          for c, keys in (p.get("declared") or {}).items()),
+                    tuple((str(c), str(b)) for c, b in (p.get("basis") or {}).items()),
+                    str(p.get("illustrative", "")))
         if table.header() != list(table.columns):
             raise ContractError(f"table {table.name!r}: its CSV's columns "
                                 f"{table.header()} are not the columns shown")
         return table
+
+
+def set_apart(body: str, sentence: str) -> str:
+    """An illustrative figure's HTML in a marked box that says why; others unchanged."""
+    if not sentence:
+        return body
+    return (f'<div class="lacra-illustrative" role="group" aria-label="Illustrative">'
+            f'<p class="lacra-illustrative-note"><strong>Illustrative.</strong> '
+            f"{html.escape(sentence)}</p>"
+            f"{body}</div>")
 
 
 def _header(column: str) -> str:
@@ -182,11 +201,18 @@ class Chart:
         # A JSON string may not close the script element it sits in.
         spec = spec.replace("</", "<\\/").replace("<!--", "<\\!--")
         alt_text = html.escape(self.alt)
-        return (f'<figure class="lacra-chart" id="chart-{number}">'
+        figure = (f'<figure class="lacra-chart" id="chart-{number}">'
                 f'<div class="lacra-chart-view" role="img" aria-label="{alt_text}"></div>'
                 f"<details><summary>This chart in words</summary><p>{alt_text}</p>"
                 f'</details><script type="application/json" class="lacra-chart-spec">'
                 f"{spec}</script></figure>")
+        return set_apart(figure, self.illustrative)
+
+    @property
+    def illustrative(self) -> str:
+        """The sentence marking the chart illustrative (``reader.illustrative``), or ""."""
+        meta = self.spec.get("usermeta") or {}
+        return str(meta.get(ILLUSTRATIVE_META, "")) if isinstance(meta, dict) else ""
 
     @classmethod
     def from_bundle(cls, data: dict) -> Chart | None:
@@ -206,6 +232,9 @@ class DataCard:
     sha256: str
     rows: int | None  # None when the site's release hides the count
     markdown: str = ""  # the card as readers see it
+    # whether the site's release counts this data (the case list); a page may show first
+    # the card of a real source it reads beside it (the LAPD arrests), which it names
+    counted: bool = True
 
     def statement(self) -> dict:
         """What the page header and the manifest say about the data."""
@@ -224,7 +253,7 @@ class DataCard:
             return None
         return cls(str(p["source"]), str(p["file"]), bool(p["synthetic"]), str(p["sha256"]),
                    None if p.get("rows") is None else int(p["rows"]),
-                   str(data.get("text/markdown", "")))
+                   str(data.get("text/markdown", "")), bool(p.get("counted", True)))
 
 
 def __dir__() -> list[str]:

@@ -13,6 +13,19 @@ relative paths to the data folder. Two environment variables move things:
     points it at a scratch copy.
 ``LACRA_CACHE``
     folder of remembered validation results. Defaults to ``data/cache``; safe to delete.
+
+Three more are read where they are used, named here (``*_ENV``) so that a caller who
+sets them (``analysis render`` for its notebook kernels) spells them once:
+
+``LACRA_DATA_MAPPING`` (:data:`DATA_MAPPING_ENV`)
+    case-list mapping file that ``data.load_cases`` / ``open_cases`` use when none is
+    passed. Unset or empty: no mapping.
+``LACRA_DATA_ENCODING`` (:data:`DATA_ENCODING_ENV`)
+    text encoding of the case list those use when none is passed.
+``LACRA_ID_SALT`` (:data:`ID_SALT_ENV`)
+    the secret salting the person ids a mapping derives from names and birth dates.
+    Unset: a random secret created once in ``data/private/id_salt`` (:data:`ID_SALT`,
+    mode 0600, never committed).
 """
 
 from __future__ import annotations
@@ -20,7 +33,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["CLAIMS", "DATA", "DEFAULT_SEED", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS",
+__all__ = ["CLAIMS", "DATA", "DATA_ENCODING_ENV", "DATA_MAPPING_ENV", "DEFAULT_SEED",
+           "ID_SALT", "ID_SALT_ENV", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS", "PRIVATE",
            "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
            "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
 
@@ -45,7 +59,14 @@ REFERENCE = DATA / "reference"  # small cited tables, committed, each with a man
 SOURCES = DATA / "sources"  # manifests of the public files we read but never commit
 CLAIMS = DATA / "claims"  # the ledger of published figures
 SYNTHETIC = DATA / "synthetic"  # generated default data (not committed)
-MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts
+MAPPINGS = DATA / "mappings"  # column-and-code mappings for arrest extracts and case lists
+PRIVATE = DATA / "private"  # secrets of this machine (not committed)
+ID_SALT = PRIVATE / "id_salt"  # the salt of hashed person ids when LACRA_ID_SALT is unset
+
+# Environment variables read where they are used (see the module's notes).
+DATA_MAPPING_ENV = "LACRA_DATA_MAPPING"
+DATA_ENCODING_ENV = "LACRA_DATA_ENCODING"
+ID_SALT_ENV = "LACRA_ID_SALT"
 # Validated copies of case files, named by the input's checksum (not committed): every
 # page of a render loads the same file, and validating it once is enough.
 VALIDATED = Path(os.environ.get("LACRA_CACHE", DATA / "cache")) / "validated"

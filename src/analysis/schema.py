@@ -18,15 +18,14 @@ from dataclasses import dataclass
 import polars as pl
 
 __all__ = [
-    "AGENCIES", "BATCHES", "BATCH_ALIASES", "CATEGORIES", "CHARGE_LEVELS",
-    "CITIES", "CITY_PROSECUTOR", "CITY_PROSECUTOR_CITIES", "CODE_SECTIONS", "COLUMNS",
-    "DISTRICT_ATTORNEY", "EARLIEST_CONVICTION", "FALSE_STRINGS", "FIELDS", "IDENTIFIERS",
-    "JURISDICTIONS", "KEY", "LEVEL_ALIASES", "MOTION_DATES", "OFFENSE_ALIASES",
-    "OFFENSE_TYPES", "PROP64_EFFECTIVE", "RACES", "RACE_ALIASES", "RELIEF", "RELIEF_ALIASES",
-    "REQUIRED", "SCHEMA", "SECTION_OFFENSE", "TRUE_STRINGS", "UNINCORPORATED", "Agency",
-    "Batch", "ChargeLevel", "CodeSection", "Field", "Jurisdiction", "OffenseType", "Race",
-    "Relief", "category", "city_prosecutor", "conviction_decade", "decade_label",
-    "expected_agency", "markdown_table",
+    "AGENCIES", "BATCHES", "BATCH_ALIASES", "CATEGORIES", "CHARGE_LEVELS", "CITIES",
+    "CITY_PROSECUTOR", "CITY_PROSECUTOR_CITIES", "CODE_SECTIONS", "COLUMNS", "DISTRICT_ATTORNEY",
+    "EARLIEST_CONVICTION", "FALSE_STRINGS", "FIELDS", "IDENTIFIERS", "JURISDICTIONS", "KEY",
+    "LA_CITY_COMMUNITIES", "LEVEL_ALIASES", "MOTION_DATES", "OFFENSE_ALIASES", "OFFENSE_TYPES",
+    "PROP64_EFFECTIVE", "RACES", "RACE_ALIASES", "RELIEF", "RELIEF_ALIASES", "REQUIRED", "SCHEMA",
+    "SECTION_OFFENSE", "TRUE_STRINGS", "UNINCORPORATED", "Agency", "Batch", "ChargeLevel",
+    "CodeSection", "Field", "Jurisdiction", "OffenseType", "Race", "Relief", "category",
+    "city_prosecutor", "conviction_decade", "decade_label", "expected_agency", "markdown_table",
 ]
 
 # --- closed categories -------------------------------------------------------------
@@ -98,6 +97,26 @@ CITIES = (
     "Whittier",
 )  # fmt: skip
 JURISDICTIONS = (*CITIES, UNINCORPORATED)
+
+# Communities inside the City of Los Angeles that court and police records often give
+# as the city (a case filed in Van Nuys is a City of Los Angeles case). The validator
+# reads them as "Los Angeles", with a warning. Places outside the city that share a
+# neighbourhood's look (East Los Angeles, Marina del Rey, Universal City, Altadena are
+# unincorporated; West Hollywood and Westlake Village are cities) are not listed.
+LA_CITY_COMMUNITIES = (
+    "Arleta", "Atwater Village", "Bel Air", "Boyle Heights", "Brentwood", "Canoga Park",
+    "Century City", "Chatsworth", "Cheviot Hills", "Eagle Rock", "Echo Park", "El Sereno",
+    "Encino", "Granada Hills", "Hancock Park", "Harbor City", "Harbor Gateway",
+    "Highland Park", "Hollywood", "Hyde Park", "Koreatown", "Lake Balboa",
+    "Lakeview Terrace", "Leimert Park", "Lincoln Heights", "Los Feliz", "Mar Vista",
+    "Mission Hills", "Mount Washington", "North Hills", "North Hollywood", "Northridge",
+    "Pacific Palisades", "Pacoima", "Palms", "Panorama City", "Playa del Rey",
+    "Playa Vista", "Porter Ranch", "Reseda", "San Pedro", "Sawtelle", "Sherman Oaks",
+    "Silver Lake", "Studio City", "Sun Valley", "Sunland", "Sylmar", "Tarzana",
+    "Tujunga", "Valley Village", "Van Nuys", "Venice", "Watts", "West Hills",
+    "West Los Angeles", "Westchester", "Westwood", "Wilmington", "Winnetka",
+    "Woodland Hills",
+)  # fmt: skip
 
 
 Batch = pl.Enum(list(BATCHES))

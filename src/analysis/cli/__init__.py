@@ -13,7 +13,18 @@ import importlib
 import logging
 import sys
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXIT_BAD_DATA", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_LOCKED",
+           "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+# Exit statuses, the same for every command that can meet the case (``render --help``
+# lists what each means for a render). A scheduler can tell them apart: 1 wants a look
+# at a page, 2 at the command line or config, 3 at the data, 4 only a later try.
+EXIT_OK = 0  # done, or nothing to do
+EXIT_FAILED = 1  # the work failed (a page, the audit, writing the output)
+EXIT_USAGE = 2  # bad arguments or config (argparse's own status too)
+EXIT_BAD_DATA = 3  # the input data failed validation
+EXIT_LOCKED = 4  # another run holds the lock: nothing was done
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 # The subcommands, in the order --help lists them; each is the module analysis.cli.NAME.
 COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify",
@@ -41,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -49,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         # the process exits; the one line below is the whole story.
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def __dir__() -> list[str]:

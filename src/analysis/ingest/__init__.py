@@ -6,8 +6,10 @@ module                 what it holds
 =====================  ==================================================================
 ``problems``           :class:`Problem`, :class:`ValidationError`, :class:`Report`,
                        :func:`shown` (terminal-safe text), the default cap ``MAX_ERRORS``
-``tables``             :func:`read_table` (CSV in any supported dialect, or Parquet),
+``tables``             :func:`read_table` (CSV in any supported dialect, plain or
+                       gzipped; an Excel sheet; Parquet),
                        :func:`as_text` and :func:`first_of_each` (repeated names)
+``mappings``           :func:`read_mapping_file` (a YAML mapping file, or one problem)
 ``rules``              :class:`Rule`, :func:`run_rules` (every rule in one pass),
                        :func:`rows_in_file` (rows numbered as in the file, blank lines
                        skipped), :func:`blank_as_null`
@@ -23,14 +25,15 @@ printer of problems is :mod:`analysis.cli.problems`.
 
 from __future__ import annotations
 
+from .mappings import read_mapping_file
 from .problems import CONTROL_CHARS, MAX_ERRORS, Problem, Report, ValidationError, shown
 from .rules import ROW, Rule, blank_as_null, rows_in_file, run_rules
-from .tables import PARQUET_SUFFIXES, as_text, decode, first_of_each, read_table
+from .tables import EXCEL_SUFFIXES, PARQUET_SUFFIXES, as_text, decode, first_of_each, read_table
 
 __all__ = [
-    "CONTROL_CHARS", "MAX_ERRORS", "PARQUET_SUFFIXES", "ROW", "Problem", "Report", "Rule",
-    "ValidationError", "as_text", "blank_as_null", "decode", "first_of_each", "read_table",
-    "rows_in_file", "run_rules", "shown",
+    "CONTROL_CHARS", "EXCEL_SUFFIXES", "MAX_ERRORS", "PARQUET_SUFFIXES", "ROW", "Problem",
+    "Report", "Rule", "ValidationError", "as_text", "blank_as_null", "decode", "first_of_each",
+    "read_mapping_file", "read_table", "rows_in_file", "run_rules", "shown",
 ]
 
 

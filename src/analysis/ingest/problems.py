@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import polars as pl
 
@@ -39,6 +40,8 @@ class Problem:
     row: int | None = None  # data row, from 1; None for the file or its header
     column: str | None = None
     value: str | None = None
+    # "error" rejects the input; "warning" is reported beside an accepted one
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = [self.file]
@@ -74,13 +77,15 @@ class ValidationError(Exception):
 @dataclass
 class Report:
     """What a check found: the typed frame when clean, else the problems (``total``
-    counts them all, ``problems`` lists them up to the cap); ``warnings`` either way."""
+    counts them all, ``problems`` lists them up to the cap); ``warnings`` either way
+    (problems of severity ``"warning"``: what was read otherwise than written, what was
+    left out), which never reject the input."""
 
     file: str
     frame: pl.DataFrame | None
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -22,16 +22,20 @@ from .tables import (
     assumptions,
     count_text,
     data_card,
+    data_tag,
     footnote,
+    illustrative,
+    inputs,
     interval_text,
     labelled,
     number,
+    on_synthetic,
     table,
 )
 
-__all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "disparities",
-           "footnote", "interval_text", "labelled", "number", "overview", "reconcile",
-           "table", "tables"]
+__all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "data_tag",
+           "disparities", "footnote", "illustrative", "inputs", "interval_text", "labelled",
+           "number", "on_synthetic", "overview", "reconcile", "table", "tables"]
 
 
 def __getattr__(name: str):

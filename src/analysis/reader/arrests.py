@@ -11,29 +11,33 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import arrests, charts, prop64, reference, schema, stats
-from ..assumptions import target
+from .. import arrests, charts, prop64, provenance, reference, schema, stats
+from ..assumptions import CALIBRATION, target
+from ..outputs import DataCard
 from ..release import CountTable
 from ..release.arrests import OTHER_GROUPS
 from .tables import interval_text
 
 __all__ = ["by_race_table", "by_year_chart", "card", "change_table", "denominator_note",
-           "rate_chart", "rates_table", "shares_table", "trend_chart", "visible_groups"]
+           "rate_chart", "rates_table", "shares_basis", "shares_table", "trend_chart",
+           "visible_groups"]
 
 _CHECKS = {True: "matches the project's source manifest",
            False: "differs from the project's source manifest: this is not the expected copy",
            None: "not listed in the project's source manifest"}
 
 
-def card(lapd: pl.DataFrame, source: arrests.ArrestSource, mapping: arrests.Mapping) -> Markdown:
-    """The data card of an arrest extract: source, area, rows, checksum."""
-    return Markdown("\n".join([
+def card(lapd: pl.DataFrame, source: arrests.ArrestSource, mapping: arrests.Mapping) -> DataCard:
+    """The data card of an arrest extract: source, area, rows, checksum. It is the page's
+    first card, so the page header names the arrests (real public data) as its data."""
+    return DataCard(source.label, source.path.name, False, source.sha256, lapd.height,
+                    counted=False, markdown="\n".join([
         "| | |", "|---|---|",
         f"| **Source** | {source.label} |",
         f"| **Area** | {mapping.geography or 'as described by the mapping'} |",
         f"| **Rows** | {lapd.height:,} arrests, {lapd['year'].min()}-{lapd['year'].max()} |",
         f"| **Checksum** | `sha256:{source.sha256[:16]}…` ({_CHECKS[source.matches_manifest]}) |",
-        "| **Synthetic?** | No: public arrest records. |",
+        "| **Kind** | Real data: public arrest records. |",
     ]))
 
 
@@ -74,6 +78,22 @@ def _shares(table: CountTable, column: str) -> pl.Expr:
     return (100 * pl.col(column) / pl.col(column).sum()).round(1)
 
 
+def _case_list(synthetic: bool) -> str:
+    return "case list, City of LA convictions" + (" (synthetic)" if synthetic else "")
+
+
+def shares_basis(case_source, arrests_basis: provenance.Basis) -> dict:
+    """What each column of :func:`shares_table` rests on, beside the arrests' basis."""
+    cases = provenance.illustrative(*provenance.ASSUMED_BY["race_ethnicity"])
+    case_list = _case_list(case_source.synthetic)
+    return {case_list: cases, f"{case_list}, percent": cases,
+            "LAPD arrests 2010-2019": arrests_basis, "LAPD arrests, percent": arrests_basis,
+            "Feb 2020 motion, people (published), percent": provenance.published(
+                next(t.source for t in CALIBRATION if t.name == "feb2020_share_latino")),
+            "LA County residents 2019 (Census), percent": provenance.published(
+                "US Census Bureau, 2019")}
+
+
 def shares_table(table: CountTable, synthetic: bool) -> CountTable:
     """Per published group: arrests, the City of LA's convictions, their shares, beside
     the people of the February 2020 motion (published) and the county's residents."""
@@ -84,7 +104,7 @@ def shares_table(table: CountTable, synthetic: bool) -> CountTable:
                                .replace({"Asian/Pacific Islander": OTHER_GROUPS,
                                          "Other": OTHER_GROUPS, "Unknown": OTHER_GROUPS}))
                  .group_by("group").agg(pl.col("population").sum()))
-    case_list = "case list, City of LA convictions" + (" (synthetic)" if synthetic else "")
+    case_list = _case_list(synthetic)
     frame = (
         table.frame
         .with_columns(arrest_share=_shares(table, "arrests"),

@@ -14,7 +14,7 @@ from IPython.display import Markdown
 from .. import capture, charts
 from ..capture import CELLS, CONFIDENCE, TOTAL_STATUS
 from ..release import HIDDEN, CountTable
-from .tables import count_text
+from .tables import count_text, data_tag
 
 __all__ = ["ESTIMATES", "coverage_table", "estimates", "overlap_note", "strata_chart",
            "strata_choices", "stratum_label", "summary", "table"]
@@ -109,7 +109,7 @@ def summary(est: pl.DataFrame, confidence: float = CONFIDENCE) -> Markdown:
         text = (f"**Estimate: about {total['missed']:,.0f} eligible convictions found by "
                 f"neither list** ({confidence:.0%} interval {total['missed_low']:,.0f} to "
                 f"{total['missed_high']:,.0f}), beside {total['observed']:,} found by at "
-                "least one (computed). ")
+                f"least one ({data_tag()}). ")
     if skipped.height:
         text += (f"{skipped.height} stratum(s) share no conviction between the lists and "
                  "cannot be estimated; their found convictions are counted, their unfound "

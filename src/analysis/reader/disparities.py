@@ -10,7 +10,7 @@ from IPython.display import Markdown
 
 from .. import charts, reference, schema, stats
 from ..release import CountTable
-from .tables import labelled
+from .tables import data_tag, labelled
 
 __all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart",
            "ratios_display", "ratios_table", "trend_chart", "trend_model", "trend_table"]
@@ -117,9 +117,10 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
                       data.select("race_ethnicity", "ratio", "ratio_low", "ratio_high")
                       .iter_rows() if lo is not None)
     chart = (bars + points + one).properties(width=480, height=max(60, 30 * data.height))
-    return charts.titled(chart, title, f"{source} (ratios computed)",
+    note = f"{source}; counts: {data_tag()}; residents: published (US Census Bureau)"
+    return charts.titled(chart, title, note,
                          alt_text=f"Rate ratios with 95% intervals against {reference} "
-                         f"residents (computed): {items or 'none shown'}.")
+                         f"residents ({data_tag()}): {items or 'none shown'}.")
 
 
 def fit_trend(table: CountTable, spline_df: int) -> pl.DataFrame | None:
@@ -166,11 +167,11 @@ def trend_chart(table: CountTable, fitted: pl.DataFrame | None, *, title: str,
     peak = data.sort("fitted", descending=True).row(0, named=True)
     first, last = data.row(0, named=True), data.row(data.height - 1, named=True)
     alt_text = (f"Dots: convictions dismissed per conviction year from {first[year_col]} to "
-                f"{last[year_col]} (computed; hidden years left out). Line and band: the "
+                f"{last[year_col]} ({data_tag()}; hidden years left out). Line and band: the "
                 f"model's expected count with its 95% interval, peaking at about "
                 f"{_round(peak['fitted'])} in {peak[year_col]}.")
     return charts.titled((band + line + dots).properties(width=700, height=260), title,
-                         f"{source} (counts and trend computed)", alt_text=alt_text)
+                         f"{source}; counts and trend: {data_tag()}", alt_text=alt_text)
 
 
 def _round(x: float) -> str:

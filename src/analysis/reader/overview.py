@@ -11,6 +11,7 @@ from IPython.display import Markdown
 
 from .. import aggregate, charts, words
 from ..release import HIDDEN, CountTable
+from .tables import data_tag
 
 __all__ = ["bar_chart", "no_cases", "nothing_to_draw"]
 
@@ -55,9 +56,9 @@ def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
              .mark_bar().encode(**enc).properties(**size))
     hidden = shown.filter(pl.col(value).is_null()).height
     alt_text = (f"Bars of {value} by {', '.join(words.dimension_title(c) for c in labels)}"
-                f" (computed): {_alt_items(shown, labels, value)}."
+                f" ({data_tag()}): {_alt_items(shown, labels, value)}."
                 + (f" {hidden} hidden count(s) are not drawn." if hidden else ""))
-    return charts.titled(chart, title, f"{source} (counts computed)", alt_text=alt_text)
+    return charts.titled(chart, title, f"{source}; counts: {data_tag()}", alt_text=alt_text)
 
 
 def no_cases(filters: aggregate.Filters) -> Markdown:

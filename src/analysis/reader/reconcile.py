@@ -13,6 +13,7 @@ from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
 from ..release import CountTable
 from .overview import nothing_to_draw
+from .tables import data_tag
 
 __all__ = ["checks_table", "claims_table", "people_chart", "verdict", "waterfall_chart",
            "waterfall_steps"]
@@ -79,16 +80,16 @@ def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
         .join(steps.select("step", "end"), on="step")
         .with_columns(holds=pl.when((pl.col("end") >= pl.col("lo"))
                                     & (pl.col("end") <= pl.col("hi")))
-                      .then(pl.lit("admits the computed count"))
+                      .then(pl.lit("admits the count in the data"))
                       .otherwise(pl.lit("does not admit it")))
     )
     colour = alt.Color("holds:N", title="Published range",
-                       scale=alt.Scale(domain=["admits the computed count", "does not admit it"],
+                       scale=alt.Scale(domain=["admits the count in the data", "does not admit it"],
                                        range=[charts.PALETTE[2], charts.PALETTE[5]]))
     bars = alt.Chart(steps).mark_bar(color=charts.PALETTE[4], opacity=0.6).encode(
         x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("start:Q", title="Conviction counts (computed)"), y2="end:Q",
-        tooltip=["step:N", alt.Tooltip("value:Q", format=",", title="computed")])
+        y=alt.Y("start:Q", title=f"Conviction counts ({data_tag()})"), y2="end:Q",
+        tooltip=["step:N", alt.Tooltip("value:Q", format=",", title="in the data")])
     ranges = alt.Chart(placed).mark_rule(strokeWidth=4).encode(
         x=alt.X("step:N", sort=order), xOffset=alt.XOffset("claim:N"),
         y="lo:Q", y2="hi:Q", color=colour, tooltip=["claim:N", "sources:N", "admits:N"])

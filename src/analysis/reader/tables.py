@@ -13,14 +13,14 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from .. import schema, words
+from .. import provenance, schema, words
 from ..assumptions import DEFAULT, Assumptions, assumptions_table
 from ..data import Source
 from ..outputs import DataCard, Table
 from ..release.tables import HIDDEN, CountTable, labelled
 
-__all__ = ["assumptions", "count_text", "data_card", "footnote", "interval_text", "labelled",
-           "number", "table"]
+__all__ = ["assumptions", "count_text", "data_card", "data_tag", "footnote", "illustrative",
+           "inputs", "interval_text", "labelled", "number", "on_synthetic", "table"]
 
 
 def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
@@ -28,6 +28,7 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
     counts are the site release's, so a small list's are hidden like any other."""
     from ..release import CARD, for_page
 
+    provenance.use(source)  # the page's counts are this data's
     counts = for_page("", frame, source)[CARD]
     rows = counts.value("convictions", batch="Total")
     batches = ", ".join(f"{b} {number(counts.value('convictions', batch=b))}"
@@ -45,7 +46,7 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
                      "published figures; everything else follows the assumptions listed on "
                      "this page. No row describes a real person. |")
     else:
-        lines.append("| **Synthetic?** | No: a real list supplied by the user. |")
+        lines.append("| **Kind** | Real data: a list supplied by the user. |")
     return DataCard(source.label, source.path.name, source.synthetic, source.sha256,
                     rows, "\n".join(lines))
 
@@ -76,7 +77,9 @@ def _cell(value) -> str:
 
 
 def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | None = None,
-          columns: Sequence[str] | None = None, folded: str = "") -> Table:
+          columns: Sequence[str] | None = None, folded: str = "",
+          basis: provenance.Basis | None = None, rests_on: Sequence[str] = (),
+          column_basis: dict[str, provenance.Basis] | None = None) -> Table:
     """A plain table for readers (no dtypes, thousands separators) and its CSV.
 
     Counts reach a page only as a :class:`~analysis.release.CountTable` of the site's
@@ -87,6 +90,13 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     its own); ``columns`` shows some of the frame's columns, in that order; ``folded``
     folds the table away behind that line (a chart's data). Identifier columns are
     refused.
+
+    Every table says what its figures rest on (:mod:`analysis.provenance`), in its
+    caption and per CSV column: ``basis`` when given; else, for a count table, the page's
+    data, or with ``rests_on`` (assumption names) the assumption that sets the figures on
+    synthetic data, which makes the table illustrative. ``column_basis`` overrides single
+    columns (a published population beside computed counts). A plain frame must name
+    its ``basis``.
     """
     counts: Sequence[str] = ()
     declared: tuple = ()
@@ -108,6 +118,7 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     if leaked:
         raise ValueError(f"reader.table refuses identifier column(s) {', '.join(leaked)}: "
                          "aggregate before publishing")
+    basis = _basis(basis, rests_on, isinstance(data, CountTable), caption or name)
     name = words.slug(name or caption, limit=48) or "table"
 
     def shown(value, column: str) -> str:
@@ -118,8 +129,91 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
 
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
+    by_column = _column_basis(frame, counts, basis, column_basis or {})
+    caption = f"{caption} ({basis.tag()})" if caption else caption
     return Table(name, caption, tuple(frame.columns), cells, frame.write_csv(), folded,
-                 declared)
+                 declared, by_column, basis.note() if basis.illustrative else "")
+
+
+def _basis(given: provenance.Basis | None, rests_on: Sequence[str], counts: bool,
+           what: str | None) -> provenance.Basis:
+    """A table's basis: as given, else the assumption it rests on (illustrative on
+    synthetic data), else for counts the page's data; a plain frame must name it."""
+    basis = given or (provenance.illustrative(*rests_on) if rests_on else None) or (
+        provenance.current() if counts else None)
+    if basis is None:
+        raise ValueError(f"table {what!r}: name its basis (published, real data, synthetic "
+                         "or assumed; analysis.provenance), or show the page's data card")
+    return basis
+
+
+def _column_basis(frame: pl.DataFrame, counts: Sequence[str], basis: provenance.Basis,
+                  overrides: dict[str, provenance.Basis]) -> tuple[tuple[str, str], ...]:
+    """Each column's basis tag: a count table's label columns rest on nothing; a plain
+    frame is all its source's."""
+    return tuple((c, overrides.get(c, basis).tag()) for c in frame.columns
+                 if not counts or c in counts or c in overrides
+                 or frame.schema[c] != pl.String)
+
+
+def data_tag() -> str:
+    """The page's counts' label for prose: ``synthetic`` or ``real data: FILE``."""
+    current = provenance.current()
+    return current.tag() if current else "computed"
+
+
+def illustrative(chart, *assumptions: str):
+    """A chart (or a Markdown passage) whose figures the named assumptions set on
+    synthetic data, set apart as illustrative: the chart in a marked box whose alt text
+    says so, the passage as a quotation headed "Illustrative". Unchanged on a real list."""
+    from IPython.display import Markdown
+
+    marked = provenance.illustrative(*assumptions) if assumptions else None
+    if marked is None or not marked.illustrative:
+        return chart
+    if isinstance(chart, Markdown):
+        quoted = "\n".join(f"> {line}" if line else ">" for line in chart.data.splitlines())
+        return Markdown(f"> **Illustrative.** {marked.note()}\n>\n{quoted}")
+    if not hasattr(chart, "properties"):
+        return chart
+    from ..outputs import ILLUSTRATIVE_META
+
+    description = getattr(chart, "description", None)
+    text = description if isinstance(description, str) else ""
+    return chart.properties(usermeta={ILLUSTRATIVE_META: marked.note()},
+                            description=f"Illustrative. {marked.note()} {text}".strip())
+
+
+def inputs(source: Source) -> None:
+    """Show what a page ends with: on synthetic data, the published and assumed inputs
+    of the generator; on a real list, one sentence naming the file (no synthetic
+    wording)."""
+    from IPython.display import Markdown, display
+
+    display(*_inputs(source, Markdown))
+
+
+def on_synthetic(source: Source, text: str):
+    """``text`` as a page's Markdown when it rests on the synthetic default; else nothing,
+    so a page rendered on a real list carries no synthetic wording."""
+    from IPython.display import Markdown
+
+    return Markdown(text) if source.synthetic else None
+
+
+def _inputs(source: Source, Markdown) -> list:
+    if not source.synthetic:
+        return [Markdown(f"Counts on this page are real data from {source.path.name} "
+                         f"(sha256 {source.sha256[:16]}…); figures marked *published* come "
+                         "from the cited sources.")]
+    return [Markdown("Figures marked *published* come from the cited sources; *synthetic* "
+                     "ones are counted from the generated default data; *assumed* ones are "
+                     "choices the generator makes where no source speaks, and the figures "
+                     "they alone set are shown apart as *illustrative*."),
+            table(assumptions(), "Published and assumed inputs of the synthetic data",
+                  basis=provenance.published("the sources in each row"),
+                  column_basis={"value": provenance.Basis(
+                      "assumed", "where kind is 'assumed'; published otherwise")})]
 
 
 def footnote() -> str:

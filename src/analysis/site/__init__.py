@@ -7,12 +7,15 @@ module          its one job
 ``config``      the reports config and notebooks' ``parameters`` cells
 ``plan``        the pages: names, titles, and how published files name files
 ``manifest``    fingerprints, ``manifest.json`` and staleness
+``reading``     how the case list is read (``--encoding``, ``--mapping``)
+``kept``        pages a run that published nothing rendered, for the next run
 ``publish``     the lock, the staging folder and the atomic swap
 ``jobs``        jobs and outcomes crossing the process boundary; the pool
 ``execute``     papermill on the project kernel (imports papermill)
 ``build``       one page: execute, prepare for readers, export (imports nbconvert)
 ``index``       ``index.html`` and ``manifest.json``
 ``run``         ``analysis render``: plan, execute, assemble, publish (:func:`render`)
+``failures``    the one-line reports of failed pages
 ``drift``       ``analysis verify``: a site against its manifest (:func:`verify`)
 ``diff``        ``python -m analysis.site.diff OLD NEW``: two sites (:func:`compare`)
 =============== ===============================================================
@@ -30,7 +33,7 @@ from .diff import compare
 from .drift import Drift, VerifyError, verify
 from .manifest import read_manifest
 from .plan import Page, local_path, plan_pages, public_parameters, public_path
-from .run import FailedPage, Result, render
+from .run import FailedPage, Result, render, summarize_failures
 
 # ``python -m analysis.site.diff`` runs a module this package has already imported
 # (for ``compare`` above); the module has no import-time effects, so that is harmless.
@@ -39,7 +42,8 @@ warnings.filterwarnings("ignore", category=RuntimeWarning,
 
 __all__ = ["Drift", "FailedPage", "Page", "RenderError", "Result", "VerifyError", "compare",
            "load_config", "local_path", "notebook_parameters", "plan_pages",
-           "public_parameters", "public_path", "read_manifest", "render", "verify"]
+           "public_parameters", "public_path", "read_manifest", "render",
+           "summarize_failures", "verify"]
 
 
 def __dir__() -> list[str]:

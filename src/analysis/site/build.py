@@ -47,14 +47,14 @@ def build_page(job: Job) -> Outcome:
     except Exception as exc:  # kernel died, timeout, unreadable notebook ...
         return _failure(job, started, type(exc).__name__, str(exc))
     try:
-        csvs, card = _publish(nb, job)
+        csvs, card, shown = _publish(nb, job)
     except Exception as exc:
         return _failure(job, started, type(exc).__name__, str(exc), cell={}, keep_log=False)
     return Outcome(job.name, round(time.monotonic() - started, 2), tuple(csvs), card,
-                   kernel_starts)
+                   kernel_starts, shown=shown)
 
 
-def _publish(nb, job: Job) -> tuple[list[CsvFile], DataCard | None]:
+def _publish(nb, job: Job) -> tuple[list[CsvFile], DataCard | None, DataCard | None]:
     """Write the researchers' notebook, then the CSVs and the reader page."""
     import nbformat
 
@@ -65,26 +65,29 @@ def _publish(nb, job: Job) -> tuple[list[CsvFile], DataCard | None]:
     _stable_ids(nb)
     charts.add_static_svgs(nb)
     nbformat.write(nb, job.executed)
-    csvs, card = _for_readers(nb, job.name, job.out_dir)
+    csvs, card, shown = _for_readers(nb, job.name, job.out_dir)
     header = job.header
     page = {"name": header.name, "title": header.title, "site_title": header.site_title,
             "notebook": header.notebook, "git_commit": header.git_commit,
             "rendered_at": header.rendered_at, "parameter_label": header.parameter_label,
-            "data": card.statement() if card else {"description": header.data_description},
+            "data": shown.statement() if shown else {"description": header.data_description},
+            "beside": card.statement() if card and card is not shown else None,
             "vega_js": job.vega_js.read_text(encoding="utf-8")}
     (job.out_dir / f"{job.name}.html").write_text(export_html(nb, page), encoding="utf-8")
-    return csvs, card
+    return csvs, card, shown
 
 
-def _for_readers(nb, stem: str, out_dir: Path) -> tuple[list[CsvFile], DataCard | None]:
+def _for_readers(nb, stem: str, out_dir: Path) -> tuple[list[CsvFile], DataCard | None,
+                                                       DataCard | None]:
     """Make the executed notebook ready for export (in place: write the researchers'
-    copy first); write its CSVs; return them and its data card.
+    copy first); write its CSVs; return them, the data card the release counts and the
+    card the page shows first (the same but on a page reading a real source beside).
 
     Charts become figures for vega-embed; each table's CSV is written under
     ``csv/STEM/`` and its link points there instead of carrying the data inline.
     """
     csvs: list[CsvFile] = []
-    card = None
+    card = shown = None
     used: set[str] = set()
     charts_seen = 0
     for cell in nb.cells:
@@ -100,13 +103,15 @@ def _for_readers(nb, stem: str, out_dir: Path) -> tuple[list[CsvFile], DataCard 
                 charts_seen += 1
                 output["data"] = {"text/html": chart.figure_html(charts_seen)}
                 continue
-            card = found or card
+            if found is not None:  # the first card names the page's data for readers;
+                shown = shown or found  # the release counts the last one it counts
+                card = found if found.counted else card
             if table is not None:
                 csvs.append(_write_csv(table, stem, out_dir, used))
                 data["text/html"] = table.html(csvs[-1].path)
             for mime in RENDERER_ONLY:
                 data.pop(mime, None)
-    return csvs, card
+    return csvs, card or shown, shown
 
 
 def _read(kind, data: dict):
@@ -129,7 +134,8 @@ def _write_csv(table: Table, stem: str, out_dir: Path, used: set[str]) -> CsvFil
     target = out_dir / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(table.csv.encode("utf-8"))
-    return CsvFile(name, rel, table.caption, table.rows, table.columns, table.declared)
+    return CsvFile(name, rel, table.caption, table.rows, table.columns, table.declared,
+                   table.basis)
 
 
 @functools.cache

@@ -17,8 +17,9 @@ import yaml
 
 from .. import paths
 
-__all__ = ["NO_DEFAULT", "OPTIONAL_KEYS", "REQUIRED_KEYS", "Parameter", "RenderError",
-           "check_parameters", "load_config", "notebook_parameters", "value_matches"]
+__all__ = ["NO_DEFAULT", "OPTIONAL_KEYS", "REQUIRED_KEYS", "DataRejected", "Locked",
+           "Parameter", "RenderError", "check_parameters", "load_config",
+           "notebook_parameters", "value_matches"]
 
 # Report keys: required, then optional ones this renderer understands.
 REQUIRED_KEYS = ("name", "notebook", "title", "summary")
@@ -27,6 +28,21 @@ OPTIONAL_KEYS = ("parameters", "page", "page_title", "inputs", "data")
 
 class RenderError(Exception):
     """Bad input (config, parameters, data path): reported in one line, exit 2."""
+
+
+class DataRejected(RenderError):
+    """A case list the pages would read failed validation (exit 3): ``problems`` and
+    ``total`` as :class:`analysis.ingest.ValidationError` gives them, for the same
+    report ``analysis validate FILE`` prints."""
+
+    def __init__(self, file: Path | str, error) -> None:
+        self.file, self.problems, self.total = Path(file), error.problems, error.total
+        super().__init__(f"the case list {self.file} failed validation "
+                         f"({self.total} problem(s))")
+
+
+class Locked(RenderError):
+    """Another render holds the lock (exit 4): nothing was done, try again later."""
 
 
 # Stands for a parameter whose default is not a literal (or that has none).

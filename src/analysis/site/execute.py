@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .. import paths
 
-__all__ = ["ENGINE", "KERNEL_START_TRIES", "environment", "execute", "kernel_name",
-           "stderr_to"]
+__all__ = ["ENGINE", "KERNEL_START_TRIES", "environment", "execute", "kernel_config",
+           "kernel_name", "stderr_to"]
 
 ENGINE = "lacra"
 # How many cells the current run in this process has started: none means the kernel
@@ -23,6 +23,16 @@ _RUN = {"cells_started": 0}
 # same moment in another worker (or any other program) can take one of them first, and
 # the kernel then exits with "Address already in use".
 KERNEL_START_TRIES = 3
+
+
+def kernel_config():
+    """The kernel manager's settings: CurveZMQ encryption of the kernel's TCP sockets
+    where the kernelspec declares it (ipykernel's does), so the messages between this
+    process and the kernel are not plain text on the loopback interface, and the kernel
+    does not log its "running over TCP without encryption" warning on every start."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
 
 
 def kernel_name() -> str:
@@ -82,7 +92,7 @@ def execute(notebook: Path, executed: Path, parameters: dict, *, kernel: str,
                 execution_timeout=timeout, engine_name=ENGINE,
                 # every output is in hand when the last cell ends, and the kernel keeps
                 # nothing worth a clean exit: a graceful shutdown only waited ~0.7 s
-                shutdown_kernel="immediate")
+                shutdown_kernel="immediate", config=kernel_config())
             return nb, attempt
         except NoSuchKernel:
             raise  # no kernel of that name: starting again cannot help

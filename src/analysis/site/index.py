@@ -35,6 +35,7 @@ def write_site_files(out: Path, entries: list[dict], commit: str,
                              autoescape=False, keep_trailing_newline=True)
     index = env.get_template("site_index.html.j2").render(
         site_title=SITE_TITLE, reports=list(reports.values()), git_commit=commit,
+        synthetic=any(e["data_source"].get("synthetic") for e in entries),
         generated_at=started_at.strftime("%Y-%m-%d %H:%M UTC"))
     (out / "index.html").write_text(index, encoding="utf-8")
     manifest = {"format": FORMAT, "site_title": SITE_TITLE,

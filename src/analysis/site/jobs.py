@@ -67,10 +67,13 @@ class CsvFile:
     columns: tuple[str, ...]
     # the release's cell behind each count: (column, (cell key or "" per row))
     cells: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # what each column's figures rest on (analysis.provenance tags); labels left out
+    basis: tuple[tuple[str, str], ...] = ()
 
     def record(self) -> dict:
         out = dict(asdict(self), columns=list(self.columns))
         out["cells"] = {c: list(keys) for c, keys in self.cells}
+        out["basis"] = dict(self.basis)
         return out
 
 
@@ -96,6 +99,7 @@ class Outcome:
     data: DataCard | None = None
     kernel_starts: int = 1
     error: Failure | None = None
+    shown: DataCard | None = None  # the card the page shows first, when not ``data``
 
     @property
     def ok(self) -> bool:

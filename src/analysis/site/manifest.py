@@ -99,9 +99,11 @@ def data_fingerprint(page: Page) -> dict:
 
 
 def page_fingerprint(page: Page, package: str, versions: dict[str, str],
-                     release: str = "") -> dict:
+                     release: str = "", reading: dict | None = None) -> dict:
     """Everything a page's output depends on, and its key (a hash of all of it).
-    ``release`` is the digest of the cells the site's release hides on the page."""
+    ``release`` is the digest of the cells the site's release hides on the page;
+    ``reading`` how its case list is read (``Reading.fingerprint``: the encoding and
+    the mapping file's checksum), recorded only when not the default."""
     parts = {
         "format": FORMAT,
         "notebook_sha256": sha256_file(page.notebook),
@@ -112,6 +114,8 @@ def page_fingerprint(page: Page, package: str, versions: dict[str, str],
         "labels": [page.title, page.summary, page.report_title],
         "release": release,
     }
+    if reading:
+        parts["reading"] = dict(reading)
     parts["key"] = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str)
                                   .encode()).hexdigest()
     return parts
@@ -154,9 +158,10 @@ def why_stale(entry: dict | None, parts: dict, site: Path) -> str:
     labels = (("notebook_sha256", "notebook changed"), ("parameters", "parameters changed"),
               ("package_sha256", "package changed"), ("data", "data changed"),
               ("versions", "package versions changed"),
-              ("release", "the protection of its counts changed"))
+              ("release", "the protection of its counts changed"),
+              ("reading", "the data's encoding or mapping changed"))
     for key, label in labels:
-        if entry.get(key) != parts[key]:
+        if entry.get(key) != parts.get(key):
             reasons.append(label)
     return ", ".join(reasons) or "title or format changed"
 

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import RenderError
+from .config import DataRejected, RenderError
 from .plan import DATA_PARAMETER, SEED_PARAMETER, Page, parameter_file
 
 __all__ = ["PagePlan", "Releases", "prepare", "seal"]
@@ -57,12 +57,15 @@ def _data_of(page: Page) -> tuple[str, int] | None:
     return value, int(seed) if isinstance(seed, int) else 0
 
 
-def prepare(pages: list[Page], say=print) -> Releases:
-    """The release plan of every case list the site's pages read."""
+def prepare(pages: list[Page], say=print, reading=None) -> Releases:
+    """The release plan of every case list the site's pages read, each read as
+    ``reading`` (a :class:`analysis.site.reading.Reading`) says. Raises
+    :class:`DataRejected` for a case list that fails validation."""
     import time
 
     from .. import data as data_module
     from .. import release
+    from ..ingest import ValidationError
     from ..paths import DEFAULT_SEED
 
     started = time.monotonic()
@@ -73,10 +76,17 @@ def prepare(pages: list[Page], say=print) -> Releases:
         if key is not None and p.notebook.stem in release.BUILDERS:
             groups.setdefault(key, []).append(p)
     out = Releases()
+    if groups:
+        say("protecting the site's counts together ...")
+    options = reading.kwargs() if reading is not None else {}
     for (path, seed), members in groups.items():
         try:
-            cases, source = data_module.open_cases(path or None, seed=seed or DEFAULT_SEED)
-        except Exception as exc:  # an unreadable or invalid case list
+            cases, source = data_module.open_cases(path or None, seed=seed or DEFAULT_SEED,
+                                                   **options)
+        except ValidationError as exc:
+            raise DataRejected(path or data_module.resolve(None, seed or DEFAULT_SEED),
+                               exc) from exc
+        except Exception as exc:  # a case list that cannot be read at all
             raise RenderError(f"cannot protect the site's counts: the case list "
                               f"{Path(path).name if path else 'synthetic default'} does not "
                               f"load ({type(exc).__name__}: {exc})") from exc

@@ -3,8 +3,9 @@ site, and one rename to swap the new site in.
 
 Everything sits in the site's parent folder (the rename needs one file system):
 ``.render.lock``, ``.staging/`` (removed after every run, whatever happened),
-``.failed/`` (failed pages' notebooks and kernel logs) and, for a moment during a swap
-without the atomic exchange, ``.previous/``.
+``.failed/`` (the failed pages of the last run that executed any: their notebooks and
+kernel logs) and, for a moment during a swap without the atomic exchange,
+``.previous/``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import RenderError
+from .config import Locked
 
-__all__ = ["failed_dir", "recover_previous", "staging", "swap_in"]
+__all__ = ["clear_failed", "failed_dir", "recover_previous", "staging", "swap_in"]
 
 LOCK = ".render.lock"
 STAGING = ".staging"
@@ -29,6 +30,11 @@ PREVIOUS = ".previous"
 def failed_dir(site: Path) -> Path:
     """Where failed pages' executed notebooks and kernel logs are kept."""
     return Path(site).parent / FAILED
+
+
+def clear_failed(site: Path) -> None:
+    """Forget the failures of an earlier run (call with the lock held, before work)."""
+    shutil.rmtree(failed_dir(site), ignore_errors=True)
 
 
 @contextmanager
@@ -59,7 +65,8 @@ def _lock(path: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise RenderError(f"another render is running (lock {path})") from exc
+            raise Locked(f"another render is running (lock {path}); nothing was done"
+                         ) from exc
         try:
             yield
         finally:

@@ -7,30 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
-from . import manifest, protection, publish
-from .config import RenderError, load_config
+from . import kept, manifest, protection, publish
+from .config import DataRejected, RenderError, load_config
+from .failures import FailedPage, describe_failure, summarize_failures
 from .index import SITE_TITLE, write_site_files
-from .jobs import Failure, Header, Job, Outcome, Progress, run_jobs
+from .jobs import Header, Job, Outcome, Progress, run_jobs
 from .plan import DATA_PARAMETER, SEED_PARAMETER, Page, plan_pages, public_parameters
+from .reading import Reading
 
-__all__ = ["FailedPage", "RenderError", "Result", "describe_failure", "render"]
+__all__ = ["FailedPage", "RenderError", "Result", "describe_failure", "render",
+           "summarize_failures"]
 
 # Where the inlined vega bundle is cached, beside the site.
 VEGA_CACHE = ".cache"
-
-
-@dataclass(frozen=True)
-class FailedPage:
-    """A page that failed, and the one-line message the command prints for it."""
-
-    page: str
-    report: str
-    message: str
-    error: Failure
 
 
 @dataclass
@@ -38,7 +31,8 @@ class Result:
     """What a run did."""
 
     site: Path
-    rendered: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # executed by this run
+    reused: list[str] = field(default_factory=list)  # rendered by a run that failed
     unchanged: list[str] = field(default_factory=list)
     failed: list[FailedPage] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # why the audit stopped publishing
@@ -59,6 +53,7 @@ class Work:
     package: str
     versions: dict[str, str]
     releases: protection.Releases
+    reading: Reading
 
 
 @dataclass(frozen=True)
@@ -72,39 +67,91 @@ class Stamp:
     def now(cls) -> Stamp:
         return cls(manifest.git_commit(), dt.datetime.now(dt.UTC).replace(microsecond=0))
 
+    @property
+    def printed(self) -> str:
+        return self.started_at.strftime("%Y-%m-%d %H:%M UTC")
+
 
 def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
            notebooks: Path = paths.NOTEBOOKS, only: Iterable[str] = (), jobs: int = 1,
            force: bool = False, data: Path | None = None, timeout: int | None = None,
-           dry_run: bool = False, quiet: bool = False,
+           dry_run: bool = False, quiet: bool = False, encoding: str | None = None,
+           mapping: Path | None = None,
            package_dirs: Iterable[Path] = manifest.PACKAGE_DIRS) -> Result:
     """Render the out-of-date pages and publish the site atomically.
 
-    Raises :class:`RenderError` for bad input before anything executes. Returns a
-    :class:`Result`; ``result.failed`` is non-empty when a page failed, in which case the
-    current site was left exactly as it was.
+    ``data`` is validated first (as ``encoding`` and ``mapping`` say to read it), before
+    anything else happens. Raises :class:`RenderError` for bad input before anything
+    executes: :class:`~analysis.site.config.DataRejected` for a case list that fails
+    validation, :class:`~analysis.site.config.Locked` when another render runs.
+    Returns a :class:`Result`; ``result.failed`` is non-empty when a page failed, in
+    which case the current site was left exactly as it was, and the pages that did
+    render are kept for the next run (``result.reused`` of that run).
     """
     site = Path(site)
     say = Progress(0, quiet=quiet).say
-    work = _plan(Path(config), site, Path(notebooks), list(only), force, _data_file(data),
-                 package_dirs, say)
+    given, data = data, _data_file(data)
+    if (encoding or mapping) and data is None:
+        raise RenderError("--encoding and --mapping say how to read the --data file; "
+                          "give --data FILE too")
+    reading = Reading.of(encoding, mapping)
+    if data is not None:  # checked as named, so problems name it as `validate` would
+        _check_data(Path(given).expanduser(), reading, say)
+    work = _plan(Path(config), site, Path(notebooks), list(only), force, data,
+                 package_dirs, say, reading)
     result = Result(site, unchanged=[p.name for p in work.carried])
     progress = Progress(len(work.todo), quiet=quiet)
     if not _announce(work, site, progress) or dry_run:
         return result
     with publish.staging(site) as out:
+        publish.clear_failed(site)  # .failed holds the failures of this run only
         stamp = Stamp.now()
-        outcomes = _execute(work, site, out, stamp, jobs, timeout, progress)
-        result.rendered = [name for name, o in outcomes.items() if o.ok]
-        result.failed = _failures(work, outcomes)
+        reused = {} if force else _reuse(work, site, out)
+        if reused:
+            progress.say(f"  reusing {len(reused)} page(s) rendered by a run that "
+                         f"published nothing: {', '.join(reused)}")
+        executed = _execute(work, site, out, stamp, jobs, timeout, progress, set(reused))
+        result.rendered = [name for name, o in executed.items() if o.ok]
+        result.reused = list(reused)
+        result.failed = _failures(work, executed)
         if result.failed:
+            _keep(work, site, out, stamp, executed)
             return result  # the staging folder goes; the published site stays as it was
+        outcomes = {name: (k.outcome, Stamp(k.git_commit, k.rendered_at))
+                    for name, k in reused.items()}
+        outcomes.update({name: (o, stamp) for name, o in executed.items()})
+        progress.say(f"auditing the staged site ({len(outcomes) + len(work.carried)} "
+                     "page(s)) ...")
         result.refused = _assemble(work, outcomes, site, out, stamp)
         if result.refused:
+            _keep(work, site, out, stamp, executed)
             return result  # the audit found a disclosure: the published site stays
         publish.swap_in(out, site)
+        kept.drop(site, list(outcomes))  # published now: the site holds them
     result.published = True
     return result
+
+
+def _check_data(data: Path, reading: Reading, say) -> None:
+    """Validate the case list every page will read, before anything else: a list that
+    fails stops the run here (:class:`DataRejected`). ``data.load_cases`` remembers a
+    list that passes, so the kernels read it back instead of validating it again."""
+    import time
+
+    from .. import data as data_module
+    from ..ingest import ValidationError
+
+    started = time.monotonic()
+    say(f"checking the case list {data.name}{reading.describe()} ...")
+    try:
+        frame = data_module.load_cases(data, **reading.kwargs())
+    except ValidationError as exc:
+        # the problems name the file as given, as `analysis validate FILE` names it
+        read_as = str(data_module.resolve(data))
+        named = [replace(p, file=str(data)) if p.file == read_as else p
+                 for p in exc.problems]
+        raise DataRejected(data, ValidationError(named, exc.total)) from exc
+    say(f"  {frame.height:,} rows valid ({time.monotonic() - started:.1f}s)")
 
 
 def _data_file(data: Path | None) -> Path | None:
@@ -117,7 +164,8 @@ def _data_file(data: Path | None) -> Path | None:
 
 
 def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: bool,
-          data: Path | None, package_dirs: Iterable[Path], say=print) -> Work:
+          data: Path | None, package_dirs: Iterable[Path], say=print,
+          reading: Reading | None = None) -> Work:
     """Which pages to execute and which to carry over, from the config, the site's
     release plan and the current site's manifest."""
     pages = plan_pages(load_config(config), notebooks=notebooks, data=data)
@@ -131,8 +179,10 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
     package, versions = manifest.tree_hash(package_dirs), manifest.stack_versions()
     entries = manifest.read_manifest(site).get("pages", [])
     previous = {e["page"]: e for e in entries if "page" in e}
-    releases = protection.prepare(pages, say)
-    parts = {p.name: _fingerprint(p, package, versions, releases) for p in selected}
+    reading = reading or Reading()
+    releases = protection.prepare(pages, say, reading)
+    parts = {p.name: _fingerprint(p, package, versions, releases, reading)
+             for p in selected}
     reasons = {p.name: "forced" if force else manifest.why_stale(
         previous.get(p.name), parts[p.name], site) for p in selected}
     todo = [p for p in selected if reasons[p.name]]
@@ -142,12 +192,15 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
                and (p.name in selected_names or manifest.files_intact(site, previous[p.name]))]
     removed = sorted(set(previous) - {p.name for p in pages})
     return Work(pages, todo, carried, reasons, previous, parts, removed, package, versions,
-                releases)
+                releases, reading)
 
 
-def _fingerprint(p: Page, package: str, versions: dict, releases: protection.Releases):
+def _fingerprint(p: Page, package: str, versions: dict, releases: protection.Releases,
+                 reading: Reading):
     found = releases.pages.get(p.name)
-    return manifest.page_fingerprint(p, package, versions, found.digest if found else "")
+    how = reading.fingerprint() if DATA_PARAMETER in p.effective else {}
+    return manifest.page_fingerprint(p, package, versions, found.digest if found else "",
+                                     reading=how)
 
 
 def _announce(work: Work, site: Path, progress: Progress) -> bool:
@@ -164,27 +217,60 @@ def _announce(work: Work, site: Path, progress: Progress) -> bool:
     return True
 
 
+def _reuse(work: Work, site: Path, out: Path) -> dict[str, kept.Kept]:
+    """The pages to render that a run which published nothing rendered with the same
+    fingerprint: copied into ``out``, by page name."""
+    found = {}
+    for p in work.todo:
+        page = kept.load(site, p.name, work.parts[p.name]["key"], out)
+        if page is not None:
+            found[p.name] = page
+    return found
+
+
+def _keep(work: Work, site: Path, out: Path, stamp: Stamp,
+          executed: dict[str, Outcome]) -> None:
+    """Keep every page this run rendered until it is published: if this run publishes
+    nothing (another page failed, the audit refused), the next one reuses them."""
+    for name, o in executed.items():
+        if o.ok:
+            kept.save(site, work.parts[name]["key"], out, o, stamp.commit, stamp.started_at)
+
+
 def _execute(work: Work, site: Path, out: Path, stamp: Stamp, workers: int,
-             timeout: int | None, progress: Progress) -> dict[str, Outcome]:
-    """Execute the pages to render into ``out``; their outcomes by page name."""
-    if not work.todo:
+             timeout: int | None, progress: Progress,
+             skip: set[str] = frozenset()) -> dict[str, Outcome]:
+    """Execute the pages to render (but ``skip``) into ``out``; outcomes by page name."""
+    todo = [p for p in work.todo if p.name not in skip]
+    progress.total = len(todo)
+    if not todo:
         return {}
-    from .build import vega_bundle
     from .execute import kernel_name
 
-    _pre_generate_synthetic(work.todo)
-    bundle, kernel = vega_bundle(site.parent / VEGA_CACHE), kernel_name()
-    rendered_at = stamp.started_at.strftime("%Y-%m-%d %H:%M UTC")
+    _pre_generate_synthetic(todo, progress.say)
+    bundle, kernel = _vega(site, progress.say), kernel_name()
     jobs = [Job(p.name, p.notebook, p.parameters, public_parameters(p.parameters), out,
                 publish.failed_dir(site), kernel, timeout, bundle,
                 Header(p.name, p.title, SITE_TITLE, p.notebook.name, stamp.commit,
-                       rendered_at, p.parameter_label, p.data_description),
-                work.releases.env(p.name))
-            for p in work.todo]
+                       stamp.printed, p.parameter_label, p.data_description),
+                work.releases.env(p.name) + work.reading.env())
+            for p in todo]
     return {o.name: o for o in run_jobs(jobs, workers, progress)}
 
 
-def _pre_generate_synthetic(pages: list[Page]) -> None:
+def _vega(site: Path, say) -> Path:
+    """The inlined chart libraries (built once, a few seconds, then cached)."""
+    import vl_convert as vlc
+
+    from .build import vega_bundle
+
+    cache = site.parent / VEGA_CACHE
+    if not any(cache.glob(f"vega-embed-*-vl-{vlc.__version__}.js")):
+        say("  building the chart libraries for the pages (once) ...")
+    return vega_bundle(cache)
+
+
+def _pre_generate_synthetic(pages: list[Page], say=print) -> None:
     """Write the synthetic default data once, before parallel pages race to create it."""
     seeds = {p.effective.get(SEED_PARAMETER, paths.DEFAULT_SEED) for p in pages
              if DATA_PARAMETER in p.effective and p.effective[DATA_PARAMETER] in ("", None)}
@@ -192,35 +278,20 @@ def _pre_generate_synthetic(pages: list[Page]) -> None:
         from .. import synth
 
         for seed in sorted(s for s in seeds if isinstance(s, int)):
+            if not paths.synthetic_cases(seed).is_file():
+                say(f"  generating the synthetic default data (seed {seed}) ...")
             synth.default_cases(seed)
 
 
 def _failures(work: Work, outcomes: dict[str, Outcome]) -> list[FailedPage]:
     by_name = {p.name: p for p in work.pages}
     return [FailedPage(name, by_name[name].report, describe_failure(by_name[name], o.error),
-                       o.error) for name, o in outcomes.items() if o.error is not None]
+                       o.error, by_name[name].notebook.name)
+            for name, o in outcomes.items() if o.error is not None]
 
 
-def describe_failure(page: Page, error: Failure) -> str:
-    """One line naming the report, the page, the cell and the error."""
-    where = ""
-    if error.cell is not None:
-        where = f" in cell {error.cell}"
-        if error.cell_id:
-            where += f" (id {error.cell_id})"
-        if error.line:
-            where += f" `{error.line}`"
-    evalue = str(error.evalue).strip().splitlines()
-    message = f"{error.ename}: {evalue[0] if evalue else ''}".rstrip(": ")
-    text = (f"report {page.report!r}, page {page.name!r} (notebooks/{page.notebook.name})"
-            f" failed{where}: {message}")
-    if error.kept:
-        text += f"\n  executed notebook kept for debugging: {error.kept}"
-    return text
-
-
-def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
-              stamp: Stamp) -> list[str]:
+def _assemble(work: Work, outcomes: dict[str, tuple[Outcome, Stamp]], site: Path,
+              out: Path, stamp: Stamp) -> list[str]:
     """The whole new site in ``out``: the rendered pages are there already; copy the
     carried ones from the current site, write the index, the manifest and the release
     declaration, and audit it. Returns what the audit found (nothing: publish)."""
@@ -228,8 +299,8 @@ def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
     entries = []
     for p in work.pages:
         if p.name in outcomes:
-            entries.append(_rendered_entry(p, outcomes[p.name], work.parts[p.name], out,
-                                           stamp))
+            outcome, rendered = outcomes[p.name]
+            entries.append(_rendered_entry(p, outcome, work.parts[p.name], out, rendered))
         elif p.name in carried:
             entries.append(_carried_entry(p, work, site, out))
     write_site_files(out, entries, stamp.commit, stamp.started_at)
@@ -237,7 +308,9 @@ def _assemble(work: Work, outcomes: dict[str, Outcome], site: Path, out: Path,
 
 
 def _rendered_entry(p: Page, o: Outcome, parts: dict, out: Path, stamp: Stamp) -> dict:
-    names = [f"{p.name}.html", f"{p.name}.ipynb"] + [c.path for c in o.csv]
+    """A page rendered for this publication; ``stamp`` is the run that executed it (an
+    earlier one for a page kept from a run that published nothing)."""
+    names = kept.page_files(p.name, o)
     entry = {k: v for k, v in parts.items() if k != "format"}
     entry.update({
         "page": p.name, "report": p.report, "title": p.title, "summary": p.summary,
@@ -251,7 +324,8 @@ def _rendered_entry(p: Page, o: Outcome, parts: dict, out: Path, stamp: Stamp) -
 def _carried_entry(p: Page, work: Work, site: Path, out: Path) -> dict:
     previous = work.previous[p.name]
     current = (work.parts.get(p.name)
-               or _fingerprint(p, work.package, work.versions, work.releases))["key"]
+               or _fingerprint(p, work.package, work.versions, work.releases,
+                               work.reading))["key"]
     # a page --only left out may be out of date: say so rather than hide it
     entry = dict(previous, status="unchanged" if previous.get("key") == current else "stale")
     for item in entry["files"]:
@@ -266,6 +340,9 @@ def _data_source(page: Page, outcome: Outcome) -> dict:
     card = outcome.data
     if card is not None and card.source:
         label = "synthetic default data" if card.synthetic else f"real file {card.file}"
+        shown = outcome.shown
+        if shown is not None and shown.sha256 != card.sha256:
+            label = f"real file {shown.file}, beside {label}"
         return {"label": label, "description": card.source, "file": card.file,
                 "synthetic": bool(card.synthetic), "sha256": card.sha256}
     return {"label": page.data_description or "stated on the page", "synthetic": None,
