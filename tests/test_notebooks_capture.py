@@ -29,7 +29,7 @@ def test_still_unidentified_runs_on_a_small_list(tmp_path, synthetic):
     if not withheld:  # the estimate shown is the one the method gives on the list
         missed = est.filter(pl.col("status") == capture.TOTAL_STATUS)["missed"][0]
         assert f"about {missed:,.0f} eligible convictions" in text
-    assert "over 200 synthetic draws" in text
+    assert "over 200 simulated draws" in text
     assert "<svg" in text
     assert "D20-" not in text and "C21-" not in text and "P00" not in text
 

@@ -319,11 +319,11 @@ def test_swap_replaces_the_site_whole(tmp_path):
 RUNLOG_CELL = ('import os\n'
                'with open(os.environ["LACRA_TEST_RUNLOG"], "a") as log:\n'
                '    print(label, file=log)')
-TABLE_CELL = ('import polars as pl\nfrom analysis import reader\n'
+TABLE_CELL = ('import polars as pl\nfrom analysis import provenance, reader\n'
               'rows = (pl.read_csv(data_path).select("batch") if data_path\n'
               '        else pl.DataFrame({"batch": ["none"]}))\n'
-              'reader.table(rows.with_columns(slice=pl.lit(label)), "Rows (computed)",\n'
-              '             name="rows")')
+              'reader.table(rows.with_columns(slice=pl.lit(label)), "Rows",\n'
+              '             name="rows", basis=provenance.real("cases.csv"))')
 
 
 # What a run that executes nothing never imports.

@@ -16,8 +16,8 @@ import yaml
 from conftest import GOOD_ROW, SECOND_ROW, write_rows
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import cli, data, paths
-from analysis.site import RenderError, plan_pages, render
+from analysis import cli, paths
+from analysis.site import plan_pages, render
 from analysis.site.manifest import page_fingerprint, stack_versions, why_stale
 from analysis.site.reading import Reading
 
@@ -183,7 +183,7 @@ def test_the_fingerprint_follows_the_encoding_and_the_mapping(project, tmp_path)
 def test_the_reading_options_reach_loaders_and_kernels(tmp_path, monkeypatch):
     mapping = tmp_path / "mapping.yml"
     mapping.write_text("columns: {}\n", encoding="utf-8")
-    reading = Reading.of("cp1252", mapping) if _maps() else Reading("cp1252", mapping)
+    reading = Reading.of("cp1252", mapping)
     assert reading.kwargs() == {"encoding": "cp1252", "mapping": mapping}
     assert Reading("cp1252").kwargs() == {"encoding": "cp1252"}  # mapping only if given
     assert dict(reading.env()) == {paths.DATA_ENCODING_ENV: "cp1252",
@@ -191,15 +191,6 @@ def test_the_reading_options_reach_loaders_and_kernels(tmp_path, monkeypatch):
     assert Reading().env() == ()
     monkeypatch.setenv(paths.DATA_ENCODING_ENV, "latin-1")  # as a kernel is started
     assert Reading.of().encoding == "latin-1"
-    if not _maps():
-        with pytest.raises(RenderError, match="reads no mapping file"):
-            Reading.of(None, mapping)
-
-
-def _maps() -> bool:
-    import inspect
-
-    return "mapping" in inspect.signature(data.load_cases).parameters
 
 
 # ------------------------------------------------------------------ slow: kernels
@@ -247,16 +238,8 @@ def test_encoding_and_mapping_go_to_the_check_and_the_kernels(project, tmp_path,
                                                               monkeypatch, capsys):
     cases = write_rows(tmp_path / "cases.csv", [
         GOOD_ROW | {"court_location": "Tribunal de Peñasco"}, SECOND_ROW], encoding="latin-1")
-    mapping = tmp_path / "mapping.yml"
-    mapping.write_text("columns: {}\n", encoding="utf-8")
-    seen = []
-    load = data.load_cases
-    if not _maps():  # this checkout reads no mapping: stand in for one that does
-        def load_with_mapping(path=None, *, mapping=None, **kw):
-            seen.append(mapping)
-            return load(path, **kw)
-
-        monkeypatch.setattr(data, "load_cases", load_with_mapping)
+    mapping = tmp_path / "mapping.yml"  # each field from the column of its own name
+    mapping.write_text(yaml.safe_dump({"columns": {c: c for c in GOOD_ROW}}), encoding="utf-8")
 
     # the pre-check reads the file as --encoding says: without it, it is refused
     assert cli.main(project.args("--data", str(cases))) == 3
@@ -268,9 +251,9 @@ def test_encoding_and_mapping_go_to_the_check_and_the_kernels(project, tmp_path,
     assert "2 rows valid" in out
     assert project.runs() == [f"{p} latin-1 {mapping.resolve()}"
                               for p in ("one", "three", "two")]
-    assert _maps() or seen[-1] == mapping.resolve()
     # another mapping file renders every page that reads data again, saying why
-    mapping.write_text("columns: {case: case_id}\n", encoding="utf-8")
+    mapping.write_text(yaml.safe_dump({"name": "changed", "columns": {c: c for c in GOOD_ROW}}),
+                       encoding="utf-8")
     assert cli.main(project.args("--data", str(cases), "--encoding", "latin-1",
                                  "--mapping", str(mapping), "--dry-run")) == 0
     out = capsys.readouterr().out

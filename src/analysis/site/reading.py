@@ -9,7 +9,6 @@ list also carry it in their fingerprint, so a change of either renders them agai
 
 from __future__ import annotations
 
-import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ class Reading:
     def of(cls, encoding: str | None = None, mapping: str | Path | None = None) -> Reading:
         """The reading a render was asked for; the environment variables (as a kernel
         would see them) stand in for an option not given. Raises :class:`RenderError`
-        for a mapping file that is not there or that this checkout cannot use."""
+        for a mapping file that is not there (what it says is checked with the data)."""
         encoding = encoding or os.environ.get(paths.DATA_ENCODING_ENV) or None
         mapping = mapping or os.environ.get(paths.DATA_MAPPING_ENV) or None
         if mapping is None:
@@ -40,11 +39,6 @@ class Reading:
         mapping = Path(mapping).expanduser().resolve()
         if not mapping.is_file():
             raise RenderError(f"--mapping {mapping}: no such file")
-        from .. import data
-
-        if "mapping" not in inspect.signature(data.load_cases).parameters:
-            raise RenderError("--mapping: this checkout's analysis.data.load_cases reads "
-                              "no mapping file")
         return cls(encoding, mapping)
 
     def kwargs(self) -> dict:
