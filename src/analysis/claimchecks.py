@@ -90,10 +90,12 @@ def fmt(x: float | None, unit: str = "") -> str:
 
 
 def _face_in(a: Term, b: Term) -> bool:
-    """``a`` at face value is admitted by ``b`` (lower-bound phrases pass by overlap)."""
+    """``a`` at face value is admitted by ``b``, as ``b``'s rule says: an open end admits
+    nothing at it ("nearly 66,000" does not admit 66,000). Lower-bound phrases, which
+    have no face value, pass by overlap."""
     if a.face is None:
         return a.interval.overlaps(b.interval)
-    return a.face in b.interval.closure
+    return a.face in b.interval
 
 
 def equal(a: Term, b: Term) -> tuple[str, str]:
@@ -101,6 +103,10 @@ def equal(a: Term, b: Term) -> tuple[str, str]:
     if _face_in(a, b) and _face_in(b, a):
         return CONSISTENT, f"{a.label} makes {fmt(a.face)}, which {b.label} admits"
     common = a.interval.intersect(b.interval)
+    if not common.empty and a.face is not None and a.face == b.face:
+        return ROUNDING, (f"{a.label} makes {fmt(a.face)}, which {b.label} leaves out at "
+                          f"face value ({b.interval if a.face not in b.interval else a.interval}"
+                          f"); both admit {common}")
     if not common.empty:
         return ROUNDING, (f"at face value {fmt(a.face)} against {fmt(b.face)}, but both "
                           f"admit {common}")
