@@ -167,3 +167,15 @@ def test_synthetic_pages_list_their_inputs_and_every_csv_column_has_a_basis(defa
         for record in entry.get("csv") or []:
             assert BASIS_TAG.search(record["caption"]), record["caption"]
             assert record["basis"] and set(record["basis"]) <= set(record["columns"])
+
+
+@pytest.mark.parametrize(("source", "noted"), [(SYNTHETIC_SOURCE, True), (REAL_SOURCE, False)])
+def test_a_column_an_assumption_sets_is_named_under_its_table(page_of, source, noted):
+    page_of(source)
+    frame = pl.DataFrame({"motion": ["Sept 2021"], "convictions": [57_900], "people": [46_708]})
+    table = reader.table(frame, "Totals", basis=provenance.current(), column_basis={
+        "people": provenance.illustrative("sep2021_convictions_per_person")})
+    html = table.html("t.csv")
+    assert ("Illustrative column." in html) == noted and "lacra-illustrative\"" not in html
+    if noted:
+        assert "people: convictions per person in 2021" in html

@@ -128,11 +128,26 @@ class Table:
                 f'"{self.name}" download="{self.name}.csv" href="{html.escape(href)}">'
                 f"Download this table (CSV, {self.rows:,} rows)</a></p>")
         table = (f'<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
-                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{link}</div>")
+                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                 f"{self._assumed_columns()}{link}</div>")
         if self.summary:
             table = (f'<details class="lacra-data"><summary>{html.escape(self.summary)}'
                      f"</summary>{table}</details>")
         return set_apart(table, self.illustrative)
+
+    def _assumed_columns(self) -> str:
+        """In a table not illustrative as a whole, the note naming its columns that an
+        assumption sets (a people column of the synthetic 2021 motion)."""
+        if self.illustrative:
+            return ""
+        assumed = [(c, b.removeprefix("assumed: ")) for c, b in self.basis
+                   if b.startswith("assumed: ")]
+        if not assumed:
+            return ""
+        said = "; ".join(f"{column_label(c)}: {why}" for c, why in assumed)
+        return (f'<p class="lacra-illustrative-note"><strong>Illustrative column'
+                f'{"s" if len(assumed) > 1 else ""}.</strong> On the synthetic data an '
+                f"assumption sets these figures, not a finding ({html.escape(said)}).</p>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         payload = {"name": self.name, "caption": self.caption, "rows": self.rows,
