@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 # The modules a researcher may use, each imported when first named.
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
-    "charts", "checksum", "claimchecks", "claims", "cli", "data", "disclosure", "ingest",
-    "outputs", "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader",
+    "charts", "checksum", "citations", "claimchecks", "claims", "cli", "data", "disclosure",
+    "ingest", "outputs", "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader",
     "reconcile", "reference", "release", "schema", "site", "spellings", "stats", "synth",
     "validate", "words",
 )

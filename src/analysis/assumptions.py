@@ -20,50 +20,61 @@ import polars as pl
 
 __all__ = ["Assumptions", "CALIBRATION", "DEFAULT", "Target", "assumptions_table", "target"]
 
-SEEDS = "shared/seeds"
-
-
 @dataclass(frozen=True)
 class Target:
-    """A published figure the generator reproduces."""
+    """A published figure the generator reproduces.
+
+    ``sources`` are where it is printed: a source document's key (``feb2020``) or a
+    gathered fact's claim id (``facts-06``), cited in words by :mod:`analysis.citations`.
+    ``derived`` says how a figure no source prints follows from ones that are printed.
+    """
 
     name: str
     value: float
     meaning: str
     published_as: str  # the figure as reported, with its qualifier
-    source: str
+    sources: tuple[str, ...]
+    derived: str = ""
+
+    @property
+    def source(self) -> str:
+        """Its sources in words: outlet, headline, date."""
+        from .citations import cite_ref
+
+        return "; ".join(cite_ref(ref) for ref in self.sources)
 
 
 # The exact values generated, each chosen inside every published figure's rounding.
 CALIBRATION: tuple[Target, ...] = (
     Target("feb2020_felonies", 62_000,
            "felony convictions (sales and cultivation) in the February 2020 motion",
-           "62,000 felony convictions", f"{SEEDS}/003 (Lacey announcement)"),
+           "62,000 felony convictions", ("feb2020", "facts-03")),
     Target("feb2020_misdemeanors", 3_700,
            "misdemeanor possession convictions from the ten city-prosecutor cities in the "
            "February 2020 motion",
-           "another 4,000 (one report: 3,700)",
-           f"{SEEDS}/003; shared/data/README.md"),
+           "another 4,000 (one report: 3,700)", ("feb2020", "facts-06")),
     Target("feb2020_people", 53_000, "distinct people in the February 2020 motion",
-           "about 53,000 people", f"{SEEDS}/003, {SEEDS}/004"),
+           "about 53,000 people", ("feb2020", "facts-07")),
     Target("feb2020_share_latino", 0.45, "share of February 2020 people who are Latino",
-           "about 45%", f"{SEEDS}/003"),
+           "about 45%", ("feb2020", "facts-08")),
     Target("feb2020_share_black", 0.32, "share of February 2020 people who are Black",
-           "32%", f"{SEEDS}/003"),
+           "32%", ("feb2020", "facts-09")),
     Target("feb2020_share_white", 0.20, "share of February 2020 people who are White",
-           "20%", f"{SEEDS}/003"),
+           "20%", ("feb2020", "facts-10")),
     Target("feb2020_share_other_unknown", 0.03,
            "share of February 2020 people of other or unknown race/ethnicity",
-           "3% other or unknown", "shared/data/README.md"),
+           "3% other or unknown", ("facts-11",)),
     Target("feb2020_first_year", 1961, "year of the oldest felony conviction dismissed in 2020",
-           "date back to 1961", f"{SEEDS}/003"),
+           "date back to 1961", ("feb2020", "facts-04")),
     Target("sep2021_felonies", 20_000,
            "felony possession or cultivation convictions in the September 2021 motion",
-           "approximately 20,000", f"{SEEDS}/000, {SEEDS}/002"),
+           "approximately 20,000", ("upi", "leafnation")),
     Target("sep2021_misdemeanors", 37_900,
            "misdemeanor convictions filed where the District Attorney prosecutes "
            "misdemeanors, September 2021 motion",
-           "the rest of nearly 58,000", f"{SEEDS}/000, {SEEDS}/004"),
+           "no source prints it", ("upi", "entrepreneur"),
+           derived="the rest of 'nearly 58,000' once 'approximately 20,000' felonies are "
+           "set aside"),
 )
 
 
@@ -177,8 +188,10 @@ def assumptions_table(assumptions: Assumptions = DEFAULT) -> pl.DataFrame:
     """
     published = [{"name": t.name, "value": _show(float(t.value)) if t.value < 1 else
                   f"{int(t.value):,}" if t.value > 3000 else str(int(t.value)),
-                  "kind": "published", "meaning": t.meaning,
-                  "source": f"{t.published_as} ({t.source})"} for t in CALIBRATION]
+                  "kind": "derived from published" if t.derived else "published",
+                  "meaning": t.meaning,
+                  "source": (f"{t.derived} ({t.source})" if t.derived else
+                             f"{t.published_as} ({t.source})")} for t in CALIBRATION]
     return pl.DataFrame(published + assumptions.as_rows(),
                         schema={"name": pl.String, "value": pl.String, "kind": pl.String,
                                 "meaning": pl.String, "source": pl.String})

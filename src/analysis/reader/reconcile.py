@@ -8,7 +8,7 @@ import polars as pl
 from IPython.display import Markdown
 
 from .. import charts, words
-from .. import claims as cl
+from ..citations import cite
 from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
 from ..release import CountTable
@@ -26,9 +26,9 @@ def claims_table(result: Reconciliation, against: CountTable) -> pl.DataFrame:
     hidden = {row["dims"]["claim"] for row, gone in
               zip(against.table.rows, against.hidden_mask()["computed"], strict=True) if gone}
     data = {d.claim: d for d in result.data if d.claim not in hidden}
-    outlets = dict(cl.sources().select("source", "outlet").iter_rows())
+
     return pl.DataFrame([{
-        "claim": c.id, "source": outlets.get(c.source, c.source), "where": c.locator,
+        "claim": c.id, "source": cite(c.source, c.id), "where": c.locator,
         "published": c.label, "unit": c.unit, "scope": c.scope,
         "against claims": worst.get(c.id, NOT_CHECKABLE),
         "against data": data[c.id].status if c.id in data else NOT_CHECKABLE,
