@@ -12,7 +12,8 @@ import polars as pl
 from IPython.display import Markdown
 
 from .. import arrests, charts, prop64, provenance, reference, schema, stats
-from ..assumptions import CALIBRATION, target
+from ..assumptions import target
+from ..citations import cite_ref
 from ..outputs import DataCard
 from ..release import CountTable
 from ..release.arrests import OTHER_GROUPS
@@ -89,7 +90,7 @@ def shares_basis(case_source, arrests_basis: provenance.Basis) -> dict:
     return {case_list: cases, f"{case_list}, percent": cases,
             "LAPD arrests 2010-2019": arrests_basis, "LAPD arrests, percent": arrests_basis,
             "Feb 2020 motion, people (published), percent": provenance.published(
-                next(t.source for t in CALIBRATION if t.name == "feb2020_share_latino")),
+                cite_ref("facts-08")),  # the shares, as the first report printed them
             "LA County residents 2019 (Census), percent": provenance.published(
                 "US Census Bureau, 2019")}
 
