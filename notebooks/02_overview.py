@@ -116,6 +116,15 @@ reader.table(page["overview-people-motions"], "People by the motions that dismis
              rests_on=["sep2021_people_also_in_feb2020"])
 
 # %% [markdown]
+# ## Background: the law and the two lists
+#
+# - **Proposition 64** (approved by California voters in November 2016) made adult cannabis use legal and let people with past convictions ask a court to clear or reduce them, one petition at a time (report of the Lacey announcement; Entrepreneur).
+# - **AB 1793** (2018) turned that around: the state Department of Justice had to search its criminal-history records for cannabis convictions eligible for dismissal or for reduction to a misdemeanor and send them to each county, whose prosecutors had until July 1, 2020 to act (report of the Lacey announcement; Entrepreneur).
+# - **February 2020.** Los Angeles County's District Attorney ran the state's file through Code for America's eligibility rules and moved to dismiss about 66,000 convictions (Los Angeles Times, 2020-02-13).
+# - **September 2021.** The state's file had missed convictions that only the county's own court records held; a local nonprofit, the Social Impact Center, pointed out the gap, and a search of court records found about 58,000 more, reaching back more than three decades (UPI; Entrepreneur).
+# - **Words.** A *dismissal* sets the conviction aside; *sealing* hides the record from most background checks, and the District Attorney said his office would seek one court order sealing the 2021 records (UPI); *redesignation* reduces a felony to a misdemeanor; reports often say *expungement* for all of these, which is why they count "more than 123,000 expungements" (Entrepreneur).
+
+# %% [markdown]
 # ## What these numbers do not show
 #
 # - They count convictions the District Attorney moved to dismiss, not convictions that remain: people whose records neither list found are not here (see the page on convictions still unidentified).
