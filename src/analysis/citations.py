@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import paths
+from . import claims, paths
 
 __all__ = ["NOT_NAMED", "REPORTS", "cite", "cite_ref", "reports", "report_of"]
 
@@ -24,13 +24,9 @@ _GATHERED = "facts"  # the source id of the gathered facts
 
 
 @functools.cache
-def _table(path: Path) -> pl.DataFrame:
-    return pl.read_csv(path, infer_schema=False)
-
-
 def reports(path: Path = REPORTS) -> pl.DataFrame:
-    """The reports behind the gathered facts, a row each."""
-    return _table(path)
+    """The reports behind the gathered facts, a row each (read once per file)."""
+    return pl.read_csv(path, infer_schema=False)
 
 
 def report_of(claim_id: str, path: Path = REPORTS) -> dict | None:
@@ -49,14 +45,13 @@ def _printed(row: dict, key: str) -> str | None:
 def cite(source: str, claim_id: str = "", *, sources_path: Path | None = None,
          reports_path: Path = REPORTS) -> str:
     """A claim's citation in words: outlet, "headline", date and author where printed."""
-    from .claims import SOURCES
-
     if source == _GATHERED:
         row = report_of(claim_id, reports_path)
         if row is None:
             return f"{NOT_NAMED} (a fact gathered with the shared public data)"
     else:
-        found = _table(sources_path or SOURCES).filter(pl.col("source") == source)
+        found = claims.sources(sources_path or claims.SOURCES).filter(
+            pl.col("source") == source)
         if found.height == 0:
             return source
         row = found.row(0, named=True)

@@ -13,6 +13,7 @@ gives both its interval and its strict interval.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,9 @@ def _number(text: str | None, what: str) -> float | None:
         raise ValueError(f"{what} {text!r} is not a number") from None
 
 
+@functools.cache
 def sources(path: Path = SOURCES) -> pl.DataFrame:
+    """The source documents (``sources.csv``), read once per file."""
     return pl.read_csv(path, infer_schema=False)
 
 

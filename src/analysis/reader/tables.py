@@ -190,7 +190,19 @@ def inputs(source: Source) -> None:
     wording)."""
     from IPython.display import Markdown, display
 
-    display(*_inputs(source, Markdown))
+    if not source.synthetic:
+        display(Markdown(f"Counts on this page are real data from {source.path.name} "
+                         f"(sha256 {source.sha256[:16]}…); figures marked *published* come "
+                         "from the cited sources."))
+        return
+    display(Markdown("Figures marked *published* come from the cited sources; *synthetic* "
+                     "ones are counted from the generated default data; *assumed* ones are "
+                     "choices the generator makes where no source speaks, and the figures "
+                     "they alone set are shown apart as *illustrative*."),
+            table(assumptions(), "Published and assumed inputs of the synthetic data",
+                  basis=provenance.published("the sources in each row"),
+                  column_basis={"value": provenance.Basis(
+                      "assumed", "where kind is 'assumed'; published otherwise")}))
 
 
 def on_synthetic(source: Source, text: str):
@@ -199,21 +211,6 @@ def on_synthetic(source: Source, text: str):
     from IPython.display import Markdown
 
     return Markdown(text) if source.synthetic else None
-
-
-def _inputs(source: Source, Markdown) -> list:
-    if not source.synthetic:
-        return [Markdown(f"Counts on this page are real data from {source.path.name} "
-                         f"(sha256 {source.sha256[:16]}…); figures marked *published* come "
-                         "from the cited sources.")]
-    return [Markdown("Figures marked *published* come from the cited sources; *synthetic* "
-                     "ones are counted from the generated default data; *assumed* ones are "
-                     "choices the generator makes where no source speaks, and the figures "
-                     "they alone set are shown apart as *illustrative*."),
-            table(assumptions(), "Published and assumed inputs of the synthetic data",
-                  basis=provenance.published("the sources in each row"),
-                  column_basis={"value": provenance.Basis(
-                      "assumed", "where kind is 'assumed'; published otherwise")})]
 
 
 def footnote() -> str:

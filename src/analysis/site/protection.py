@@ -57,10 +57,11 @@ def _data_of(page: Page) -> tuple[str, int] | None:
     return value, int(seed) if isinstance(seed, int) else 0
 
 
-def prepare(pages: list[Page], say=print, reading=None) -> Releases:
+def prepare(pages: list[Page], say=print, reading=None, loaded: dict | None = None) -> Releases:
     """The release plan of every case list the site's pages read, each read as
-    ``reading`` (a :class:`analysis.site.reading.Reading`) says. Raises
-    :class:`DataRejected` for a case list that fails validation."""
+    ``reading`` (a :class:`analysis.site.reading.Reading`) says; ``loaded`` holds lists
+    already read (resolved path -> ``(cases, source)``), which are not read again.
+    Raises :class:`DataRejected` for a case list that fails validation."""
     import time
 
     from .. import data as data_module
@@ -81,8 +82,8 @@ def prepare(pages: list[Page], say=print, reading=None) -> Releases:
     options = reading.kwargs() if reading is not None else {}
     for (path, seed), members in groups.items():
         try:
-            cases, source = data_module.open_cases(path or None, seed=seed or DEFAULT_SEED,
-                                                   **options)
+            cases, source = (loaded or {}).get(path) or data_module.open_cases(
+                path or None, seed=seed or DEFAULT_SEED, **options)
         except ValidationError as exc:
             raise DataRejected(path or data_module.resolve(None, seed or DEFAULT_SEED),
                                exc) from exc

@@ -95,10 +95,11 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
         raise RenderError("--encoding and --mapping say how to read the --data file; "
                           "give --data FILE too")
     reading = Reading.of(encoding, mapping)
+    loaded = {}
     if data is not None:  # checked as named, so problems name it as `validate` would
-        _check_data(Path(given).expanduser(), reading, say)
+        loaded[str(data)] = _check_data(Path(given).expanduser(), reading, say)
     work = _plan(Path(config), site, Path(notebooks), list(only), force, data,
-                 package_dirs, say, reading)
+                 package_dirs, say, reading, loaded)
     result = Result(site, unchanged=[p.name for p in work.carried])
     progress = Progress(len(work.todo), quiet=quiet)
     if not _announce(work, site, progress) or dry_run:
@@ -132,10 +133,11 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
     return result
 
 
-def _check_data(data: Path, reading: Reading, say) -> None:
+def _check_data(data: Path, reading: Reading, say) -> tuple:
     """Validate the case list every page will read, before anything else: a list that
-    fails stops the run here (:class:`DataRejected`). ``data.load_cases`` remembers a
-    list that passes, so the kernels read it back instead of validating it again."""
+    fails stops the run here (:class:`DataRejected`). Returns ``(cases, source)``, which
+    the protection step uses as they are; ``data.open_cases`` remembers a list that
+    passes, so the kernels read it back instead of validating it again."""
     import time
 
     from .. import data as data_module
@@ -144,7 +146,7 @@ def _check_data(data: Path, reading: Reading, say) -> None:
     started = time.monotonic()
     say(f"checking the case list {data.name}{reading.describe()} ...")
     try:
-        frame = data_module.load_cases(data, **reading.kwargs())
+        frame, source = data_module.open_cases(data, **reading.kwargs())
     except ValidationError as exc:
         # the problems name the file as given, as `analysis validate FILE` names it
         read_as = str(data_module.resolve(data))
@@ -152,6 +154,7 @@ def _check_data(data: Path, reading: Reading, say) -> None:
                  for p in exc.problems]
         raise DataRejected(data, ValidationError(named, exc.total)) from exc
     say(f"  {frame.height:,} rows valid ({time.monotonic() - started:.1f}s)")
+    return frame, source
 
 
 def _data_file(data: Path | None) -> Path | None:
@@ -165,7 +168,7 @@ def _data_file(data: Path | None) -> Path | None:
 
 def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: bool,
           data: Path | None, package_dirs: Iterable[Path], say=print,
-          reading: Reading | None = None) -> Work:
+          reading: Reading | None = None, loaded: dict | None = None) -> Work:
     """Which pages to execute and which to carry over, from the config, the site's
     release plan and the current site's manifest."""
     pages = plan_pages(load_config(config), notebooks=notebooks, data=data)
@@ -180,7 +183,7 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
     entries = manifest.read_manifest(site).get("pages", [])
     previous = {e["page"]: e for e in entries if "page" in e}
     reading = reading or Reading()
-    releases = protection.prepare(pages, say, reading)
+    releases = protection.prepare(pages, say, reading, loaded)
     parts = {p.name: _fingerprint(p, package, versions, releases, reading)
              for p in selected}
     reasons = {p.name: "forced" if force else manifest.why_stale(
