@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Reconciling the published figures
 #
-# Every number the news reports and gathered facts publish about the two motions, checked against the others and against the case data in use, with a status and a one-line reason for each.
+# A fact check of every number the news reports and gathered facts publish about the two motions: the verdict first, then one card per group of claims, then the full ledger.
 
 # %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.
@@ -24,10 +24,15 @@ from analysis import charts, claims, provenance, qualifiers, reader, reconcile, 
 
 charts.enable()
 
+# %%
+# The verdict rests on the published claims alone, so it comes first.
+ledger = claims.load()
+display(reader.reconcile.opening(reconcile.reconcile(None, ledger)))
+
 # %% [markdown]
 # ## The data
 #
-# We load the case list through the project's validator, so every row below has passed the same checks as `analysis validate`.
+# We load the case list through the project's validator, so every row below has passed the same checks as `analysis validate`. The verdicts above rest on the published figures alone; the data adds the counts the sources do not print, such as convictions per court case and convictions on both lists.
 
 # %%
 cases, source = analysis.open_cases(data_path, seed=seed)
@@ -36,29 +41,43 @@ reader.data_card(cases, source)
 # %%
 page = release.for_page("06_reconciliation", cases, source)
 against = page["published-claims-published-against-the-figures"]
-
-# %% [markdown]
-# ## Every published figure
-#
-# The ledger (`data/claims/claims.csv`) records each number printed in the five news reports and in the facts gathered with the public data: the figure and its qualifier as printed, what it counts and where it sits in its source. *Against claims* is the worst status of the checks below that involve the claim; *against data* compares it with the figure computed from the data on this page.
-
-# %%
-ledger = claims.load()
+per_motion = page["convictions-cases-and-people-in-each-motion"]
+overlap = page["convictions-and-people-found-in-both-motions"]
 result = reconcile.reconcile(cases, ledger)
-reader.table(reader.reconcile.claims_table(result, against),
-             "Every published claim, with the status of its checks",
-             basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"),
-             column_basis={"against data": provenance.current()})
 
 # %% [markdown]
-# ## Claims against claims
+# ## The verdict on the totals
 #
-# Parts should add up to their wholes, shares to at most 100%, people should not outnumber their convictions, and every figure printed for the same quantity, by one source or several, should agree. A headline contradicted by its own article is named as the odd one out.
+# The bars step from the February 2020 count through the September 2021 count to the combined total, as counted in the data. Over each bar, a line shows the range each published figure admits (the 2021 figures are placed on top of the 2020 count). The right panel zooms in on each step.
 
 # %%
-reader.table(reader.reconcile.checks_table(result),
-             "Checks between published claims",
-             basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"))
+steps = reader.reconcile.waterfall_steps(per_motion, overlap)
+intervals = reconcile.claim_ranges(ledger, per_motion.value("convictions", absent=0, motion="feb2020") or 0)
+reader.reconcile.waterfall_chart(steps, intervals, source.label)
+
+# %% [markdown]
+# ## Two readings of cases
+#
+# The sources print the same figures as *cases* and as *convictions*. The ledger reads them as convictions. A court case can hold several convictions, so if the figures count court cases, the convictions behind them are more: the table takes the data's convictions per case for each motion and asks whether the published combined totals still admit the result.
+
+# %%
+readings_frame = reader.reconcile.cases_table(ledger, per_motion)
+reader.table(readings_frame, "Two readings of cases: the convictions the published figures stand for",
+             basis=provenance.published("the news reports of data/claims/claims.csv"),
+             column_basis={c: provenance.illustrative("same_case_share") or provenance.current()
+                           for c in readings_frame.columns if "per case" in c})
+
+# %%
+reader.illustrative(Markdown(analysis.readings.sentence(readings_frame)), "same_case_share")
+
+# %% [markdown]
+# ## Each group of claims
+#
+# One card per subject: the verdict in words, what was claimed and by whom, why, and what would change the verdict. *Consistent*: the figures agree at face value. *Consistent within rounding*: the printed figures differ, but one value fits every one of them as its qualifier allows. *Inconsistent*: no value fits them all. *Not checkable*: they measure different things, or a needed figure was never published.
+
+# %%
+for card in reader.reconcile.cards(result):
+    display(card)
 
 # %% [markdown]
 # ## Claims against the data
@@ -66,20 +85,8 @@ reader.table(reader.reconcile.checks_table(result),
 # Each claim the data can speak to is computed from it. The data *should meet* every such claim except those the checks above contradict; a miss fails `analysis reconcile`. A computed figure that would reveal a small count is hidden, with its status.
 
 # %%
-display(reader.reconcile.verdict(result))
+display(reader.reconcile.verdict(result, source.synthetic))
 reader.table(against, "Published claims against the figures counted in the data")
-
-# %% [markdown]
-# ## From 66,000 and 58,000 to the combined total
-#
-# The bars step from the February 2020 count through the September 2021 count to the combined total, as computed from the data. Over each bar, a line shows the range each published figure admits (the 2021 figures are placed on top of the 2020 count). The right panel zooms in on each step.
-
-# %%
-per_motion = page["convictions-cases-and-people-in-each-motion"]
-overlap = page["convictions-and-people-found-in-both-motions"]
-steps = reader.reconcile.waterfall_steps(per_motion, overlap)
-intervals = reconcile.claim_ranges(ledger, per_motion.value("convictions", absent=0, motion="feb2020") or 0)
-reader.reconcile.waterfall_chart(steps, intervals, source.label)
 
 # %% [markdown]
 # ## People against convictions
@@ -110,9 +117,28 @@ display(reader.table(overlap, "Convictions and people found in both motions",
 Markdown(reader.footnote())
 
 # %% [markdown]
-# ## Method
+# ## Every check between claims
 #
-# **Statuses.** *Consistent*: the claims agree at face value (each printed figure is admitted by the other's range), or the data gives what a careful writer would have printed. *Consistent within rounding*: the printed figures differ, but some values fit every claim's range. *Inconsistent*: no value fits all of them. *Not checkable*: the claims measure different things, a needed figure was never published, or the data holds nothing the claim speaks about.
+# Parts should add up to their wholes, shares to at most 100%, people should not outnumber their convictions, and every figure printed for the same quantity, by one source or several, should agree. A headline contradicted by its own article is named as the odd one out.
+
+# %%
+reader.table(reader.reconcile.checks_table(result),
+             "Checks between published claims",
+             basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"))
+
+# %% [markdown]
+# ## Every published figure
+#
+# The full ledger (`data/claims/claims.csv`): each number printed in the five news reports and in the facts gathered with the public data, with its qualifier as printed, what it counts and where it sits in its source. *Against claims* is the worst status of the checks that involve the claim; *against data* compares it with the figure computed from the data on this page.
+
+# %%
+reader.table(reader.reconcile.claims_table(result, against),
+             "Every published claim, with the status of its checks",
+             basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"),
+             column_basis={"against data": provenance.current()})
+
+# %% [markdown]
+# ## Method
 #
 # **Qualifiers.** Each figure admits a range set by its qualifier and its printed precision *u* (the place of its last non-zero digit: 66,000 is precise to the thousand, 60,000 only to the ten thousand). The rule, justified in `data/claims/README.md`:
 
@@ -121,7 +147,7 @@ reader.table(qualifiers.rules_table(), "The qualifier rule: what each published 
              basis=provenance.published("the rule of data/claims/README.md"))
 
 # %% [markdown]
-# **Data.** Counts of convictions are rows of the case list; "cases" in the sources means conviction counts too (the same 58,000 is called both). People are distinct pseudonymous person numbers; shares are of people in the motion. Claims about places or times the lists do not cover (statewide, San Francisco, the 2023 state report) are not checkable against them.
+# **Data.** Counts of convictions are rows of the case list; the ledger reads the sources' "cases" as convictions (the same 58,000 is called both), and the section *Two readings of cases* shows what the other reading would imply. People are distinct pseudonymous person numbers; shares are of people in the motion. Claims about places or times the lists do not cover (statewide, San Francisco, the 2023 state report) are not checkable against them.
 #
 # ## What this rests on
 #

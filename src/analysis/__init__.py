@@ -22,9 +22,9 @@ __version__ = "0.1.0"
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
     "charts", "checksum", "citations", "claimchecks", "claims", "cli", "data", "disclosure",
-    "ingest", "outputs", "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader",
-    "reconcile", "reference", "release", "schema", "site", "spellings", "stats", "synth",
-    "validate", "words",
+    "findings", "ingest", "outputs", "paths", "prop64", "provenance", "pseudonym",
+    "qualifiers", "reader", "readings", "reconcile", "reference", "release", "schema", "site",
+    "spellings", "stats", "synth", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.
 _DATA = ("describe_source", "load_cases", "open_cases")

@@ -16,7 +16,7 @@ import polars as pl
 
 from . import claims, paths
 
-__all__ = ["NOT_NAMED", "REPORTS", "cite", "cite_ref", "reports", "report_of"]
+__all__ = ["NOT_NAMED", "REPORTS", "cite", "cite_ref", "outlet", "reports", "report_of"]
 
 REPORTS = paths.CLAIMS / "reports.csv"
 NOT_NAMED = "source not named"
@@ -63,6 +63,17 @@ def cite(source: str, claim_id: str = "", *, sources_path: Path | None = None,
     if _printed(row, "author"):
         parts.append(f"by {row['author']}")
     return ", ".join(parts)
+
+
+def outlet(source: str, claim_id: str = "", *, sources_path: Path | None = None,
+           reports_path: Path = REPORTS) -> str:
+    """A claim's citation in a sentence: the outlet alone (its full citation stands in
+    the page's ledger)."""
+    if source == _GATHERED:
+        row = report_of(claim_id, reports_path)
+        return NOT_NAMED if row is None else row["outlet"]
+    found = claims.sources(sources_path or claims.SOURCES).filter(pl.col("source") == source)
+    return found["outlet"][0] if found.height else source
 
 
 def cite_ref(ref: str) -> str:

@@ -9,12 +9,46 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DIMENSION_TITLES", "MOTION_LABELS", "MOTION_RECORDS", "column_label",
+__all__ = ["DIMENSION_TITLES", "MEASURES", "MOTION_LABELS", "MOTION_RECORDS", "column_label",
            "dimension_title", "is_share", "motion_with_records", "slug", "value_label"]
 
 # The two motions as pages name them, and the records each was identified from.
 MOTION_LABELS = {"feb2020": "February 2020 motion", "sep2021": "September 2021 motion"}
 MOTION_RECORDS = {"feb2020": "state DOJ records", "sep2021": "county court records"}
+
+# What each published claim counts (data/claims/claims.csv's measure), as a sentence
+# says it after the figure: "about 58,000 convictions in the September 2021 motion".
+MEASURES = {
+    "convictions_2020": "convictions in the February 2020 motion",
+    "felonies_2020": "felony convictions in the February 2020 motion",
+    "misdemeanors_2020": "misdemeanor convictions in the February 2020 motion",
+    "oldest_felony_year_2020": "as the year of the oldest felony in the February 2020 motion",
+    "people_2020": "people in the February 2020 motion",
+    "people_no_felony_2020": "people left with no felony by the February 2020 motion",
+    "people_no_record_2020": "people left with no conviction by the February 2020 motion",
+    "ineligible_2020": "convictions found ineligible in 2020",
+    "share_latino_2020": "of the February 2020 motion's people Latino",
+    "share_black_2020": "of the February 2020 motion's people Black",
+    "share_white_2020": "of the February 2020 motion's people White",
+    "share_other_2020": "of the February 2020 motion's people of another group",
+    "convictions_2021": "convictions in the September 2021 motion",
+    "felonies_2021": "felony convictions in the September 2021 motion",
+    "people_2021": "people in the September 2021 motion",
+    "span_years_2021": "of convictions in the September 2021 motion",
+    "convictions_both": "convictions in the two motions together",
+    "people_harmed_la": "people in Los Angeles County harmed by cannabis enforcement",
+    "city_prosecutor_cities": "cities whose own prosecutor handles misdemeanors",
+    "da_misdemeanor_cities": "cities whose misdemeanors the District Attorney handles",
+    "eligible_statewide": "convictions eligible for relief statewide (2018 estimate)",
+    "eligible_people_statewide": "people eligible for relief statewide",
+    "cleared_statewide_2023": "convictions cleared statewide by 2023",
+    "outstanding_statewide_2023": "convictions still outstanding statewide in 2023",
+    "cleared_la_2023": "Los Angeles County convictions cleared by 2023",
+    "outstanding_la_2023": "Los Angeles County convictions still outstanding in 2023",
+    "sf_convictions": "convictions dismissed in San Francisco",
+    "sf_oldest_year": "as the oldest San Francisco conviction",
+    "clear_my_record_convictions": "convictions Clear My Record helped clear",
+}
 
 # The dimensions a count can be cut by (analysis.aggregate.DIMENSIONS), as chart axes
 # and legends title them.

@@ -7,7 +7,7 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import charts, words
+from .. import charts, findings, readings, words
 from ..citations import cite
 from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
@@ -15,8 +15,40 @@ from ..release import CountTable
 from .overview import nothing_to_draw
 from .tables import data_tag
 
-__all__ = ["checks_table", "claims_table", "people_chart", "verdict", "waterfall_chart",
-           "waterfall_steps"]
+__all__ = ["cards", "cases_table", "checks_table", "claims_table", "opening", "people_chart",
+           "verdict", "waterfall_chart", "waterfall_steps"]
+
+
+def opening(result: Reconciliation) -> Markdown:
+    """What the page finds, first: the site's answers this page holds the evidence for,
+    each with what it rests on and a link to its section."""
+    items = [f"- {f.text} *({f.basis}; [the evidence](#{findings.anchor(f.section)}))*"
+             for f in findings.page_findings(result)]
+    return Markdown("**What this page finds**\n\n" + "\n".join(items))
+
+
+def cards(result: Reconciliation) -> list[Markdown]:
+    """One card per group of claims: verdict, who claimed what, why, what would change
+    it (:mod:`analysis.findings`)."""
+    checks = findings.group_checks(result)
+    return [Markdown(findings.card(result, g, checks[g.key])) for g in findings.GROUPS
+            if checks[g.key]]
+
+
+def cases_table(claims, per_motion: CountTable) -> pl.DataFrame:
+    """Both readings of "cases" (:mod:`analysis.readings`), from the convictions and
+    cases the page shows for each motion (a hidden count leaves the reading unknown)."""
+    shown = per_motion.protected(as_text=False)
+    by_motion = {r["dims"]["motion"]: i for i, r in enumerate(per_motion.table.rows)}
+    per_case = {}
+    for motion in words.MOTION_LABELS:
+        i = by_motion.get(motion)
+        convictions = shown["convictions"][i] if i is not None else None
+        cases = shown["cases"][i] if i is not None else None
+        per_case[motion] = round(convictions / cases, 3) if convictions and cases else None
+    frame = readings.cases_readings(claims, per_case)
+    return frame.rename(lambda c: c.replace("feb2020", "February 2020").replace(
+        "sep2021", "September 2021"))
 
 
 def claims_table(result: Reconciliation, against: CountTable) -> pl.DataFrame:
@@ -41,9 +73,14 @@ def checks_table(result: Reconciliation) -> pl.DataFrame:
                           "explanation": c.explanation} for c in result.checks])
 
 
-def verdict(result: Reconciliation) -> Markdown:
-    """One sentence: does the data meet every claim it should, and if not, which?"""
+def verdict(result: Reconciliation, synthetic: bool = False) -> Markdown:
+    """One sentence: does the data meet every claim it should, and if not, which? On the
+    synthetic default, which was generated to meet them, the check is calibration."""
     failures = result.failures
+    if not failures and synthetic:
+        return Markdown("**Calibration holds:** the synthetic data meets every published "
+                        "claim it was generated to meet. This shows the generator works; "
+                        "it is not evidence that the claims are right.")
     if not failures:
         return Markdown("**The data meets every published claim it should.**")
     return Markdown(f"**The data fails {len(failures)} claim(s) it should meet:** "

@@ -9,12 +9,23 @@ from pathlib import Path
 
 from .manifest import FORMAT, MANIFEST
 
-__all__ = ["SITE_TITLE", "TEMPLATE", "TEMPLATES", "write_site_files"]
+__all__ = ["SITE_TITLE", "TEMPLATE", "TEMPLATES", "site_findings", "write_site_files"]
 
 SITE_TITLE = "LA Cannabis Relief Analytics"
 # The templates of the reader pages (nbconvert) and of the index (jinja2).
 TEMPLATES = Path(__file__).parents[1] / "templates"
 TEMPLATE = "lacra"
+
+
+def site_findings(titles: dict[str, str]) -> list[dict]:
+    """The index's opening answers (:mod:`analysis.findings`, from the published claims
+    only), each linked to its evidence when that page is on the site."""
+    from .. import claims, findings, reconcile
+
+    return [{"text": f.text, "basis": f.basis,
+             "href": f.href if f.page in titles else None,
+             "evidence": ", ".join(x for x in (titles.get(f.page), f.section) if x)}
+            for f in findings.site_findings(reconcile.reconcile(None, claims.load()))]
 
 
 def write_site_files(out: Path, entries: list[dict], commit: str,
@@ -35,6 +46,7 @@ def write_site_files(out: Path, entries: list[dict], commit: str,
                              autoescape=False, keep_trailing_newline=True)
     index = env.get_template("site_index.html.j2").render(
         site_title=SITE_TITLE, reports=list(reports.values()), git_commit=commit,
+        findings=site_findings({e["page"]: e["title"] for e in entries}) if entries else [],
         synthetic=any(e["data_source"].get("synthetic") for e in entries),
         generated_at=started_at.strftime("%Y-%m-%d %H:%M UTC"))
     (out / "index.html").write_text(index, encoding="utf-8")
