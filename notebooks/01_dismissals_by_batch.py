@@ -21,17 +21,24 @@ import altair as alt
 from IPython.display import Markdown
 
 import analysis
-from analysis import charts, reader, release
+from analysis import charts, provenance, reader, release
 
 charts.enable()
+
+# %%
+# What the page finds, from the same protected counts as the table below.
+cases, source = analysis.open_cases(data_path, seed=seed)
+page = release.for_page("01_dismissals_by_batch", cases, source)
+counts = page["dismissed-conviction-counts-by-motion-and"]
+reader.opening((reader.overview.by_motion(reader.overview.level_counts(counts, "motion")),
+                provenance.data(source).tag()))
 
 # %% [markdown]
 # ## The data
 #
-# We load the case list through the project's validator, so every row below has passed the same checks as `analysis validate`.
+# The case list was loaded through the project's validator, so every row below has passed the same checks as `analysis validate`.
 
 # %%
-cases, source = analysis.open_cases(data_path, seed=seed)
 reader.data_card(cases, source)
 
 # %% [markdown]
@@ -40,8 +47,6 @@ reader.data_card(cases, source)
 # We count dismissed conviction counts in each motion, split by charge level. Every count on the site passes through one protection step, so a small count shows as "suppressed" here and in the chart alike.
 
 # %%
-page = release.for_page("01_dismissals_by_batch", cases, source)
-counts = page["dismissed-conviction-counts-by-motion-and"]
 reader.table(counts, "Dismissed conviction counts by motion and charge level")
 
 # %% [markdown]

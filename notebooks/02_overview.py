@@ -24,13 +24,24 @@ from analysis import charts, provenance, reader, release
 
 charts.enable()
 
+# %%
+# What the page finds, from the same protected counts as the tables below.
+cases, source = analysis.open_cases(data_path, seed=seed)
+page = release.for_page("02_overview", cases, source)
+totals = page["overview-totals"]
+tag = provenance.data(source).tag()
+reader.opening(
+    (reader.overview.by_motion({b: (totals.value("convictions", absent=0, batch=b),
+                                    totals.value("felonies", absent=0, batch=b))
+                                for b in ("feb2020", "sep2021")}), tag),
+    (reader.overview.people_sentence(totals, page["overview-race"]), tag))
+
 # %% [markdown]
 # ## The data
 #
-# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`. Each row is one dismissed conviction count; a person can have several.
+# The case list was loaded through the project's validator, so every row has passed the same checks as `analysis validate`. Each row is one dismissed conviction count; a person can have several.
 
 # %%
-cases, source = analysis.open_cases(data_path, seed=seed)
 reader.data_card(cases, source)
 
 # %% [markdown]
@@ -39,8 +50,6 @@ reader.data_card(cases, source)
 # Conviction counts and distinct people in each motion and in both. A person whose convictions were dismissed in both motions counts once in the total, which is why the people column does not add up. Each table says what its figures rest on. Every count on this page comes from the site's one protection step.
 
 # %%
-page = release.for_page("02_overview", cases, source)
-totals = page["overview-totals"]
 reader.table(totals, "Convictions and people by motion",
              column_basis={"people": provenance.illustrative("sep2021_convictions_per_person")})
 

@@ -36,23 +36,35 @@ filters = aggregate.Filters(batch=batch or None, year_from=year_from or None,
                             jurisdiction=jurisdiction or None)
 by = [aggregate.dimension(d) for d in group_by.split(",") if d.strip()][:2]
 
+# %%
+# What the page finds: the selection's size, from the same protected counts as its tables.
+cases, source = analysis.open_cases(data_path, seed=seed)
+matches = not aggregate.is_empty(cases, filters)
+page = release.for_page("03_explorer", cases, source, batch=batch, year_from=year_from,
+                        year_to=year_to, level=level, agency=agency,
+                        jurisdiction=jurisdiction, group_by=group_by)
+selected = page["explorer-total"] if matches else None
+provenance.use(source)  # the page's figures are this data's (the data card says so too)
+# on synthetic data the September 2021 motion's people are set by an assumption
+people_set = batch != "feb2020" and provenance.illustrative("sep2021_convictions_per_person")
+people = ("" if people_set and people_set.illustrative or selected is None else
+          f" belonging to {reader.number(selected.value('people', absent=0))} people")
+reader.opening((f"The selection ({filters.describe()}) holds "
+                f"{reader.number(selected.value('convictions', absent=0))} dismissed conviction counts"
+                f"{people}." if selected is not None else "", provenance.data(source).tag()))
+
 # %% [markdown]
 # ## The data
 #
-# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
+# The case list was loaded through the project's validator, so every row has passed the same checks as `analysis validate`.
 
 # %%
-cases, source = analysis.open_cases(data_path, seed=seed)
 reader.data_card(cases, source)
 
 # %% [markdown]
 # ## The selection
 
 # %%
-matches = not aggregate.is_empty(cases, filters)
-page = release.for_page("03_explorer", cases, source, batch=batch, year_from=year_from,
-                        year_to=year_to, level=level, agency=agency,
-                        jurisdiction=jurisdiction, group_by=group_by)
 Markdown(f"Selection: **{filters.describe()}**; counted by "
          f"**{', '.join(words.dimension_title(b).lower() for b in by) or 'nothing'}**.")
 

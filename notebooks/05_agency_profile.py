@@ -27,21 +27,34 @@ from analysis import aggregate, charts, provenance, reader, release
 charts.enable()
 filters = aggregate.Filters(prosecuting_agency=agency)
 
-# %% [markdown]
-# ## The data
-#
-# We load the case list through the project's validator, so every row has passed the same checks as `analysis validate`.
-
 # %%
+# What the page finds, from the same protected counts as its tables.
 cases, source = analysis.open_cases(data_path, seed=seed)
-reader.data_card(cases, source)
-
-# %%
 matches = not aggregate.is_empty(cases, filters)
 # a city prosecutor's share of the county rests on the assumed spread over cities
 city_assumed = [] if agency == "District Attorney" else list(provenance.ASSUMED_BY["jurisdiction"])
 page = release.for_page("05_agency_profile", cases, source, agency=agency,
                         top_jurisdictions=top_jurisdictions)
+provenance.use(source)  # the page's figures are this data's (the data card says so too)
+set_by = provenance.illustrative(*city_assumed) if city_assumed else None
+reader.opening(
+    (reader.overview.by_motion(reader.overview.level_counts(page["agency-motion"]),
+                               f"the {agency}")
+     if matches and not (set_by and set_by.illustrative) else "", provenance.data(source).tag()),
+    (f"On the synthetic data, how many convictions the {agency} filed is set by an assumption "
+     f"({set_by.what}), so this page illustrates the method and holds no finding."
+     if set_by and set_by.illustrative else "", "assumed"),
+    ("" if matches else reader.overview.no_cases(filters).data, provenance.data(source).tag()))
+
+# %% [markdown]
+# ## The data
+#
+# The case list was loaded through the project's validator, so every row has passed the same checks as `analysis validate`.
+
+# %%
+reader.data_card(cases, source)
+
+# %%
 Markdown(f"## {agency}\n\n" + (
     "The District Attorney files every felony in the county and the misdemeanors of the cities without their own prosecutor and of the unincorporated areas."
     if agency == "District Attorney" else

@@ -205,11 +205,15 @@ def card(result: Reconciliation, group: Group, checks: list[cc.Check]) -> str:
         if c.measure in group.measures:
             key = (c.source, c.id if c.source == "facts" else "")
             by_source.setdefault((c.source, cite(*key)), []).append(c)
+    figures = sum(len(v) for v in by_source.values())
     lines = [f"### {group.title}", "", verdict_words(result, checks), "",
-             "**What was claimed:**", ""]
+             f"<details><summary><strong>What was claimed</strong>: {figures} "
+             f"figure{'s' if figures != 1 else ''} from {len(by_source)} "
+             f"source{'s' if len(by_source) != 1 else ''}</summary>", ""]
     for (_, citation), said in by_source.items():
         lines.append(f"- {citation}: " + "; ".join(
             f"{_said(c)} ({c.position})" for c in said))
+    lines += ["", "</details>"]
     notable = [c for c in checks if c.status != cc.CONSISTENT]
     if notable:
         lines += ["", "**Why:**", ""]

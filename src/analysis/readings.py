@@ -50,7 +50,8 @@ def cases_readings(claims: list[Claim], per_case: dict[str, float | None]) -> pl
         terms = [_scaled(parts[m], factors[m]) for m in parts] if known else []
         for m in parts:
             row[f"{m} convictions per case"] = factors.get(m)
-            row[f"{m} convictions"] = terms[list(parts).index(m)].face if known else None
+            face = terms[list(parts).index(m)].face if known else None
+            row[f"{m} convictions"] = None if face is None else round(face)
         if known:
             face = sum(t.face or 0 for t in terms)
             interval = terms[0].interval
@@ -75,7 +76,7 @@ def sentence(frame: pl.DataFrame) -> str:
     fits = [k for k, v in verdicts.items() if v != "inconsistent"]
     misses = [k for k, v in verdicts.items() if v == "inconsistent"]
     out = (f"Read as court cases, the two motions' figures would stand for about "
-           f"{fmt(cases['combined convictions'])} convictions")
+           f"{fmt(round(cases['combined convictions'], -2))} convictions")
     if misses:
         out += f", which {' and '.join(misses)} would not admit"
     if fits:

@@ -30,12 +30,13 @@ from .tables import (
     labelled,
     number,
     on_synthetic,
+    opening,
     table,
 )
 
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "data_tag",
            "disparities", "footnote", "illustrative", "inputs", "interval_text", "labelled",
-           "number", "on_synthetic", "overview", "reconcile", "table", "tables"]
+           "number", "on_synthetic", "opening", "overview", "reconcile", "table", "tables"]
 
 
 def __getattr__(name: str):

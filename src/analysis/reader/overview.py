@@ -13,7 +13,61 @@ from .. import aggregate, charts, words
 from ..release import HIDDEN, CountTable
 from .tables import data_tag
 
-__all__ = ["bar_chart", "no_cases", "nothing_to_draw"]
+__all__ = ["bar_chart", "by_motion", "level_counts", "no_cases", "nothing_to_draw",
+           "people_sentence"]
+
+
+def level_counts(table: CountTable, key: str = "batch") -> dict[str, tuple]:
+    """``{motion: (conviction counts, felonies)}`` from a table of convictions by motion
+    (``key``) and charge level, published values only (None where hidden, 0 where a row
+    is absent)."""
+    out: dict[str, list] = {}
+    for row in table.table.rows:
+        motion, level = row["dims"].get(key), row["dims"].get("charge_level")
+        if motion not in words.MOTION_LABELS:
+            continue
+        value = table.value("convictions", **row["dims"])
+        total, felonies = out.setdefault(motion, [0, None])
+        out[motion][0] = None if total is None or value is None else total + value
+        if level == "felony":
+            out[motion][1] = value
+    return {m: tuple(v) for m, v in out.items()}
+
+
+def by_motion(counts: dict[str, tuple], whose: str = "") -> str:
+    """One sentence of what each motion dismissed: ``counts`` maps a motion to its
+    conviction counts and felonies (None where hidden); ``whose`` names a filer."""
+    parts = []
+    for motion, (total, felonies) in counts.items():
+        if not total and total is not None:
+            continue
+        share = (f", {felonies / total:.0%} of them felonies"
+                 if total and felonies is not None else "")
+        parts.append(f"the {words.MOTION_LABELS[motion]} dismissed "
+                     f"{HIDDEN if total is None else f'{total:,}'} conviction counts"
+                     f"{' ' + whose + ' had filed' if whose else ''}{share}")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def people_sentence(totals: CountTable, race: CountTable, motion: str = "feb2020",
+                    groups: Sequence[str] = ("Latino", "Black", "White")) -> str:
+    """"The February 2020 motion's convictions belonged to 53,000 people: 45% Latino,
+    ..." from the published people counts (blank when the count is hidden)."""
+    people = totals.value("people", absent=0, batch=motion)
+    if not people:
+        return ""
+    label = words.MOTION_LABELS[motion]
+    shares = (race.protected(as_text=False)
+              .filter(pl.col("batch").str.starts_with(label),
+                      pl.col("race_ethnicity").is_in(list(groups)),
+                      pl.col("people_share").is_not_null()))
+    mix = ", ".join(f"{share:.0%} {group}" for group, share in
+                    shares.select("race_ethnicity", "people_share").iter_rows())
+    return (f"The {label}'s convictions belonged to {people:,} people"
+            + (f": {mix}" if mix else "") + ".")
 
 
 def _alt_items(frame: pl.DataFrame, labels: Sequence[str], value: str) -> str:

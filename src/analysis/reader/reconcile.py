@@ -12,6 +12,7 @@ from ..citations import cite
 from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
 from ..release import CountTable
+from . import tables
 from .overview import nothing_to_draw
 from .tables import data_tag
 
@@ -22,9 +23,8 @@ __all__ = ["cards", "cases_table", "checks_table", "claims_table", "opening", "p
 def opening(result: Reconciliation) -> Markdown:
     """What the page finds, first: the site's answers this page holds the evidence for,
     each with what it rests on and a link to its section."""
-    items = [f"- {f.text} *({f.basis}; [the evidence](#{findings.anchor(f.section)}))*"
-             for f in findings.page_findings(result)]
-    return Markdown("**What this page finds**\n\n" + "\n".join(items))
+    return tables.opening(*((f.text, f"{f.basis}; [the evidence](#{findings.anchor(f.section)})")
+                     for f in findings.page_findings(result)))
 
 
 def cards(result: Reconciliation) -> list[Markdown]:
@@ -46,7 +46,10 @@ def cases_table(claims, per_motion: CountTable) -> pl.DataFrame:
         convictions = shown["convictions"][i] if i is not None else None
         cases = shown["cases"][i] if i is not None else None
         per_case[motion] = round(convictions / cases, 3) if convictions and cases else None
-    frame = readings.cases_readings(claims, per_case)
+    frame = readings.cases_readings(claims, per_case).with_columns(
+        # convictions per case as a reader reads them: "1.028", not "1.0"
+        pl.col(f"{m} convictions per case").map_elements(
+            lambda v: f"{v:.3f}", return_dtype=pl.String) for m in words.MOTION_LABELS)
     return frame.rename(lambda c: c.replace("feb2020", "February 2020").replace(
         "sep2021", "September 2021"))
 

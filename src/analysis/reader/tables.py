@@ -20,7 +20,19 @@ from ..outputs import DataCard, Table
 from ..release.tables import HIDDEN, CountTable, labelled
 
 __all__ = ["assumptions", "count_text", "data_card", "data_tag", "footnote", "illustrative",
-           "inputs", "interval_text", "labelled", "number", "on_synthetic", "table"]
+           "inputs", "interval_text", "labelled", "number", "on_synthetic", "opening", "table"]
+
+OPENING = "What this page finds"
+
+
+def opening(*found: tuple[str, str]):
+    """A page's first output: what it finds, one sentence per finding with what the
+    sentence rests on (``(text, basis tag)`` pairs; a pair with no text is left out)."""
+    from IPython.display import Markdown
+
+    items = [f"- {text} *({basis})*" for text, basis in found if text]
+    return Markdown(f"**{OPENING}**\n\n" + ("\n".join(items) or
+                                             "- Nothing could be computed from this data."))
 
 
 def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
