@@ -153,7 +153,7 @@ def findings(yearly: CountTable, by_race: CountTable, basis: provenance.Basis, *
     per_year = {g: _per_year_ratio(yearly, g, main) for g in (GROUP, REFERENCE)}
     way = "widened" if main.change > 1 else "narrowed"
     verdict = ("by more than chance alone would produce" if main.excludes_one else
-               f"but with {len(main.after)} years after the change, that cannot be told "
+               f"but with only {len(main.after)} years after the change, that cannot be told "
                "apart from chance: the interval includes no change at all")
     swings = (f" The interval allows for how far the yearly ratio swung (from "
               f"{_extreme(yearly, main, min):.2f} to {_extreme(yearly, main, max):.2f} in "
@@ -250,11 +250,12 @@ def ratio_table(yearly: CountTable, *, confidence: float) -> pl.DataFrame:
             rows.append({
                 "race/ethnicity": group, "years before": _years(c.before),
                 "years after": _years(c.after),
-                "ratio to White, before": round(c.ratio_before, 2),
-                "ratio to White, after": round(c.ratio_after, 2),
+                "ratio to White, before": f"{c.ratio_before:.2f}",
+                "ratio to White, after": f"{c.ratio_after:.2f}",
                 "change (after / before)": f"{c.change:.2f} ({c.low:.2f} to {c.high:.2f})",
                 "if every arrest were independent": f"{c.naive_low:.2f} to {c.naive_high:.2f}",
-                "yearly swings (Pearson X2/df)": round(c.pearson_ratio, 1)})
+                "yearly swing against chance (Pearson X2/df, 1 = chance)":
+                    f"{c.pearson_ratio:.1f}"})
     return pl.DataFrame(rows)
 
 

@@ -138,7 +138,8 @@ def _years(page: str, lapd: pl.DataFrame, cases: pl.DataFrame) -> CountTable:
         rows.append({"dims": {"year": str(y)}, "cells": {
             ARRESTS: cell("arrests", "arrests", year=str(y)),
             DISMISSED: cell("cases", "convictions", conviction_year=str(y), jurisdiction=LA)}})
-        records.append({"year": y, ARRESTS: arrested.get(y, 0), DISMISSED: convicted.get(y, 0)})
+        records.append({"year": str(y), ARRESTS: arrested.get(y, 0),
+                        DISMISSED: convicted.get(y, 0)})
     name = "arrests-and-dismissals-by-year"
     return CountTable(name, pl.DataFrame(records), Table(page, name, ("year",), rows),
                       {ARRESTS: "arrests", DISMISSED: "convictions"})
