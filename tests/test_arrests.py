@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import math
+import warnings
 from collections import Counter
 
+import numpy as np
 import polars as pl
 import pytest
 from conftest import write_rows
@@ -148,15 +151,6 @@ def test_lapd_file_loads_and_matches_a_direct_count(shared_data):
     assert arrests.describe_arrests(path).matches_manifest
 
 
-def test_county_population_sums_the_census_groups(shared_data):
-    pop = prop64.county_population([2019])
-    with open(shared_data / prop64.POPULATION_FILE, newline="") as handle:
-        row = next(r for r in csv.DictReader(handle) if r["reference_date"] == "2019-07-01")
-    assert pop["population"].sum() == int(row["total"])
-    assert pop.filter(pl.col("race_ethnicity") == "Black")["population"].item() == int(
-        row["nh_black"])
-
-
 def test_command_line_checks_an_extract(tmp_path, mapping, capsys):
     good = write_rows(tmp_path / "good.csv", [ROW])
     assert cli.main(["arrests", str(good), "--mapping", str(mapping)]) == 0
@@ -176,24 +170,192 @@ def test_the_data_docs_document_the_arrest_spec():
 
 
 
-def test_person_years_sum_the_years_per_group():
-    pop = pl.DataFrame({"year": [2010, 2011, 2012, 2010], "race_ethnicity": ["Black"] * 3
-                        + ["White"], "population": [10, 20, 40, 7]})
-    out = prop64.person_years(pop, [2010, 2011])
-    assert dict(out.iter_rows()) == {"Black": 30, "White": 7}
+
+# --- the LAPD's descent codes and the shared file's five labels -----------------------------
+
+# Written out apart from the mapping, so that the mapping is checked against them: the
+# shared file's labels, and the LAPD's descent codes as the City of Los Angeles's open
+# data documents them, each with the group it belongs to.
+CLEANED_LABELS = {"Hispanic/Latino": "Latino", "Black": "Black", "White": "White",
+                  "Asian or Pacific Islander": "Asian/Pacific Islander", "Other": "Other"}
+API = "Asian/Pacific Islander"
+DESCENT_CODES = {
+    "A": ("Other Asian", API), "B": ("Black", "Black"), "C": ("Chinese", API),
+    "D": ("Cambodian", API), "F": ("Filipino", API), "G": ("Guamanian", API),
+    "H": ("Hispanic/Latin/Mexican", "Latino"),
+    "I": ("American Indian/Alaskan Native", "Other"), "J": ("Japanese", API),
+    "K": ("Korean", API), "L": ("Laotian", API), "O": ("Other", "Other"),
+    "P": ("Pacific Islander", API), "S": ("Samoan", API), "U": ("Hawaiian", API),
+    "V": ("Vietnamese", API), "W": ("White", "White"), "X": ("Unknown", "Unknown"),
+    "Z": ("Asian Indian", API)}
+EVERY_CODE = CLEANED_LABELS | {code: group for code, (_, group) in DESCENT_CODES.items()}
+LAPD_ROW = {"reportid": "100411412", "age": "30", "race": "Black", "type": "Misdemeanor",
+            "charge": "Possession", "year": "2014", "sex": "Male"}
 
 
-def test_prop64_change_recovers_a_known_step():
-    years = list(range(2010, 2020))
-    pop = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
-                        "population": [1_000_000] * 10}).cast({"year": pl.Int16})
-    # 1,000 arrests a year falling 10% a year, then halved from 2017 on
-    counts = [1000 * 0.9 ** (y - 2010) * (0.5 if y >= 2017 else 1) for y in years]
-    yearly = pl.DataFrame({"year": years, "race_ethnicity": ["Black"] * 10,
-                           "count": [round(c) for c in counts]}).cast({"year": pl.Int16})
-    out = prop64.change(yearly, pop).row(0, named=True)
-    assert out["step"] == pytest.approx(0.5, rel=0.01)
-    assert out["pre_trend_pct"] == pytest.approx(-10, abs=0.2)
-    assert out["ratio"] < 0.5  # the plain before/after ratio mixes trend and step
-    assert out["arrests_before"] + out["arrests_after"] == sum(round(c) for c in counts)
-    assert out["step_model"] == "Poisson GLM"  # no overdispersion in exact data
+def test_the_shipped_mapping_has_exactly_these_race_codes():
+    assert arrests.load_mapping().codes["race_ethnicity"] == EVERY_CODE
+
+
+@pytest.mark.parametrize(("code", "group"), sorted(EVERY_CODE.items()))
+def test_a_hand_built_row_of_each_code_reads_as_its_group(tmp_path, code, group):
+    rows = [LAPD_ROW | {"race": code}, LAPD_ROW | {"race": f" {code.lower()} "}]
+    frame = arrests.read_arrests(write_rows(tmp_path / "x.csv", rows))
+    assert frame["race_ethnicity"].cast(pl.String).to_list() == [group, group]
+
+
+def test_hand_built_rows_of_every_code_are_counted_in_their_groups(tmp_path):
+    # the i-th code appears i + 1 times, so a code counted in the wrong group shows
+    codes = sorted(EVERY_CODE)
+    rows = [LAPD_ROW | {"race": code} for i, code in enumerate(codes) for _ in range(i + 1)]
+    frame = arrests.read_arrests(write_rows(tmp_path / "x.csv", rows))
+    expected = Counter()
+    for i, code in enumerate(codes):
+        expected[EVERY_CODE[code]] += i + 1
+    assert dict(frame["race_ethnicity"].cast(pl.String).value_counts().iter_rows()) == \
+        dict(expected)
+
+
+def _docs_codes() -> list[list[str]]:
+    from analysis import paths
+
+    text = (paths.ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    block = text.split("<!-- lapd-codes:start -->")[1].split("<!-- lapd-codes:end -->")[0]
+    lines = [line for line in block.strip().splitlines()[2:]]
+    return [[cell.strip().strip("`") for cell in line.strip("|").split("|")] for line in lines]
+
+
+def test_the_docs_table_of_codes_is_the_mapping():
+    rows = _docs_codes()
+    assert {code: group for code, _, group, _ in rows} == \
+        arrests.load_mapping().codes["race_ethnicity"]
+    for code, meaning, _, _ in rows:
+        if code in DESCENT_CODES:
+            assert meaning == f"LAPD descent code: {DESCENT_CODES[code][0]}"
+
+
+def test_every_code_in_the_lapd_file_is_mapped_and_counted(shared_data):
+    path = shared_data / arrests.LAPD_FILE
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    mapping = arrests.load_mapping()
+    frame = arrests.read_arrests(path, mapping)
+    found = arrests.codes_found(path, mapping)
+    for field, column in (("race_ethnicity", "race"), ("charge_level", "type"),
+                          ("charge", "charge")):
+        per_code = Counter(r[column] for r in rows)
+        listed = dict(found.filter(pl.col("field") == field)
+                      .select("code", "maps to").iter_rows())
+        assert set(listed) == set(per_code)  # every code of the file, and only those
+        assert None not in listed.values()
+        expected = Counter()
+        for code, n in per_code.items():
+            expected[EVERY_CODE[code] if field == "race_ethnicity" else listed[code]] += n
+        assert dict(frame[field].cast(pl.String).value_counts().iter_rows()) == dict(expected)
+    # the docs table gives each label's count in the file, and says the letters are absent
+    races = Counter(r["race"] for r in rows)
+    for code, _, _, count in _docs_codes():
+        assert count == (f"{races[code]:,}" if code in races else "not in the file")
+
+
+# --- before and after Proposition 64, from counts ---------------------------------------------
+
+
+@pytest.mark.parametrize(("first", "last", "every", "before", "after"), [
+    (2010, 2019, False, range(2014, 2017), range(2017, 2020)),
+    (2010, 2019, True, range(2010, 2017), range(2017, 2020)),
+    (2015, 2019, False, range(2015, 2017), range(2017, 2020)),
+    (2010, 2017, False, range(2016, 2017), range(2017, 2018)),
+])
+def test_windows_take_as_many_years_before_as_after(first, last, every, before, after):
+    assert prop64.windows(first, last, every_year_before=every) == (before, after)
+
+
+@pytest.mark.parametrize(("first", "last"), [(2017, 2019), (2010, 2016)])
+def test_windows_need_both_sides(first, last):
+    with pytest.raises(ValueError, match="both sides"):
+        prop64.windows(first, last)
+
+
+def _yearly(table: dict[str, list[int]], years: range) -> pl.DataFrame:
+    return pl.DataFrame([{"year": y, "race_ethnicity": g, "count": n}
+                         for g, counts in table.items() for y, n in zip(years, counts,
+                                                                         strict=True)])
+
+
+def test_ratio_change_without_swings_is_the_woolf_interval_and_the_fixed_effects_model():
+    import statsmodels.api as sm
+
+    years = range(2014, 2020)
+    # every year splits 3:2 before and 9:4 after: no swing beyond binomial noise
+    table = {"Black": [300, 330, 360, 90, 180, 270], "White": [200, 220, 240, 40, 80, 120]}
+    got = prop64.ratio_change(_yearly(table, years), before=range(2014, 2017),
+                              after=range(2017, 2020))
+    a, b = sum(table["Black"][:3]), sum(table["White"][:3])
+    c, d = sum(table["Black"][3:]), sum(table["White"][3:])
+    # by hand: the pooled ratios and the Woolf interval of their ratio
+    assert got.ratio_before == pytest.approx(a / b)
+    assert got.ratio_after == pytest.approx(c / d)
+    assert got.change == pytest.approx((c / d) / (a / b))
+    se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    assert (got.low, got.high) == pytest.approx(
+        (got.change * math.exp(-1.959964 * se), got.change * math.exp(1.959964 * se)),
+        rel=1e-5)
+    assert not got.widened and (got.low, got.high) == (got.naive_low, got.naive_high)
+    # a second way: a Poisson model of the twelve counts, year as a fixed effect
+    y = np.array(table["Black"] + table["White"], float)
+    black = np.repeat([1.0, 0.0], 6)
+    after = np.tile([0.0, 0, 0, 1, 1, 1], 2)
+    x = np.column_stack([np.eye(6)[np.tile(np.arange(6), 2)], black, black * after])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the model fits the counts exactly, as meant
+        fit = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    assert math.exp(fit.params[-1]) == pytest.approx(got.change, rel=1e-6)
+    assert fit.bse[-1] == pytest.approx(se, rel=1e-4)
+
+
+def test_ratio_change_widens_its_interval_when_the_yearly_ratios_swing():
+    from scipy import stats as sps
+
+    years = range(2014, 2020)
+    table = {"Black": [600, 500, 500, 170, 400, 340], "White": [470, 340, 300, 130, 170, 90]}
+    got = prop64.ratio_change(_yearly(table, years), before=range(2014, 2017),
+                              after=range(2017, 2020))
+    black, white = np.array(table["Black"], float), np.array(table["White"], float)
+    n = black + white
+    # by hand: each side's pooled share of Black arrests, Pearson X2 on 6 - 2 df
+    share = np.array([black[:3].sum() / n[:3].sum()] * 3 + [black[3:].sum() / n[3:].sum()] * 3)
+    x2 = float((((black - n * share) ** 2) / (n * share * (1 - share))).sum())
+    assert got.df_resid == 4 and got.pearson_ratio == pytest.approx(x2 / 4, rel=1e-6)
+    assert got.pearson_p_value == pytest.approx(sps.chi2.sf(x2, 4), rel=1e-6)
+    assert got.widened
+    a, b, c, d = black[:3].sum(), white[:3].sum(), black[3:].sum(), white[3:].sum()
+    half = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d) * math.sqrt(x2 / 4) * sps.t.ppf(0.975, 4)
+    assert (got.low, got.high) == pytest.approx(
+        (got.change / math.exp(half), got.change * math.exp(half)), rel=1e-5)
+    assert got.low < got.naive_low and got.high > got.naive_high
+
+
+def test_ratio_change_refuses_an_empty_side():
+    table = {"Black": [5, 6, 0, 0], "White": [4, 4, 3, 2]}
+    with pytest.raises(ValueError, match="no arrest on one side"):
+        prop64.ratio_change(_yearly(table, range(2015, 2019)), before=range(2015, 2017),
+                            after=range(2017, 2019))
+
+
+def test_count_change_recovers_a_halving_and_pools_all_groups():
+    years = range(2014, 2020)
+    table = {"Black": [400, 400, 400, 200, 200, 200], "White": [90, 90, 90, 30, 30, 30]}
+    out = prop64.count_change(_yearly(table, years), before=range(2014, 2017),
+                              after=range(2017, 2020))
+    rows = {r["race_ethnicity"]: r for r in out.iter_rows(named=True)}
+    assert list(rows) == ["Black", "White", "All groups"]
+    assert rows["Black"]["ratio"] == pytest.approx(0.5)
+    assert rows["White"]["ratio"] == pytest.approx(1 / 3)
+    assert rows["All groups"]["arrests_before"] == 1470
+    assert rows["All groups"]["ratio"] == pytest.approx(690 / 1470)
+    # Poisson (no swing): the interval is exp(log ratio +- z sqrt(1/before + 1/after))
+    se = math.sqrt(1 / 1200 + 1 / 600)
+    assert rows["Black"]["model"] == "Poisson GLM"
+    assert (rows["Black"]["ratio_low"], rows["Black"]["ratio_high"]) == pytest.approx(
+        (0.5 * math.exp(-1.959964 * se), 0.5 * math.exp(1.959964 * se)), rel=1e-5)

@@ -30,7 +30,7 @@ from .ingest import MAX_ERRORS, Problem, Rule, ValidationError
 
 __all__ = [
     "CHARGES", "CODED", "EARLIEST_YEAR", "FIELDS", "LAPD_FILE", "LAPD_MAPPING", "MAPPING_KEYS",
-    "SCHEMA", "SPEC", "ArrestSource", "Charge", "Mapping", "SpecField",
+    "SCHEMA", "SPEC", "ArrestSource", "Charge", "Mapping", "SpecField", "codes_found",
     "default_path", "describe_arrests", "how_to_get", "load_mapping", "markdown_table",
     "read_arrests",
 ]
@@ -253,6 +253,26 @@ def _read_extract(path: Path, encoding: str | None, mapping: Mapping) -> pl.Data
             name, "required-column", f"the mapping {mapping.path.name} names this column but "
             f"the header has only: {', '.join(raw.columns)}", column=c) for c in missing])
     return raw
+
+
+def codes_found(path: str | Path | None = None, mapping: str | Path | Mapping | None = None,
+                *, encoding: str | None = None) -> pl.DataFrame:
+    """The codes an extract holds, field by field, and the value each maps to (no counts:
+    a page counts them through its release tables). Columns: ``field``, ``column in the
+    extract``, ``code`` (as the file spells it, spaces trimmed), ``maps to`` (blank for a
+    code the mapping leaves out)."""
+    mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+    path = Path(path) if path else default_path(mapping)
+    raw = _read_extract(path, encoding, mapping)
+    rows = []
+    for f in CODED:
+        lookup = {_code_key(code): value for code, value in mapping.codes[f].items()}
+        found = raw[mapping.columns[f]].str.strip_chars().drop_nulls().unique().sort()
+        rows += [{"field": f, "column in the extract": mapping.columns[f], "code": code,
+                  "maps to": lookup.get(_code_key(code), mapping.unmapped.get(f))}
+                 for code in found.to_list() if code]
+    return pl.DataFrame(rows, schema={"field": pl.String, "column in the extract": pl.String,
+                                      "code": pl.String, "maps to": pl.String})
 
 
 def _parsers(mapping: Mapping) -> dict[str, pl.Expr]:

@@ -1,133 +1,173 @@
-"""How arrest rates changed after Proposition 64, with the county's residents as the
-denominator.
+"""How arrests changed after Proposition 64, from arrest counts alone.
 
-:func:`county_population` reads the shared Census table by race/ethnicity and year;
-:func:`person_years` sums it over the years counts cover; :func:`change` fits, per group
-and for all groups, a before/after ratio and an interrupted time series.
+No population by race of the City of Los Angeles is at hand (see docs/methodology.md,
+"Arrests"), so nothing here divides arrests by residents. Two measures use counts only:
+
+* :func:`count_change`: per group, the mean arrests a year after the change over the mean
+  a year before, from a count model of the yearly counts (:func:`analysis.stats.fit_counts`:
+  Poisson, or negative binomial when the years swing more than Poisson noise);
+* :func:`ratio_change`: the change in one group's arrests relative to another's, for
+  example the Black/White ratio of arrest counts after over the same ratio before. If the
+  two groups' populations kept their proportion between the periods, it is also the change
+  in the ratio of their arrest rates, whatever the populations are.
+
+:func:`windows` names the years each side of the change.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 from scipy import stats as sps
 
-from . import paths, reference, schema
-from .stats import fit_counts
+from . import schema
+from .stats import DISPERSION_LEVEL, fit_counts
 
-__all__ = ["FIRST_YEAR_AFTER", "POPULATION_FILE", "change", "county_population",
-           "person_years"]
+__all__ = ["FIRST_YEAR_AFTER", "RatioChange", "count_change", "ratio_change",
+           "windows"]
 
-POPULATION_FILE = "la_county_population_by_race_2010_2019.csv"
 # Proposition 64 took effect on 9 November 2016; 2017 is the first full year after it.
 FIRST_YEAR_AFTER = schema.PROP64_EFFECTIVE.year + 1
 
 
-def county_population(years: range | list[int] = range(2010, 2020)) -> pl.DataFrame:
-    """Los Angeles County residents by race/ethnicity and year (July 1 Census estimates,
-    Vintage 2019), read from the shared Census table. Columns: ``year``,
-    ``race_ethnicity``, ``population``."""
-    raw = pl.read_csv(paths.shared_file(POPULATION_FILE))
-    estimates = raw.filter(pl.col("reference_date").str.ends_with("-07-01"),
-                           pl.col("year").is_in(list(years)))
-    return (
-        estimates
-        # one column per project category, summing its Census groups
-        .select("year", *(pl.sum_horizontal(groups).alias(race)
-                          for race, groups in reference.CENSUS_GROUPS.items()))
-        # long: one row per year and category
-        .unpivot(index="year", variable_name="race_ethnicity", value_name="population")
-        .with_columns(pl.col("year").cast(pl.Int16), pl.col("race_ethnicity").cast(schema.Race),
-                      pl.col("population").cast(pl.Int64))
-        .sort("year", "race_ethnicity")
-    )
+def windows(first: int, last: int, *, every_year_before: bool = False
+            ) -> tuple[range, range]:
+    """The years before and after Proposition 64 within ``first``..``last``: 2017 to
+    ``last`` after; before, as many years as after (so each side weighs the same span),
+    or every year from ``first`` with ``every_year_before``. Raises ValueError when
+    either side is empty."""
+    after = range(FIRST_YEAR_AFTER, last + 1)
+    start = first if every_year_before else max(first, FIRST_YEAR_AFTER - len(after))
+    before = range(start, FIRST_YEAR_AFTER)
+    if not before or not after:
+        raise ValueError(f"years {first}-{last} do not reach both sides of "
+                         f"{FIRST_YEAR_AFTER}")
+    return before, after
 
 
-def person_years(population: pl.DataFrame, years, *, group: str = "race_ethnicity"
-                 ) -> pl.DataFrame:
-    """Residents summed over ``years`` per group: the denominator of a rate per year,
-    in the shape :func:`analysis.stats.rates` takes (one row per group)."""
-    return (
-        population
-        # the years the counts cover
-        .filter(pl.col("year").is_in(list(years)))
-        # one row per group
-        .group_by(group).agg(pl.col("population").sum())
-        .sort(group)
-    )
+def _yearly(yearly: pl.DataFrame, group: str, name: str, years: list[int]) -> np.ndarray:
+    """One group's count in each of ``years`` (zero where the table has no row)."""
+    got = dict(yearly.filter(pl.col(group).cast(pl.String) == name)
+               .select(pl.col("year").cast(pl.Int32), "count").iter_rows())
+    return np.array([float(got.get(y, 0)) for y in years])
 
 
-def change(yearly: pl.DataFrame, population: pl.DataFrame, *, group: str = "race_ethnicity",
-           confidence: float = 0.95, first_after: int = FIRST_YEAR_AFTER) -> pl.DataFrame:
-    """How arrest rates changed after Proposition 64, per group and for all groups.
+def _order(name: str) -> tuple[int, str]:
+    """Groups in the schema's order, any other name after them."""
+    return (schema.RACES.index(name) if name in schema.RACES else len(schema.RACES), name)
 
-    ``yearly`` has ``year``, ``group`` and ``count``; ``population`` has ``year``,
-    ``group`` and ``population``. For each group two count models with log population
-    as offset, fitted by :func:`analysis.stats.fit_counts` (Poisson GLM, or negative
-    binomial when a test finds overdispersion, so year-to-year swings widen the
-    intervals):
 
-    * before/after: ``log rate = a + b * after``; ``exp(b)`` (``ratio``) is the ratio of
-      the mean rate in the years from ``first_after`` on to the mean rate before;
-    * interrupted time series: ``log rate = a + c * (year - first year) + b * after``;
-      ``exp(b)`` (``step``) is the change at ``first_after`` beyond the trend of the
-      years before, assuming that trend would have continued.
+def count_change(yearly: pl.DataFrame, *, before: range, after: range,
+                 group: str = "race_ethnicity", confidence: float = 0.95) -> pl.DataFrame:
+    """Per group and for all groups: arrests before and after, and the ratio of mean
+    arrests a year after to before, with its interval and the model that gave it.
 
-    ``ratio_model`` and ``step_model`` name the model each fit used.
+    ``yearly`` has ``year``, ``group`` and ``count``. Columns: ``group``,
+    ``arrests_before``, ``arrests_after``, ``ratio``, ``ratio_low``, ``ratio_high``,
+    ``model``; the ratio is blank for a group with no arrest on one side.
     """
     z = sps.norm.ppf(0.5 + confidence / 2)
-    full = _every_year(yearly, population, group)
-    everyone = full.group_by("year").agg(pl.col("count").sum(), pl.col("population").sum())
-    groups = [(str(g), full.filter(pl.col(group) == g).sort("year"))
-              for g in full[group].unique().sort().to_list()]
-    groups.append(("All groups", everyone.sort("year")))
-    return pl.DataFrame([_change_row(name, data, group, first_after, z)
-                         for name, data in groups])
+    years = [*before, *after]
+    after_flag = np.array([float(y in after) for y in years])
+    design = np.column_stack([np.ones_like(after_flag), after_flag])
+    names = sorted(yearly[group].cast(pl.String).unique().to_list(), key=_order)
+    rows = []
+    for name in [*names, "All groups"]:
+        y = (sum(_yearly(yearly, group, g, years) for g in names) if name == "All groups"
+             else _yearly(yearly, group, name, years))
+        row = {group: name, "arrests_before": int(y[after_flag == 0].sum()),
+               "arrests_after": int(y[after_flag == 1].sum()), "ratio": None,
+               "ratio_low": None, "ratio_high": None, "model": None}
+        if row["arrests_before"] and row["arrests_after"]:
+            fit = fit_counts(y, design)
+            b, se = float(fit.result.params[-1]), float(fit.result.bse[-1])
+            row |= {"ratio": math.exp(b), "ratio_low": math.exp(b - z * se),
+                    "ratio_high": math.exp(b + z * se), "model": fit.model}
+        rows.append(row)
+    return pl.DataFrame(rows, schema={group: pl.String, "arrests_before": pl.Int64,
+                                      "arrests_after": pl.Int64, "ratio": pl.Float64,
+                                      "ratio_low": pl.Float64, "ratio_high": pl.Float64,
+                                      "model": pl.String})
 
 
-def _every_year(yearly: pl.DataFrame, population: pl.DataFrame, group: str) -> pl.DataFrame:
-    """Counts and residents for every year of ``yearly`` and every group, zero where no
-    arrest."""
-    years = sorted(yearly["year"].unique().to_list())
-    pop = population.filter(pl.col("year").is_in(years))
-    return (
-        pl.DataFrame({"year": years}, schema={"year": pl.Int16})
-        # every year for every group, zero where no arrest
-        .join(pop.select(group).unique(), how="cross")
-        .join(yearly.select("year", group, "count"), on=["year", group], how="left")
-        .with_columns(pl.col("count").fill_null(0))
-        .join(pop, on=["year", group], how="left")
-    )
+@dataclass(frozen=True)
+class RatioChange:
+    """How one group's arrests changed relative to another's (:func:`ratio_change`)."""
+
+    group: str
+    reference: str
+    before: range
+    after: range
+    ratio_before: float  # group's arrests / reference's, pooled over the years before
+    ratio_after: float
+    change: float  # ratio_after / ratio_before
+    naive_low: float  # interval treating every arrest as independent (binomial)
+    naive_high: float
+    low: float  # the interval reported: widened when the yearly ratios swing (quasi-binomial)
+    high: float
+    pearson_ratio: float  # Pearson chi-square / residual df of the binomial fit
+    pearson_p_value: float
+    df_resid: int
+    confidence: float
+
+    @property
+    def widened(self) -> bool:
+        """Whether the yearly ratios swing more than chance allows, so the reported
+        interval is the quasi-binomial one."""
+        return self.df_resid > 0 and self.pearson_p_value < DISPERSION_LEVEL
+
+    @property
+    def excludes_one(self) -> bool:
+        return self.low > 1 or self.high < 1
 
 
-def _change_row(name: str, data: pl.DataFrame, group: str, first_after: int,
-                z: float) -> dict:
-    """Rates before and after, and both models' estimates, for one group."""
-    y = data["count"].to_numpy().astype(float)
-    year = data["year"].to_numpy().astype(float)
-    after = (year >= first_after).astype(float)
-    pop_y = data["population"].to_numpy().astype(float)
-    row = {group: name, "arrests_before": int(y[after == 0].sum()),
-           "arrests_after": int(y[after == 1].sum()),
-           "rate_before": float(y[after == 0].sum() / pop_y[after == 0].sum() * 10_000),
-           "rate_after": float(y[after == 1].sum() / pop_y[after == 1].sum() * 10_000)}
-    for label, design in (
-        ("ratio", np.column_stack([np.ones_like(year), after])),
-        ("step", np.column_stack([np.ones_like(year), year - year.min(), after])),
-    ):
-        if y[after == 1].sum() == 0 or y[after == 0].sum() == 0:
-            row |= {label: None, f"{label}_low": None, f"{label}_high": None,
-                    f"{label}_model": None}
-            continue
-        fit = fit_counts(y, design, np.log(pop_y))
-        b, se = float(fit.result.params[-1]), float(fit.result.bse[-1])
-        row |= {label: math.exp(b), f"{label}_low": math.exp(b - z * se),
-                f"{label}_high": math.exp(b + z * se), f"{label}_model": fit.model}
-        if label == "step":
-            row["pre_trend_pct"] = 100 * (math.exp(float(fit.result.params[1])) - 1)
-    return row
+def ratio_change(yearly: pl.DataFrame, *, before: range, after: range, group: str = "Black",
+                 reference: str = "White", column: str = "race_ethnicity",
+                 confidence: float = 0.95) -> RatioChange:
+    """The ratio of ``group``'s arrests to ``reference``'s after the change, over the same
+    ratio before, with its interval.
+
+    Model: each year, of the arrests of the two groups, the share that are ``group``'s is
+    binomial, its log odds one value before and another after (a binomial GLM). The odds
+    are the ratio of the two counts, so exp(the after coefficient) is the pooled ratio
+    after over the pooled ratio before, with the Wald interval
+    exp(log change +- z sqrt(1/a + 1/b + 1/c + 1/d)) of the four pooled counts. When the
+    Pearson test finds the yearly ratios swinging beyond binomial noise (p below
+    :data:`analysis.stats.DISPERSION_LEVEL`), the reported interval is the quasi-binomial
+    one: the standard error times the square root of Pearson chi-square / residual df,
+    with Student's t on the residual df. Raises ValueError when a pooled count is zero.
+    """
+    import statsmodels.api as sm
+
+    years = [*before, *after]
+    a, b = _yearly(yearly, column, group, years), _yearly(yearly, column, reference, years)
+    flag = np.array([float(y in after) for y in years])
+    pooled = [v[flag == side].sum() for side in (0, 1) for v in (a, b)]
+    if min(pooled) == 0:
+        raise ValueError(f"{group} or {reference} has no arrest on one side of the change")
+    keep = (a + b) > 0  # a year with neither group's arrest says nothing about the ratio
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sm.GLM(np.column_stack([a[keep], b[keep]]),
+                     np.column_stack([np.ones(keep.sum()), flag[keep]]),
+                     family=sm.families.Binomial()).fit()
+    est, se = float(fit.params[1]), float(fit.bse[1])
+    df = int(round(fit.df_resid))
+    x2 = float(fit.pearson_chi2)
+    p = float(sps.chi2.sf(x2, df)) if df > 0 else math.nan
+    z = sps.norm.ppf(0.5 + confidence / 2)
+    naive = (math.exp(est - z * se), math.exp(est + z * se))
+    reported = naive
+    if df > 0 and p < DISPERSION_LEVEL:
+        wide = se * math.sqrt(x2 / df) * sps.t.ppf(0.5 + confidence / 2, df)
+        reported = (math.exp(est - wide), math.exp(est + wide))
+    return RatioChange(group, reference, before, after, pooled[0] / pooled[1],
+                       pooled[2] / pooled[3], math.exp(est), *naive, *reported,
+                       x2 / df if df > 0 else math.nan, p, df, confidence)
 
 
 def __dir__() -> list[str]:

@@ -12,7 +12,7 @@ from ..disclosure import Table, cell
 from .page import PageTables
 from .tables import CountTable, zero_cells
 
-__all__ = ["OTHER_GROUPS", "arrests_page", "groups"]
+__all__ = ["ARRESTS", "DISMISSED", "OTHER_GROUPS", "arrests_page", "groups"]
 
 LA = "Los Angeles"
 # The published February 2020 shares name three groups and put the rest together.
@@ -31,7 +31,8 @@ def groups() -> pl.Expr:
 def arrests_page(page: str, cases: pl.DataFrame, *, arrests_path: str = "",
                  mapping_path: str = "", **_) -> PageTables:
     """Arrests by race, by year and level, by year and charge, by year and race, before
-    and after Proposition 64; the City of Los Angeles's convictions by group and year."""
+    and after Proposition 64; the City of Los Angeles's convictions by group and year
+    beside the arrests."""
     mapping = arrests.load_mapping(mapping_path or None)
     file = Path(arrests_path) if arrests_path else arrests.default_path(mapping)
     if not file.is_file():
@@ -46,8 +47,6 @@ def arrests_page(page: str, cases: pl.DataFrame, *, arrests_path: str = "",
               _wide(page, lapd, domains),
               _by(page, "lapd-marijuana-arrests-by-year-and-race", lapd,
                   ["year", "race_ethnicity"], domains),
-              _rename(_by(page, "r", lapd, ["race_ethnicity"], domains),
-                      "lapd-marijuana-arrests-per-10-000-county"),
               _change(page, lapd),
               _shares(page, lapd, cases),
               _years(page, lapd, cases)]
@@ -64,12 +63,6 @@ def _by(page: str, name: str, lapd: pl.DataFrame, by: list[str], domains) -> Cou
     return CountTable(name, frame, Table(page, name, tuple(by), rows), {"arrests": "arrests"},
                       zeros=zero_cells(page, {}, by, present, ("arrests",), source="arrests",
                                        domains=domains))
-
-
-def _rename(table: CountTable, name: str) -> CountTable:
-    return CountTable(name, table.frame, Table(table.table.page, name, table.table.dims,
-                                               table.table.rows), table.counts,
-                      zeros=table.zeros)
 
 
 def _wide(page: str, lapd: pl.DataFrame, domains) -> CountTable:
@@ -91,27 +84,25 @@ def _wide(page: str, lapd: pl.DataFrame, domains) -> CountTable:
 
 
 def _change(page: str, lapd: pl.DataFrame) -> CountTable:
-    """Arrests in the three years before Proposition 64 and the years after, per group
-    and for all: the before/after rates follow from them."""
-    after, last = prop64.FIRST_YEAR_AFTER, int(lapd["year"].max())
-    before = tuple(str(y) for y in range(after - 3, after))
-    later = tuple(str(y) for y in range(after, last + 1))
+    """Arrests in the years before Proposition 64 the page compares (as many as after,
+    :func:`analysis.prop64.windows`) and in the years after, per group and for all."""
+    before, after = prop64.windows(int(lapd["year"].min()), int(lapd["year"].max()))
+    years = {"arrests_before": before, "arrests_after": after}
     names = sorted(lapd["race_ethnicity"].cast(pl.String).unique().to_list(),
                    key=schema.RACES.index) + ["All groups"]
     rows, records = [], []
     for g in names:
         where = {} if g == "All groups" else {"race_ethnicity": g}
         scoped = lapd if not where else lapd.filter(pl.col("race_ethnicity") == g)
-        counts = {"arrests_before": scoped.filter(pl.col("year").is_between(after - 3,
-                                                                             after - 1)).height,
-                  "arrests_after": scoped.filter(pl.col("year") >= after).height}
-        rows.append({"dims": {"race_ethnicity": g if where else "Total"},
-                     "cells": {"arrests_before": cell("arrests", "arrests", year=before, **where),
-                               "arrests_after": cell("arrests", "arrests", year=later, **where)}})
-        records.append({"race/ethnicity": g, **counts})
-    name = "change-around-proposition-64-rates-per-10-000"
+        rows.append({"dims": {"race_ethnicity": g if where else "Total"}, "cells": {
+            c: cell("arrests", "arrests", year=tuple(str(y) for y in span), **where)
+            for c, span in years.items()}})
+        records.append({"race/ethnicity": g} | {
+            c: scoped.filter(pl.col("year").is_between(span[0], span[-1])).height
+            for c, span in years.items()})
+    name = "lapd-marijuana-arrests-before-and-after-proposition-64"
     return CountTable(name, pl.DataFrame(records), Table(page, name, ("race_ethnicity",), rows),
-                      {"arrests_before": "arrests", "arrests_after": "arrests"})
+                      dict.fromkeys(years, "arrests"))
 
 
 def _shares(page: str, lapd: pl.DataFrame, cases: pl.DataFrame) -> CountTable:
@@ -127,31 +118,31 @@ def _shares(page: str, lapd: pl.DataFrame, cases: pl.DataFrame) -> CountTable:
             "convictions": cell("cases", "convictions", jurisdiction=LA, race_ethnicity=races)}})
         records.append({"group": g, "arrests": arrested.get(g, 0),
                         "convictions": convicted.get(g, 0)})
-    name = "shares-by-race-ethnicity-percent"
+    name = "arrests-and-dismissals-by-race-ethnicity"
     return CountTable(name, pl.DataFrame(records), Table(page, name, ("group",), rows),
                       {"arrests": "arrests", "convictions": "convictions"})
 
 
+ARRESTS, DISMISSED = "LAPD arrests", "dismissed convictions, City of LA"
+
+
 def _years(page: str, lapd: pl.DataFrame, cases: pl.DataFrame) -> CountTable:
-    """Arrests by year beside the City of LA's dismissed convictions by conviction year."""
+    """Per year of the arrest file: arrests, and the City of LA's dismissed convictions
+    by year of conviction (two columns, so each says what it rests on)."""
     first, last = int(lapd["year"].min()), int(lapd["year"].max())
-    city = cases.filter(pl.col("jurisdiction") == LA).with_columns(
-        year=pl.col("conviction_date").dt.year())
-    records, rows = [], []
-    for series, frame, source, unit, dim in (
-            ("LAPD arrests", lapd, "arrests", "arrests", "year"),
-            ("dismissed convictions, City of LA", city.filter(pl.col("year") >= first),
-             "cases", "convictions", "conviction_year")):
-        per = dict(frame.group_by("year").len().iter_rows())
-        top = last if source == "arrests" else max([first, *per])
-        for y in range(first, top + 1):
-            where = {dim: str(y)} | ({"jurisdiction": LA} if source == "cases" else {})
-            rows.append({"dims": {"series": series, "year": str(y)},
-                         "cells": {"count": cell(source, unit, **where)}})
-            records.append({"series": series, "year": y, "count": per.get(y, 0)})
+    arrested = dict(lapd.group_by("year").len().iter_rows())
+    convicted = dict(cases.filter(pl.col("jurisdiction") == LA)
+                     .group_by(pl.col("conviction_date").dt.year()).len().iter_rows())
+    rows, records = [], []
+    for y in range(first, last + 1):
+        rows.append({"dims": {"year": str(y)}, "cells": {
+            ARRESTS: cell("arrests", "arrests", year=str(y)),
+            DISMISSED: cell("cases", "convictions", conviction_year=str(y), jurisdiction=LA)}})
+        records.append({"year": str(y), ARRESTS: arrested.get(y, 0),
+                        DISMISSED: convicted.get(y, 0)})
     name = "arrests-and-dismissals-by-year"
-    return CountTable(name, pl.DataFrame(records), Table(page, name, ("series", "year"), rows),
-                      {"count": "mixed"})
+    return CountTable(name, pl.DataFrame(records), Table(page, name, ("year",), rows),
+                      {ARRESTS: "arrests", DISMISSED: "convictions"})
 
 
 def __dir__() -> list[str]:
