@@ -48,43 +48,77 @@ def test_a_chart_with_every_cell_hidden_becomes_a_note():
     assert "no chart" in out.data and "3" not in out.data
 
 
-def _race(counts: list[int], hidden: list[int], groups=("Latino", "Black", "White", "Other")):
-    frame = pl.DataFrame({"race_ethnicity": list(groups), "count": counts})
-    return count_table("race", frame, ["race_ethnicity"], {"count": "convictions"},
-                       hidden={"count": hidden})
+def _race(counts: list[int], hidden: list[int], groups=("Latino", "Black", "White", "Other"),
+          people: list[int] | None = None):
+    """Convictions and people by race (people: about four in five of the convictions),
+    with the rows at ``hidden`` hidden in both columns."""
+    people = people or [max(1, c * 4 // 5) for c in counts]
+    frame = pl.DataFrame({"race_ethnicity": list(groups), "convictions": counts,
+                          "people": people})
+    return count_table("race", frame, ["race_ethnicity"],
+                       {"convictions": "convictions", "people": "people"},
+                       hidden={"convictions": hidden, "people": hidden})
+
+
+def _held(table) -> pl.DataFrame:
+    """People by convictions held that add up to the table's counts: everyone holds one
+    but one person per group, who holds the rest."""
+    rows = []
+    for g, n, k in table.frame.select("race_ethnicity", "convictions", "people").iter_rows():
+        rows += [(g, 1, k - 1), (g, n - (k - 1), 1)] if n > k else [(g, 1, k)]
+    frame = pl.DataFrame(rows, schema={"race_ethnicity": pl.String, "held": pl.Int64,
+                                       "people": pl.Int64}, orient="row")
+    shown = table.protected(as_text=False).filter(pl.col("convictions").is_not_null())
+    return frame.filter(pl.col("race_ethnicity").is_in(shown["race_ethnicity"].to_list()))
 
 
 POPULATION = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
                            "population": [1_000_000, 500_000, 800_000, 100_000]})
 
 
-def test_rates_table_blanks_the_rate_of_a_hidden_count():
+def test_rates_table_blanks_the_rates_of_a_hidden_count():
     out = disparities.rates_table(_race([5000, 4, 3000, 900], [1, 3]), POPULATION)
     shown = reader.table(out, "rates", basis=provenance.Basis("synthetic"))
     rows = list(csv.DictReader(io.StringIO(shown.csv)))
     black = next(r for r in rows if r["race_ethnicity"] == "Black")
-    assert black["count"] == "suppressed" and black["rate"] == "" and black["rate_high"] == ""
-    assert [r["race_ethnicity"] for r in rows if r["rate"] == ""] == ["Black", "Other"]
+    assert black["convictions"] == "suppressed" and black["people"] == "suppressed"
+    assert black["conviction_rate"] == "" and black["people_rate_high"] == ""
+    assert [r["race_ethnicity"] for r in rows if r["people_rate"] == ""] == ["Black", "Other"]
     latino = next(r for r in rows if r["race_ethnicity"] == "Latino")
-    assert float(latino["rate"]) == pytest.approx(50.0)
+    assert float(latino["conviction_rate"]) == pytest.approx(50.0)
+    assert float(latino["people_rate"]) == pytest.approx(40.0)  # 4,000 people
 
 
 @pytest.mark.parametrize("reference", ["White", "white"])
 def test_ratios_are_all_hidden_when_the_reference_count_is(reference):
     counts = _race([500, 300, 6, 40], [2, 3])
-    table, model, choice = disparities.ratios_table(counts, POPULATION, reference=reference)
-    assert table.protected(as_text=False)["ratio"].null_count() == table.frame.height
-    assert model == "Poisson GLM" and "hidden" in choice
+    table, note = disparities.ratios_table(counts, _held(counts), POPULATION,
+                                           reference=reference)
+    shown = table.protected(as_text=False)
+    assert shown["ratio"].null_count() == shown["people_ratio"].null_count() == table.frame.height
+    assert "hidden" in note
 
 
 def test_ratios_use_only_the_counts_a_page_shows():
-    shown = disparities.ratios_table(_race([500, 300, 800, 40], [3]), POPULATION)[0]
-    without = disparities.ratios_table(_race([500, 300, 800], [], ("Latino", "Black",
-                                                                     "White")),
-                                       POPULATION)[0]
+    counts = _race([500, 300, 800, 40], [3])
+    shown = disparities.ratios_table(counts, _held(counts), POPULATION)[0]
+    alone = _race([500, 300, 800], [], ("Latino", "Black", "White"))
+    without = disparities.ratios_table(alone, _held(alone), POPULATION)[0]
     ratio = shown.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
-    alone = without.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
-    assert ratio["ratio"][0] == pytest.approx(alone["ratio"][0])
+    other = without.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
+    for column in ("ratio", "ratio_low", "ratio_high", "people_ratio"):
+        assert ratio[column][0] == pytest.approx(other[column][0])
+    assert shown.protected(as_text=False)["ratio"][3] is None
+
+
+def test_the_ratio_interval_widens_with_people_holding_several_convictions():
+    counts = _race([500, 300, 800], [], ("Latino", "Black", "White"), people=[500, 150, 800])
+    table, note = disparities.ratios_table(counts, _held(counts), POPULATION)
+    black = table.frame.filter(pl.col("race_ethnicity") == "Black").row(0, named=True)
+    naive = 1.959963984540054 * (1 / 300 + 1 / 800) ** 0.5
+    assert black["ratio"] == pytest.approx((300 / 500_000) / (800 / 800_000))
+    assert black["ratio_high"] / black["ratio"] > 1.3 * (2.718281828459045 ** naive)
+    assert "person-clustered" in note and "times as wide" in note
 
 
 def test_trend_table_years_are_labels_and_hidden_years_shown_hidden():
@@ -237,13 +271,15 @@ def test_overview_renders_the_whole_story(tmp_path, sample):
 
 
 @pytest.mark.slow
-def test_disparities_renders_with_model_choice(tmp_path, sample):
+def test_disparities_renders_with_its_findings_first(tmp_path, sample):
     text, tables = run("04_disparities.ipynb", tmp_path, data_path=str(sample))
-    assert "Cameron-Trivedi" in text and "Model:" in text
-    assert "Today's population stands in for the population at conviction time" in text
-    assert "has no population" in text
+    assert text.index("What this page finds") < text.index("The data")
+    assert "person-clustered" in text and "What dominates the uncertainty" in text
+    assert "A recent population stands in for the population at conviction time" in text
+    assert "No Census count by race for the years of conviction was found" in text
+    assert "has no population" in text and "Trend model:" in text
     names = {t["name"] for t in tables}
-    assert {"disparities-rates-convictions", "disparities-rate-ratios",
+    assert {"disparities-rates", "disparities-rate-ratios", "disparities-sensitivity",
             "disparities-trend", "disparities-population"} <= names
     no_identifiers(text)
     small_cells_hidden(tables)
@@ -261,13 +297,14 @@ def test_agency_profile_renders(tmp_path, sample, agency):
 
 def test_a_list_without_the_reference_group_shows_no_ratio_and_says_why():
     counts = _race([500, 300, 40], [], ("Latino", "Black", "Other"))
-    table, _, choice = disparities.ratios_table(counts, POPULATION, reference="White")
+    table, choice = disparities.ratios_table(counts, _held(counts), POPULATION,
+                                             reference="White")
     assert table.protected(as_text=False)["ratio"].null_count() == table.frame.height
     assert "no White convictions" in choice
     chart = disparities.ratio_chart(table, reference="White", title="t", source="s")
     assert "no chart" in chart.data
     with pytest.raises(ValueError, match="'Whit' is not among"):
-        disparities.ratios_table(counts, POPULATION, reference="Whit")
+        disparities.ratios_table(counts, _held(counts), POPULATION, reference="Whit")
 
 
 def test_a_trend_bound_beyond_any_count_is_left_blank():

@@ -21,10 +21,10 @@ __version__ = "0.1.0"
 # The modules a researcher may use, each imported when first named.
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
-    "charts", "checksum", "citations", "claimchecks", "claims", "cli", "data", "disclosure",
-    "ingest", "outputs", "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader",
-    "reconcile", "reference", "release", "schema", "site", "spellings", "stats", "synth",
-    "validate", "words",
+    "charts", "checksum", "citations", "claimchecks", "claims", "cli", "countmodels", "data",
+    "disclosure", "disparity", "ingest", "outputs", "paths", "prop64", "provenance",
+    "pseudonym", "qualifiers", "reader", "reconcile", "reference", "release", "schema", "site",
+    "spellings", "stats", "synth", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.
 _DATA = ("describe_source", "load_cases", "open_cases")
