@@ -52,11 +52,12 @@ ratios, method = reader.disparities.ratios_table(page["disparities-rate-ratios"]
 sensitivity = reader.uncertainty.sensitivity(page["disparities-rates"], page["disparities-race-by-motion"],
                                              population, other_population, reference=reference,
                                              eligible=eligible_estimate)
-fitted = reader.disparities.fit_trend(page["disparities-trend"], spline_df, step_year)
+step = reader.disparities.court_step(cases, step_year)  # None when the list cannot show the step
+fitted = reader.disparities.fit_trend(page["disparities-trend"], spline_df, step)
 
 # %%
 reader.illustrative(reader.uncertainty.findings(
-    rates, ratios, sensitivity, fitted, reference=reference, per=per, step=step_year,
+    rates, ratios, sensitivity, fitted, reference=reference, per=per, step=step,
     population_year=population_year), *race_assumed, "year_profile", "sep2021_first_year")
 
 # %% [markdown]
@@ -114,7 +115,10 @@ reader.illustrative(reader.disparities.ratio_chart(
 # %% [markdown]
 # ## What dominates the uncertainty
 #
-# The intervals above cover chance in the counting only. The choices behind the rates move the ratios more. The table recomputes every ratio under other choices: the residents of another Census year; convictions of Unknown race shared out like the known groups' (which changes nothing), all counted as the reference group, or all as the group compared; the convictions neither list found (the rest of a published estimate of about 200,000 eligible convictions in the county: the public defender's, reported by Capital & Main in March 2018) spread like the found ones (which changes nothing) or evenly over residents; and one motion's race mix: the February 2020 motion alone, or the September 2021 motion's convictions spread evenly over residents. On synthetic data the September 2021 race mix is an assumption, so these rows are illustrative. A blank means the list cannot give that scenario (a count it needs is hidden, or the list holds one motion).
+# The intervals above cover chance in the counting only. The choices behind the rates move the ratios more. The table recomputes every ratio under other choices: the residents of another Census year; convictions of Unknown race shared out like the known groups' (which changes nothing), all counted as the reference group, or all as the group compared; the convictions neither list found (the rest of a published estimate of about 200,000 eligible convictions in the county: the public defender's, reported by Capital & Main in March 2018) spread like the found ones (which changes nothing) or evenly over residents; and one motion's race mix: the February 2020 motion alone, or the September 2021 motion's convictions spread evenly over residents. A blank means the list cannot give that scenario (a count it needs is hidden, or the list holds one motion).
+
+# %%
+reader.on_synthetic(source, "On synthetic data the September 2021 race mix is an *assumed* parameter, so this table, like every table of rates by race here, is *illustrative*.")
 
 # %%
 reader.uncertainty.dominance(sensitivity, ratios, reference)
@@ -130,7 +134,7 @@ reader.uncertainty.dominance(sensitivity, ratios, reference)
 # Dismissed convictions by year of conviction (dots) with a trend from a Poisson or negative binomial regression on a spline of the year and a step in the first year the county's court search covers, where the September 2021 list begins (line), with its 95% confidence band. The band is for the expected count in a year, not for a single year's count. The model is fitted on the years whose count is shown; a hidden year's line is the model's prediction, not a fit to it.
 
 # %%
-reader.disparities.trend_model(fitted, step_year)
+reader.disparities.trend_model(fitted, step)
 
 # %%
 reader.illustrative(reader.disparities.trend_chart(

@@ -281,20 +281,24 @@ def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = 
     shape = "log-linear in year" if smooth == 1 else \
         f"natural cubic spline of year, {smooth} df"
     shape += f", with a step from {step}" if stepped else ""
-    jump = (np.exp([fit.result.params[-1], *fit.result.conf_int(1 - confidence)[-1]])
-            if stepped else [None] * 3)
-    disp = fit.dispersion
     return full.with_columns(
         fitted=pl.Series(frame["mean"].to_numpy()),
         fitted_low=pl.Series(frame["mean_ci_lower"].to_numpy()),
         fitted_high=pl.Series(frame["mean_ci_upper"].to_numpy()),
-        model=pl.lit(f"{model}; {shape}"),
-        model_choice=pl.lit(disp.describe()),
-        pearson_ratio=pl.lit(disp.pearson_ratio if disp.df_resid > 0 else None, pl.Float64),
-        df_resid=pl.lit(disp.df_resid, pl.Int64),
-        **{c: pl.lit(None if v is None else float(v), pl.Float64)
-           for c, v in zip(("step_ratio", "step_low", "step_high"), jump, strict=True)},
-    )
+        model=pl.lit(f"{model}; {shape}"), **_fit_columns(fit, stepped, confidence))
+
+
+def _fit_columns(fit: Fit, stepped: bool, confidence: float) -> dict[str, pl.Expr]:
+    """The trend's choice of model, Pearson chi-square / df and step (the last column)."""
+    jump = (np.exp([fit.result.params[-1], *fit.result.conf_int(1 - confidence)[-1]])
+            if stepped else [None] * 3)
+    disp = fit.dispersion
+    return {"model_choice": pl.lit(disp.describe()),
+            "pearson_ratio": pl.lit(disp.pearson_ratio if disp.df_resid > 0 else None,
+                                    pl.Float64),
+            "df_resid": pl.lit(disp.df_resid, pl.Int64)} | {
+        c: pl.lit(None if v is None else float(v), pl.Float64)
+        for c, v in zip(("step_ratio", "step_low", "step_high"), jump, strict=True)}
 
 
 def _basis(t: np.ndarray, spline_df: int) -> np.ndarray:

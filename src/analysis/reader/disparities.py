@@ -12,9 +12,9 @@ from .. import charts, disparity, reference, schema, stats
 from ..release import CountTable
 from .tables import data_tag, labelled
 
-__all__ = ["RATE_DERIVED", "RATIO_DERIVED", "fit_trend", "held_shown", "race_population",
-           "rates_table", "ratio_chart", "ratios_display", "ratios_table", "trend_chart",
-           "trend_model", "trend_table"]
+__all__ = ["RATE_DERIVED", "RATIO_DERIVED", "court_step", "fit_trend", "held_shown",
+           "race_population", "rates_table", "ratio_chart", "ratios_display", "ratios_table",
+           "trend_chart", "trend_model", "trend_table"]
 
 BOUNDS = ("", "_low", "_high")
 RATE_DERIVED = {f"conviction_rate{b}": "convictions" for b in BOUNDS} | {
@@ -162,13 +162,25 @@ def fit_trend(table: CountTable, spline_df: int, step: int | None = None
     return fitted.with_columns(pearson_without_step=pl.lit(without, pl.Float64))
 
 
+def court_step(cases: pl.DataFrame, step_year: int) -> int | None:
+    """``step_year`` when the list can show the step the court search makes: it holds
+    the September 2021 motion (court records from that year on) and convictions from
+    before that year; else None (0 means no step)."""
+    if not step_year:
+        return None
+    court = cases.filter(pl.col("batch").cast(pl.String) == "sep2021").height > 0
+    earlier = cases.filter(pl.col("conviction_date").dt.year() < step_year).height > 0
+    return step_year if court and earlier else None
+
+
 def _scatter(ratio: float | None, *, short: bool = False) -> str:
     """Pearson chi-square / df in words (``short``: the number and "times" alone)."""
     if ratio is None or not math.isfinite(ratio):
         return "cannot be judged (as many parameters as years)"
-    said = "" if short else " as much as chance alone would make them (Pearson chi-square / df)"
-    return (f"about{said or ' as much as chance'}" if ratio < 1.5 and not short
-            else f"{ratio:.1f} times{said}")
+    if short:
+        return f"{ratio:.1f} times"
+    said = f"as much as chance alone would make them (Pearson chi-square / df = {ratio:.1f})"
+    return f"about {said}" if ratio < 1.5 else f"{ratio:.1f} times {said}"
 
 
 def trend_model(fitted: pl.DataFrame | None, step: int | None = None) -> Markdown:
@@ -185,8 +197,12 @@ def trend_model(fitted: pl.DataFrame | None, step: int | None = None) -> Markdow
                      f"times (95% interval {row['step_low']:.2f} to {row['step_high']:.2f}) "
                      "what the smooth curve alone would give.")
     elif step:
-        lines.append(f"**No step:** the list's years do not run across {step}, the first "
-                     "year the county's court search covers, so no step is fitted.")
+        lines.append(f"**No step:** the list's shown years do not run across {step}, the "
+                     "first year the county's court search covers, so no step is fitted.")
+    else:
+        lines.append("**No step:** the step belongs to lists holding the September 2021 "
+                     "motion, whose court records start in a later year than the other "
+                     "convictions; this list does not, so none is fitted.")
     fit = ("**Fit:** around the model's curve the yearly counts scatter "
            f"{_scatter(row['pearson_ratio'])}")
     if row["step_ratio"] is not None:

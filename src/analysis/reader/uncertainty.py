@@ -116,14 +116,16 @@ def dominance(table: pl.DataFrame | None, ratios: CountTable, reference: str) ->
         return Markdown(f"**What dominates the uncertainty:** {NOTHING}")
     focus = w["focus"]
     parts = "; ".join(f"{what}, {lo:.2f} to {hi:.2f}" for what, lo, hi in w["spreads"])
+    inside = w["low"] >= focus["ratio_low"] and w["high"] <= focus["ratio_high"]
+    verdict = ("On this list they move it less than chance in the counting does."
+               if inside else "The interval says how precisely this list is counted, not "
+               "how precisely the disparity is known.")
     return Markdown(
         f"**What dominates the uncertainty.** For {focus[RACE]} residents, chance in the "
         f"counting alone allows {focus['ratio_low']:.2f} to {focus['ratio_high']:.2f} (the "
-        "interval above). The choices the rate rests on move the ratio further; widest "
-        f"first: {parts or 'none could be worked out on this list'}. Across them the "
-        f"ratio runs from {w['low']:.2f} to {w['high']:.2f}. They are what-ifs, not bounds: "
-        "the interval says how precisely this list is counted, not how precisely the "
-        "disparity is known.")
+        "interval above). The choices the rate rests on, widest first: "
+        f"{parts or 'none could be worked out on this list'}. Across them the ratio runs "
+        f"from {w['low']:.2f} to {w['high']:.2f}; they are what-ifs, not bounds. {verdict}")
 
 
 def _sure_line(table: pl.DataFrame | None, ratios: CountTable, reference: str) -> str:
@@ -132,12 +134,33 @@ def _sure_line(table: pl.DataFrame | None, ratios: CountTable, reference: str) -
     if w is None:
         return NOTHING[0].upper() + NOTHING[1:]
     focus, top = w["focus"], [what for what, lo, hi in w["spreads"][:2] if hi / lo > 1.05]
+    counted = (f"Chance in the counting allows {focus['ratio_low']:.2f} to "
+               f"{focus['ratio_high']:.2f} for {focus[RACE]} residents")
+    if w["low"] >= focus["ratio_low"] and w["high"] <= focus["ratio_high"]:
+        return (f"{counted}; on this list the what-ifs of the sensitivity table move the "
+                "ratio less than that.")
     most = f", most of all {' and '.join(top)}" if top else ""
-    return (f"Chance in the counting allows {focus['ratio_low']:.2f} to "
-            f"{focus['ratio_high']:.2f} for {focus[RACE]} residents, but the choices behind "
-            f"the rate move it further ({w['low']:.2f} to {w['high']:.2f} across the "
-            f"what-ifs of the sensitivity table{most}). The ratio is known far less "
-            "precisely than its interval suggests.")
+    return (f"{counted}, but the choices behind the rate move it further ({w['low']:.2f} "
+            f"to {w['high']:.2f} across the what-ifs of the sensitivity table{most}). The "
+            "ratio is known less precisely than its interval suggests.")
+
+
+def _years_line(fitted: pl.DataFrame | None, step: int | None) -> str | None:
+    """The step in plain words, or None when no step was fitted."""
+    if fitted is None or fitted["step_ratio"][0] is None:
+        return None
+    row = fitted.row(0, named=True)
+    with_step, without = row["pearson_ratio"], row["pearson_without_step"]
+    line = (f"Dismissed convictions jump about {row['step_ratio']:.1f}-fold in {step}, the "
+            "first year the county's court search covers, and the trend allows for it.")
+    if with_step is None or without is None:
+        return line
+    if without > 1.5 and without > 2 * with_step:
+        return (f"{line} A smooth curve without the step misses the years by far more than "
+                f"chance (scatter {without:.1f} times chance, against {with_step:.1f} with "
+                "the step).")
+    return (f"{line} On this list the step changes little in how well the curve fits "
+            f"(scatter {without:.1f} times chance without it, {with_step:.1f} with it).")
 
 
 def _rates_line(rates: CountTable, ratios: CountTable, reference: str, per: int) -> str:
@@ -165,18 +188,15 @@ def findings(rates: CountTable, ratios: CountTable, sens: pl.DataFrame | None,
     """What the page finds, in plain words, each with what it rests on."""
     lines = [f"- **Rates.** {_rates_line(rates, ratios, reference, per)}"]
     lines.append(f"- **How sure.** {_sure_line(sens, ratios, reference)}")
-    if fitted is not None and fitted["step_ratio"][0] is not None:
-        row = fitted.row(0, named=True)
-        lines.append(f"- **Years.** Dismissed convictions jump about {row['step_ratio']:.1f}"
-                     f"-fold in {step}, the first year the county's court search covers; "
-                     f"the trend allows for that step (without it, the curve would miss "
-                     f"the years by far more than chance: scatter "
-                     f"{row['pearson_without_step']:.1f} times chance, against "
-                     f"{row['pearson_ratio']:.1f} with it).")
+    years = _years_line(fitted, step)
+    if years:
+        lines.append(f"- **Years.** {years}")
+    spread = "; the spread, the what-ifs of the sensitivity table below" if sens is not None \
+        else ""
     lines.append(f"- **Rests on:** counts, {data_tag()}; residents, published (US Census "
-                 f"Bureau, {population_year}); the spread, the scenarios in the table "
-                 "below. No Census count by race for the years of conviction was found, "
-                 "so every rate is per resident of one recent year.")
+                 f"Bureau, {population_year}){spread}. No Census count by race for the "
+                 "years of conviction was found, so every rate is per resident of one "
+                 "recent year.")
     return Markdown("\n".join(lines))
 
 
