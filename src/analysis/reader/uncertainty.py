@@ -101,7 +101,9 @@ def _weighed(table: pl.DataFrame | None, ratios: CountTable, reference: str) -> 
     if table is None or focus is None or focus[RACE] not in table.columns:
         return None
     spreads = _spreads(table, focus[RACE])
-    return {"focus": focus, "spreads": spreads,
+    missing = [w for w in dict.fromkeys(table["uncertainty"].to_list()[1:])
+               if w not in {s[0] for s in spreads}]
+    return {"focus": focus, "spreads": spreads, "missing": missing,
             "low": min([focus["ratio_low"], *(s[1] for s in spreads)]),
             "high": max([focus["ratio_high"], *(s[2] for s in spreads)])}
 
@@ -125,7 +127,16 @@ def dominance(table: pl.DataFrame | None, ratios: CountTable, reference: str) ->
         f"counting alone allows {focus['ratio_low']:.2f} to {focus['ratio_high']:.2f} (the "
         "interval above). The choices the rate rests on, widest first: "
         f"{parts or 'none could be worked out on this list'}. Across them the ratio runs "
-        f"from {w['low']:.2f} to {w['high']:.2f}; they are what-ifs, not bounds. {verdict}")
+        f"from {w['low']:.2f} to {w['high']:.2f}; they are what-ifs, not bounds. {verdict}"
+        + _missing(w))
+
+
+def _missing(w: dict) -> str:
+    """The uncertainties a list cannot weigh, as a closing sentence."""
+    if not w["missing"]:
+        return ""
+    return (f" Not weighed on this list ({'; '.join(w['missing'])}): a count they need "
+            "is hidden, or the list holds one motion.")
 
 
 def _sure_line(table: pl.DataFrame | None, ratios: CountTable, reference: str) -> str:
@@ -138,7 +149,7 @@ def _sure_line(table: pl.DataFrame | None, ratios: CountTable, reference: str) -
                f"{focus['ratio_high']:.2f} for {focus[RACE]} residents")
     if w["low"] >= focus["ratio_low"] and w["high"] <= focus["ratio_high"]:
         return (f"{counted}; on this list the what-ifs of the sensitivity table move the "
-                "ratio less than that.")
+                "ratio less than that." + _missing(w))
     most = f", most of all {' and '.join(top)}" if top else ""
     return (f"{counted}, but the choices behind the rate move it further ({w['low']:.2f} "
             f"to {w['high']:.2f} across the what-ifs of the sensitivity table{most}). The "
