@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 
@@ -18,7 +19,7 @@ from conftest import count_table, execute_notebook
 
 from analysis import aggregate, paths, provenance, reader, schema, synth
 from analysis.outputs import Table
-from analysis.reader import disparities, overview
+from analysis.reader import disparities, overview, uncertainty
 
 # --- reader: every table and chart shows the release's hidden cells as hidden ----------
 
@@ -48,43 +49,81 @@ def test_a_chart_with_every_cell_hidden_becomes_a_note():
     assert "no chart" in out.data and "3" not in out.data
 
 
-def _race(counts: list[int], hidden: list[int], groups=("Latino", "Black", "White", "Other")):
-    frame = pl.DataFrame({"race_ethnicity": list(groups), "count": counts})
-    return count_table("race", frame, ["race_ethnicity"], {"count": "convictions"},
-                       hidden={"count": hidden})
+def _race(counts: list[int], hidden: list[int], groups=("Latino", "Black", "White", "Other"),
+          people: list[int] | None = None):
+    """Convictions and people by race (people: about four in five of the convictions),
+    with the rows at ``hidden`` hidden in both columns."""
+    people = people or [max(1, c * 4 // 5) for c in counts]
+    frame = pl.DataFrame({"race_ethnicity": list(groups), "convictions": counts,
+                          "people": people})
+    return count_table("race", frame, ["race_ethnicity"],
+                       {"convictions": "convictions", "people": "people"},
+                       hidden={"convictions": hidden, "people": hidden})
+
+
+def _held(table) -> pl.DataFrame:
+    """People by convictions held that add up to the table's counts: each person holds
+    one or two (the counts hold at most two convictions per person)."""
+    rows = []
+    for g, n, k in table.frame.select("race_ethnicity", "convictions", "people").iter_rows():
+        assert k <= n <= 2 * k
+        rows += [(g, h, c) for h, c in ((1, 2 * k - n), (2, n - k)) if c]
+    frame = pl.DataFrame(rows, schema={"race_ethnicity": pl.String, "held": pl.Int64,
+                                       "people": pl.Int64}, orient="row")
+    shown = table.protected(as_text=False).filter(pl.col("convictions").is_not_null())
+    return frame.filter(pl.col("race_ethnicity").is_in(shown["race_ethnicity"].to_list()))
 
 
 POPULATION = pl.DataFrame({"race_ethnicity": ["Latino", "Black", "White", "Other"],
                            "population": [1_000_000, 500_000, 800_000, 100_000]})
 
 
-def test_rates_table_blanks_the_rate_of_a_hidden_count():
+def test_rates_table_blanks_the_rates_of_a_hidden_count():
     out = disparities.rates_table(_race([5000, 4, 3000, 900], [1, 3]), POPULATION)
     shown = reader.table(out, "rates", basis=provenance.Basis("synthetic"))
     rows = list(csv.DictReader(io.StringIO(shown.csv)))
     black = next(r for r in rows if r["race_ethnicity"] == "Black")
-    assert black["count"] == "suppressed" and black["rate"] == "" and black["rate_high"] == ""
-    assert [r["race_ethnicity"] for r in rows if r["rate"] == ""] == ["Black", "Other"]
+    assert black["convictions"] == "suppressed" and black["people"] == "suppressed"
+    assert black["conviction_rate"] == "" and black["people_rate_high"] == ""
+    assert [r["race_ethnicity"] for r in rows if r["people_rate"] == ""] == ["Black", "Other"]
     latino = next(r for r in rows if r["race_ethnicity"] == "Latino")
-    assert float(latino["rate"]) == pytest.approx(50.0)
+    assert float(latino["conviction_rate"]) == pytest.approx(50.0)
+    assert float(latino["people_rate"]) == pytest.approx(40.0)  # 4,000 people
 
 
 @pytest.mark.parametrize("reference", ["White", "white"])
 def test_ratios_are_all_hidden_when_the_reference_count_is(reference):
     counts = _race([500, 300, 6, 40], [2, 3])
-    table, model, choice = disparities.ratios_table(counts, POPULATION, reference=reference)
-    assert table.protected(as_text=False)["ratio"].null_count() == table.frame.height
-    assert model == "Poisson GLM" and "hidden" in choice
+    table, note = disparities.ratios_table(counts, _held(counts), POPULATION,
+                                           reference=reference)
+    shown = table.protected(as_text=False)
+    assert shown["ratio"].null_count() == shown["people_ratio"].null_count() == table.frame.height
+    assert "hidden" in note
 
 
 def test_ratios_use_only_the_counts_a_page_shows():
-    shown = disparities.ratios_table(_race([500, 300, 800, 40], [3]), POPULATION)[0]
-    without = disparities.ratios_table(_race([500, 300, 800], [], ("Latino", "Black",
-                                                                     "White")),
-                                       POPULATION)[0]
+    counts = _race([500, 300, 800, 40], [3])
+    shown = disparities.ratios_table(counts, _held(counts), POPULATION)[0]
+    alone = _race([500, 300, 800], [], ("Latino", "Black", "White"))
+    without = disparities.ratios_table(alone, _held(alone), POPULATION)[0]
     ratio = shown.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
-    alone = without.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
-    assert ratio["ratio"][0] == pytest.approx(alone["ratio"][0])
+    other = without.protected(as_text=False).filter(pl.col("race_ethnicity") == "Black")
+    for column in ("ratio", "ratio_low", "ratio_high", "people_ratio"):
+        assert ratio[column][0] == pytest.approx(other[column][0])
+    assert shown.protected(as_text=False)["ratio"][3] is None
+
+
+def test_the_ratio_interval_widens_with_people_holding_several_convictions():
+    counts = _race([500, 300, 800], [], ("Latino", "Black", "White"), people=[500, 150, 800])
+    table, note = disparities.ratios_table(counts, _held(counts), POPULATION)
+    black = table.frame.filter(pl.col("race_ethnicity") == "Black").row(0, named=True)
+    # 150 Black people hold two convictions each, every White person one
+    clustered = ((600 - 300**2 / 500_000) / 300**2 + (800 - 800**2 / 800_000) / 800**2) ** 0.5
+    assert black["ratio"] == pytest.approx((300 / 500_000) / (800 / 800_000))
+    assert math.log(black["ratio_high"] / black["ratio"]) == pytest.approx(
+        1.959963984540054 * clustered, rel=1e-6)
+    assert clustered > 1.3 * (1 / 300 + 1 / 800) ** 0.5
+    assert "person-clustered" in note and "times as wide" in note
 
 
 def test_trend_table_years_are_labels_and_hidden_years_shown_hidden():
@@ -237,13 +276,15 @@ def test_overview_renders_the_whole_story(tmp_path, sample):
 
 
 @pytest.mark.slow
-def test_disparities_renders_with_model_choice(tmp_path, sample):
+def test_disparities_renders_with_its_findings_first(tmp_path, sample):
     text, tables = run("04_disparities.ipynb", tmp_path, data_path=str(sample))
-    assert "Cameron-Trivedi" in text and "Model:" in text
-    assert "Today's population stands in for the population at conviction time" in text
-    assert "has no population" in text
+    assert text.index("What this page finds") < text.index("The data")
+    assert "person-clustered" in text and "What dominates the uncertainty" in text
+    assert "A recent population stands in for the population at conviction time" in text
+    assert "No Census count by race for the years of conviction was found" in text
+    assert "has no population" in text and "Trend model:" in text
     names = {t["name"] for t in tables}
-    assert {"disparities-rates-convictions", "disparities-rate-ratios",
+    assert {"disparities-rates", "disparities-rate-ratios", "disparities-sensitivity",
             "disparities-trend", "disparities-population"} <= names
     no_identifiers(text)
     small_cells_hidden(tables)
@@ -261,13 +302,14 @@ def test_agency_profile_renders(tmp_path, sample, agency):
 
 def test_a_list_without_the_reference_group_shows_no_ratio_and_says_why():
     counts = _race([500, 300, 40], [], ("Latino", "Black", "Other"))
-    table, _, choice = disparities.ratios_table(counts, POPULATION, reference="White")
+    table, choice = disparities.ratios_table(counts, _held(counts), POPULATION,
+                                             reference="White")
     assert table.protected(as_text=False)["ratio"].null_count() == table.frame.height
     assert "no White convictions" in choice
     chart = disparities.ratio_chart(table, reference="White", title="t", source="s")
     assert "no chart" in chart.data
     with pytest.raises(ValueError, match="'Whit' is not among"):
-        disparities.ratios_table(counts, POPULATION, reference="Whit")
+        disparities.ratios_table(counts, _held(counts), POPULATION, reference="Whit")
 
 
 def test_a_trend_bound_beyond_any_count_is_left_blank():
@@ -278,3 +320,95 @@ def test_a_trend_bound_beyond_any_count_is_left_blank():
                            "fitted_high": [70.0, 3.78e19]})
     out = disparities.trend_table(counts, fitted).frame
     assert out["fitted_high"].to_list() == [70, None] and out["fitted"].to_list() == [50, 60]
+
+
+# --- the disparities page's findings, sensitivity and step -----------------------------
+
+def _motions(early: list[int], late: list[int], groups=("Latino", "Black", "White", "Other"),
+             hidden: list[int] | None = None):
+    frame = pl.DataFrame({"batch": ["February 2020 motion"] * len(groups)
+                          + ["September 2021 motion"] * len(groups),
+                          "race_ethnicity": list(groups) * 2, "convictions": early + late})
+    return count_table("disparities-race-by-motion", frame, ["batch", "race_ethnicity"],
+                       {"convictions": "convictions"}, hidden={"convictions": hidden or []})
+
+
+def _page(counts, hidden, early, late, motions_hidden=None, eligible=5000):
+    race = _race(counts, hidden)
+    ratios, _ = disparities.ratios_table(race, _held(race), POPULATION)
+    sens = uncertainty.sensitivity(race, _motions(early, late, hidden=motions_hidden),
+                                   POPULATION, POPULATION, reference="White",
+                                   eligible=eligible)
+    return race, ratios, sens
+
+
+def test_the_sensitivity_uses_only_shown_counts_and_blanks_what_it_cannot_give():
+    race, ratios, sens = _page([500, 300, 800, 40], [], [300, 200, 500, 20],
+                               [200, 100, 300, 20])
+    black = dict(zip(sens["scenario"], sens["Black"], strict=True))
+    rr = (300 / 500_000) / (800 / 800_000)
+    assert black["as shown above"] == pytest.approx(rr)
+    assert black["the February 2020 motion alone"] == pytest.approx(
+        (200 / 500_000) / (500 / 800_000))
+    share = {"Latino": 1e6 / 2.4e6, "Black": 5e5 / 2.4e6, "White": 8e5 / 2.4e6,
+             "Other": 1e5 / 2.4e6}
+    unfound = 5000 - 1640
+    assert black["unfound convictions spread evenly over residents"] == pytest.approx(
+        ((300 + unfound * share["Black"]) / 5e5) / ((800 + unfound * share["White"]) / 8e5))
+    # a hidden motion count blanks the motion rows; a hidden group takes no part
+    _, _, hidden = _page([500, 300, 800, 40], [3], [300, 200, 500, 20], [200, 100, 300, 20],
+                         motions_hidden=[1])
+    rows = dict(zip(hidden["scenario"], hidden["Black"], strict=True))
+    assert rows["the February 2020 motion alone"] is None and "Other" not in hidden.columns
+    # with a count hidden the list's total is unknown, so are the unfound
+    assert rows["unfound convictions spread evenly over residents"] is None
+
+
+def test_the_findings_say_what_dominates_and_never_show_a_hidden_count():
+    race, ratios, sens = _page([50_000, 30_000, 80_000, 4000], [],
+                               [30_000, 20_000, 50_000, 2000], [20_000, 10_000, 30_000, 2000],
+                               eligible=400_000)
+    rates = disparities.rates_table(race, POPULATION)
+    text = uncertainty.findings(rates, ratios, sens, None, reference="White", per=10_000,
+                                step=None, population_year=2019).data
+    assert "Black residents had 600.0 dismissed convictions per 10,000" in text
+    assert "0.60 times the White rate (95% interval 0.59 to 0.61" in text
+    assert "most of all unfound convictions" in text
+    said = uncertainty.dominance(sens, ratios, "White").data
+    assert said.index("unfound convictions") < said.index("Unknown race")
+    # the reference group hidden: no ratio, plain words
+    race, ratios, _ = _page([500, 300, 800, 40], [2], [300, 200, 500, 20],
+                            [200, 100, 300, 20])
+    text = uncertainty.findings(disparities.rates_table(race, POPULATION), ratios, None, None,
+                                reference="White", per=10_000, step=None,
+                                population_year=2019).data
+    assert "No rate ratio can be shown" in text and "800" not in text
+
+
+@pytest.mark.parametrize(("batches", "years", "expected"), [
+    (["feb2020", "sep2021"], [1980, 1990], 1985),
+    (["feb2020", "feb2020"], [1980, 1990], None),  # no court list: no step
+    (["sep2021", "sep2021"], [1986, 1990], None),  # nothing before the court list
+])
+def test_the_step_is_fitted_only_where_the_list_can_show_it(batches, years, expected):
+    from datetime import date
+
+    cases = pl.DataFrame({"batch": batches,
+                          "conviction_date": [date(y, 6, 1) for y in years]})
+    assert disparities.court_step(cases, 1985) == expected
+    assert disparities.court_step(cases, 0) is None
+
+
+def test_the_trend_with_a_step_says_its_fit_in_words():
+    years = [str(y) for y in range(1975, 1996)]
+    values = [200 + 3 * i + (400 if int(y) >= 1985 else 0) for i, y in enumerate(years)]
+    table = count_table("trend", pl.DataFrame({"conviction_year": years, "count": values}),
+                        ["conviction_year"], {"count": "convictions"})
+    fitted = disparities.fit_trend(table, spline_df=2, step=1985)
+    text = disparities.trend_model(fitted, 1985).data
+    assert "with a step from 1985" in text and "The step:" in text
+    assert fitted["pearson_without_step"][0] > 10 * fitted["pearson_ratio"][0]
+    assert "scatter about as much as chance alone" in text
+    assert re.search(r"without the step, \d+\.\d times", text)
+    assert "No step" in disparities.trend_model(
+        disparities.fit_trend(table, spline_df=2), None).data

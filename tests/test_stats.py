@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import polars as pl
 import pytest
 import scipy.stats
+from polars.testing import assert_frame_equal
 
-from analysis import reference, schema, stats
+from analysis import disparity, reference, schema, stats, synth
 
 Z = 1.959963984540054  # standard normal 97.5% quantile
 
@@ -224,3 +226,175 @@ def test_a_short_overdispersed_series_that_cameron_trivedi_misses_is_caught_by_p
 def test_the_model_choice_names_each_test_and_which_rejected(ct, pearson, expected):
     text = stats.Dispersion(0.1, 2.0, ct, 1.1, 4, pearson).describe()
     assert expected in text and "p = 0," not in text
+
+
+# --- person-clustered rate ratios (analysis.disparity) --------------------------------
+
+# A hand-worked list: twelve people, some holding several convictions. Group A has
+# 1,000 residents, group W 2,000.
+HAND = {  # person: (group, convictions held)
+    "p01": ("A", 1), "p02": ("A", 1), "p03": ("A", 3), "p04": ("A", 1), "p05": ("A", 2),
+    "p06": ("A", 5), "p07": ("A", 1), "p08": ("W", 1), "p09": ("W", 2), "p10": ("W", 1),
+    "p11": ("W", 1), "p12": ("W", 4),
+}
+HAND_POP = {"A": 1000, "W": 2000}
+
+
+def _hand_cases(people: dict[str, tuple[str, int]]) -> pl.DataFrame:
+    """One row per conviction of the hand-worked list."""
+    rows = [(pid, g) for pid, (g, m) in people.items() for _ in range(m)]
+    return pl.DataFrame({"person_id": [r[0] for r in rows], "g": [r[1] for r in rows]})
+
+
+def _hand_population(pops: dict[str, int]) -> pl.DataFrame:
+    return pl.DataFrame({"g": list(pops), "population": list(pops.values())})
+
+
+@pytest.mark.parametrize("people", [
+    HAND,
+    # the same groups, one person with a great many convictions
+    HAND | {"p06": ("A", 14)},
+    # nobody holds more than one: the interval is the Poisson one (less 1/P)
+    {p: (g, 1) for p, (g, _) in HAND.items()},
+])
+def test_the_disparity_interval_matches_a_person_clustered_recomputation_by_hand(people):
+    held = disparity.convictions_held(_hand_cases(people), group="g")
+    out = disparity.clustered_ratios(held, _hand_population(HAND_POP), reference="W",
+                                     group="g")
+    a = out.filter(pl.col("g") == "A").row(0, named=True)
+    # by hand: every resident is a cluster holding m convictions (0 for most of them);
+    # the sandwich of the group's log rate is (sum m^2 - N^2 / P) / N^2
+    m = {g: np.array([k for gg, k in people.values() if gg == g], float) for g in HAND_POP}
+    n = {g: m[g].sum() for g in m}
+    var = {g: ((m[g] ** 2).sum() - n[g] ** 2 / HAND_POP[g]) / n[g] ** 2 for g in m}
+    ratio = (n["A"] / 1000) / (n["W"] / 2000)
+    se = math.sqrt(var["A"] + var["W"])
+    assert a["ratio"] == pytest.approx(ratio, rel=1e-9)
+    assert a["ratio_low"] == pytest.approx(ratio * math.exp(-Z * se), rel=1e-6)
+    assert a["ratio_high"] == pytest.approx(ratio * math.exp(Z * se), rel=1e-6)
+    # the naive interval treats each conviction as an independent Poisson event
+    naive = math.sqrt(1 / n["A"] + 1 / n["W"])
+    assert a["naive_low"] == pytest.approx(ratio * math.exp(-Z * naive), rel=1e-9)
+    assert a["widening"] == pytest.approx(se / naive, rel=1e-6)
+    # people per resident: each person once, Poisson interval
+    k = {g: len(m[g]) for g in m}
+    assert (a["convictions"], a["people"]) == (int(n["A"]), k["A"])
+    assert a["people_ratio"] == pytest.approx((k["A"] / 1000) / (k["W"] / 2000), rel=1e-9)
+    assert a["people_ratio_high"] == pytest.approx(
+        a["people_ratio"] * math.exp(Z * math.sqrt(1 / k["A"] + 1 / k["W"])), rel=1e-9)
+
+
+def test_the_clustered_interval_is_the_generic_sandwich_over_every_resident():
+    # the same interval from the textbook sandwich over the expanded list of residents:
+    # design [1, in A], Poisson scores x_i (y_i - mu_i), one cluster per resident
+    y, a = [], []
+    for g, pop_g in HAND_POP.items():
+        held_g = [k for gg, k in HAND.values() if gg == g]
+        y += held_g + [0] * (pop_g - len(held_g))
+        a += [float(g == "A")] * pop_g
+    y, x = np.array(y, float), np.column_stack([np.ones(len(a)), a])
+    mu = np.where(x[:, 1] == 1, y[x[:, 1] == 1].mean(), y[x[:, 1] == 0].mean())
+    bread = np.linalg.inv(x.T @ (x * mu[:, None]))
+    scores = x * (y - mu)[:, None]
+    cov = bread @ (scores.T @ scores) @ bread
+    held = disparity.convictions_held(_hand_cases(HAND), group="g")
+    out = disparity.clustered_ratios(held, _hand_population(HAND_POP), reference="W",
+                                     group="g").filter(pl.col("g") == "A").row(0, named=True)
+    assert math.log(out["ratio_high"] / out["ratio"]) == pytest.approx(
+        Z * math.sqrt(cov[1, 1]), rel=1e-6)
+    # wider than the naive interval, since some people hold several convictions
+    assert out["widening"] > 1.2
+
+
+def test_convictions_held_counts_people_by_what_they_hold():
+    out = disparity.convictions_held(_hand_cases(HAND), group="g")
+    expected = pl.DataFrame({"g": ["A", "A", "A", "A", "W", "W", "W"],
+                             "held": [1, 2, 3, 5, 1, 2, 4], "people": [4, 1, 1, 1, 3, 1, 1]})
+    assert_frame_equal(out, expected, check_dtypes=False)
+
+
+def test_the_crude_ratio_of_the_synthetic_list_recomputed_from_its_rows():
+    # the headline ratio a second way: plain Python over the case rows and the Census
+    # table as published, against the page's own computation
+    cases = synth.generate(seed=2020)
+    rows = cases.select(pl.col("race_ethnicity").cast(pl.String), "person_id").rows()
+    convictions = Counter(g for g, _ in rows)
+    residents = dict(reference.population_by_race(2019).select(
+        pl.col("race_ethnicity").cast(pl.String), "population").iter_rows())
+    population = reference.population_by_race(2019).with_columns(
+        pl.col("race_ethnicity").cast(pl.String))
+    out = disparity.clustered_ratios(disparity.convictions_held(cases), population,
+                                     reference="White")
+    for row in out.filter(pl.col("race_ethnicity") != "White").iter_rows(named=True):
+        g = row["race_ethnicity"]
+        by_hand = (convictions[g] / residents[g]) / (convictions["White"] / residents["White"])
+        assert row["ratio"] == pytest.approx(by_hand, rel=1e-9)
+        assert row["convictions"] == convictions[g]
+        assert row["people"] == len({p for gg, p in rows if gg == g})
+        assert row["ratio_low"] < by_hand < row["ratio_high"]
+
+
+# --- the sensitivity of the ratios ----------------------------------------------------
+
+def _scenarios(out: pl.DataFrame, group: str) -> dict[str, float | None]:
+    return dict(zip(out["scenario"].to_list(), out[group].to_list(), strict=True))
+
+
+def test_every_sensitivity_scenario_by_hand():
+    counts = {"A": 300, "W": 100}
+    pops = _hand_population({"A": 1000, "W": 2000})
+    other = _hand_population({"A": 1200, "W": 1800})
+    out = disparity.sensitivity(counts, pops, reference="W", group="g", unknown=40,
+                                population_other=other, unfound=600,
+                                by_motion=({"A": 200, "W": 50}, {"A": 100, "W": 50}))
+    assert out["scenario"].to_list() == [s for _, s in disparity.SCENARIOS]
+    got = _scenarios(out, "A")
+    rr = (300 / 1000) / (100 / 2000)  # 6
+    even = {"A": 1000 / 3000, "W": 2000 / 3000}  # residents' shares
+    expected = [
+        rr,
+        (300 / 1200) / (100 / 1800),
+        rr,
+        (300 / 1000) / (140 / 2000),
+        (340 / 1000) / (100 / 2000),
+        rr,
+        ((300 + 600 * even["A"]) / 1000) / ((100 + 600 * even["W"]) / 2000),
+        (200 / 1000) / (50 / 2000),
+        ((200 + 150 * even["A"]) / 1000) / ((50 + 150 * even["W"]) / 2000),
+    ]
+    assert list(got.values()) == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_scenario_without_the_counts_it_needs_is_blank():
+    out = disparity.sensitivity({"A": 300, "W": 100}, _hand_population({"A": 1000, "W": 2000}),
+                                reference="W", group="g")
+    got = _scenarios(out, "A")
+    blank = [s for s, v in got.items() if v is None]
+    assert len(blank) == 6 and got["as shown above"] == pytest.approx(6.0)
+    with pytest.raises(ValueError, match="reference group 'X'"):
+        disparity.sensitivity({"A": 3}, _hand_population({"A": 10}), reference="X", group="g")
+
+
+# --- the trend's step ---------------------------------------------------------------
+
+@pytest.mark.parametrize("jump", [2.0, 3.5])
+def test_the_trend_recovers_the_step_a_list_starting_late_makes(jump):
+    years = list(range(1975, 1996))
+    values = [round(200 * 1.02 ** (y - 1975) * (jump if y >= 1985 else 1)) for y in years]
+    counts = pl.DataFrame({"conviction_year": years, "count": values})
+    stepped = stats.trend(counts, spline_df=1, step=1985).row(0, named=True)
+    smooth = stats.trend(counts, spline_df=1).row(0, named=True)
+    assert stepped["step_ratio"] == pytest.approx(jump, rel=0.01)
+    assert stepped["step_low"] < jump < stepped["step_high"]
+    assert "with a step from 1985" in stepped["model"]
+    # by hand: the Pearson chi-square / df of the smooth alone is far above 1, with the
+    # step it is about the rounding's
+    assert smooth["pearson_ratio"] > 10 and stepped["pearson_ratio"] < 1
+    assert (stepped["df_resid"], smooth["df_resid"]) == (len(years) - 3, len(years) - 2)
+    assert smooth["step_ratio"] is None
+
+
+def test_a_step_outside_the_years_is_left_out():
+    counts = pl.DataFrame({"conviction_year": [1990, 1991, 1992], "count": [10, 12, 15]})
+    out = stats.trend(counts, spline_df=1, step=1985).row(0, named=True)
+    assert out["step_ratio"] is None and "step" not in out["model"]

@@ -21,9 +21,10 @@ __version__ = "0.1.0"
 # The modules a researcher may use, each imported when first named.
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
-    "charts", "checksum", "citations", "claimchecks", "claims", "cli", "data", "disclosure",
-    "findings", "ingest", "outputs", "paths", "prop64", "provenance", "pseudonym",
-    "qualifiers", "reader", "readings", "reconcile", "reference", "release", "schema", "site",
+    "charts", "checksum", "citations", "claimchecks", "claims", "cli", "countmodels", "data",
+    "disclosure", "disparity", "findings", "ingest", "outputs", "paths", "prop64",
+    "provenance", "pseudonym", "qualifiers", "reader", "readings", "reconcile", "reference",
+    "release", "schema", "site",
     "spellings", "stats", "synth", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.

@@ -87,6 +87,7 @@ _SHORT = {
     "court_capture_by_decade": "how often court records hold a DOJ-list conviction",
     "doj_capture_of_sep2021": "how often DOJ records hold a 2021 conviction",
     "sep2021_convictions_per_person": "convictions per person in 2021",
+    "sep2021_first_year": "the first year court records cover",
     "repeat_weight_shape": "how extra convictions spread over people",
     "sep2021_people_also_in_feb2020": "people in both motions",
     "same_conviction_in_both_batches": "convictions in both motions",

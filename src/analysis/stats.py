@@ -3,14 +3,16 @@
 * :func:`rates`: events per ``per`` residents by group, with the exact (Garwood)
   Poisson interval.
 * :func:`rate_ratios`: each group's rate relative to a reference group, from a Poisson
-  GLM with ``log(population)`` as offset (statsmodels). When the counts are split into
-  strata (years, motions, jurisdictions), the strata enter as fixed effects and the
-  Cameron-Trivedi test checks for overdispersion; if it finds it (one-sided p < 0.05)
-  the model switches to a negative binomial (NB2) GLM. The test statistic, its p-value
-  and the choice are columns of the result.
+  GLM with ``log(population)`` as offset (statsmodels), negative binomial when
+  :func:`analysis.countmodels.fit_counts` finds overdispersion. With strata (years,
+  motions) and one population per group, the fixed effects leave the ratio the crude
+  ratio of totals and the tests then ask whether group and stratum are independent;
+  only a population per stratum gives the strata work.
 * :func:`trend`: counts by conviction year smoothed by a Poisson (or negative binomial)
-  GLM on a natural cubic spline of the year, with a confidence band for the expected
-  count.
+  GLM on a natural cubic spline of the year (and a step, where a list starts), with a
+  confidence band for the expected count.
+
+Person-clustered rate ratios and their sensitivity are :mod:`analysis.disparity`'s.
 
 The functions take aggregated frames (``DataFrame`` or ``LazyFrame``), such as those of
 :mod:`analysis.aggregate`, and the population table of
@@ -23,21 +25,26 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 from scipy import stats as sps
+
+from .countmodels import (
+    DISPERSION_LEVEL,
+    NEGATIVE_BINOMIAL,
+    POISSON,
+    Dispersion,
+    Fit,
+    fit_counts,
+    overdispersion,
+)
 
 __all__ = ["DISPERSION_LEVEL", "Dispersion", "Fit", "Frame", "NEGATIVE_BINOMIAL", "POISSON",
            "change_per_year", "fit_counts", "match_group", "overdispersion",
            "poisson_interval", "rate_ratios", "rates", "trend"]
 
 Frame = pl.DataFrame | pl.LazyFrame
-
-POISSON = "Poisson GLM"
-NEGATIVE_BINOMIAL = "negative binomial GLM (NB2)"
-DISPERSION_LEVEL = 0.05  # one-sided level of the overdispersion test
 
 
 def _frame(data: Frame) -> pl.DataFrame:
@@ -107,100 +114,6 @@ def rates(counts: Frame, population: Frame, *, group: str = "race_ethnicity",
         rate_low=pl.Series(low * scale).fill_nan(None),
         rate_high=pl.Series(high * scale).fill_nan(None),
     ).select(group, "count", "population", "rate", "rate_low", "rate_high")
-
-
-# --- the overdispersion test and the model choice ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Dispersion:
-    """Two tests of a Poisson fit against overdispersion.
-
-    The Cameron-Trivedi test of Var(y) = mu + alpha * mu^2 against alpha = 0 has little
-    power with a handful of counts (six years, two levels), where a series that moves far
-    more than Poisson noise can still pass it. The Pearson chi-square goodness-of-fit test
-    (X2 against chi-square on the residual df) catches those: either test rejecting means
-    the negative binomial model.
-    """
-
-    alpha: float  # estimated overdispersion
-    statistic: float  # t statistic of alpha
-    p_value: float  # one-sided, Cameron-Trivedi
-    pearson_ratio: float  # Pearson chi-square / residual df (about 1 without overdispersion)
-    df_resid: int
-    pearson_p_value: float = math.nan  # upper tail of chi-square(df_resid) at Pearson X2
-
-    @property
-    def overdispersed(self) -> bool:
-        return self.df_resid > 0 and (self.p_value < DISPERSION_LEVEL
-                                      or self.pearson_p_value < DISPERSION_LEVEL)
-
-    def describe(self) -> str:
-        if self.df_resid <= 0:
-            return ("one count per group: overdispersion cannot be tested, so the Poisson "
-                    "model is used and its intervals may be too narrow")
-        found = [name for name, p in (("Cameron-Trivedi", self.p_value),
-                                      ("Pearson", self.pearson_p_value))
-                 if p < DISPERSION_LEVEL]
-        verdict = (f"overdispersed ({' and '.join(found)}): negative binomial model used"
-                   if self.overdispersed
-                   else "no evidence of overdispersion: Poisson model kept")
-        return (f"Cameron-Trivedi test t = {self.statistic:.2f} (one-sided "
-                f"{_p_text(self.p_value)}); Pearson chi-square / df = "
-                f"{self.pearson_ratio:.2f} ({_p_text(self.pearson_p_value)}, "
-                f"{self.df_resid} df); {verdict}")
-
-
-def _p_text(p: float) -> str:
-    """A p-value as a page prints it: three figures, or "p < 0.001"."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3g}"
-
-
-def overdispersion(y: np.ndarray, mu: np.ndarray, df_resid: int) -> Dispersion:
-    """The Cameron-Trivedi auxiliary regression and the Pearson chi-square test on a
-    Poisson fit's means ``mu`` (see :class:`Dispersion`)."""
-    y, mu = np.asarray(y, float), np.asarray(mu, float)
-    if df_resid <= 0 or len(y) < 2:
-        return Dispersion(math.nan, math.nan, math.nan, math.nan, df_resid)
-    z = ((y - mu) ** 2 - y) / mu
-    alpha = float((mu * z).sum() / (mu**2).sum())
-    resid = z - alpha * mu
-    s2 = float((resid**2).sum() / (len(y) - 1))
-    se = math.sqrt(s2 / float((mu**2).sum())) if s2 > 0 else math.nan
-    t = alpha / se if se and se > 0 else (math.inf if alpha > 0 else 0.0)
-    p = float(sps.t.sf(t, len(y) - 1)) if math.isfinite(t) else (0.0 if t > 0 else 1.0)
-    x2 = float((((y - mu) ** 2) / mu).sum())
-    return Dispersion(alpha, float(t), p, x2 / df_resid, df_resid,
-                      float(sps.chi2.sf(x2, df_resid)))
-
-
-@dataclass
-class Fit:
-    """A fitted count model and how it was chosen."""
-
-    result: object  # statsmodels GLMResults
-    model: str
-    dispersion: Dispersion
-    alpha: float | None  # NB2 dispersion used, or None for Poisson
-
-
-def fit_counts(y: np.ndarray, x: np.ndarray, offset: np.ndarray | None = None) -> Fit:
-    """Poisson GLM; negative binomial GLM instead when either test finds overdispersion."""
-    import statsmodels.api as sm
-    from statsmodels.discrete.discrete_model import NegativeBinomial
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        poisson = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
-        test = overdispersion(y, poisson.fittedvalues, int(round(poisson.df_resid)))
-        if not test.overdispersed:
-            return Fit(poisson, POISSON, test, None)
-        # alpha by maximum likelihood, then the GLM with that alpha for inference
-        nb = NegativeBinomial(y, x, offset=offset).fit(disp=0, maxiter=500)
-        alpha = float(nb.params[-1])
-        glm = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha),
-                     offset=offset).fit()
-    return Fit(glm, NEGATIVE_BINOMIAL, test, alpha)
 
 
 def _dummies(values: Sequence, levels: Sequence) -> np.ndarray:
@@ -322,16 +235,21 @@ def _ratio_table(totals: pl.DataFrame, group: str, estimates: dict[str, tuple], 
 
 
 def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = "count",
-          spline_df: int = 4, confidence: float = 0.95, leave_out=()) -> pl.DataFrame:
+          spline_df: int = 4, confidence: float = 0.95, leave_out=(),
+          step: int | None = None) -> pl.DataFrame:
     """Counts by year with a model-based smooth and its confidence band.
 
     Years between the first and last with no row count as zero; years in ``leave_out``
     (hidden counts) take no part in the fit. The model is a Poisson GLM (negative
     binomial when overdispersed) of the count on a natural cubic regression spline of
     the year with ``spline_df`` degrees of freedom (``1``: a constant yearly change on
-    the log scale). The band is the ``confidence`` interval of the expected count, not
-    of a single year's count. Columns: ``year_col``, ``count``, ``fitted``,
-    ``fitted_low``, ``fitted_high``, ``model``, ``model_choice``.
+    the log scale), plus, with ``step``, a jump from that year on (a list that starts
+    covering convictions then). The band is the ``confidence`` interval of the expected
+    count, not of a single year's count. Columns: ``year_col``, ``count``, ``fitted``,
+    ``fitted_low``, ``fitted_high``, ``model``, ``model_choice``, ``pearson_ratio``
+    (Pearson chi-square / residual df of the Poisson fit), ``df_resid`` and, with a
+    step inside the years, ``step_ratio``, ``step_low``, ``step_high`` (the jump as a
+    ratio of expected counts, with its interval).
     """
     data = _frame(counts)
     _require(data, [year_col, count_col], "the counts frame")
@@ -348,6 +266,9 @@ def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = 
     t = full[year_col].to_numpy().astype(float)
     y = full["count"].to_numpy().astype(float)
     x = _basis(t, spline_df)
+    stepped = step is not None and t.min() < step <= t.max()
+    if stepped:  # the jump enters as its own column, after the smooth
+        x = np.column_stack([x, (t >= step).astype(float)])
     used = ~np.isin(t, np.asarray([float(v) for v in leave_out]))
     if not used.any() or y[used].sum() == 0:
         raise ValueError("no year the fit may use has a count: no trend to fit")
@@ -356,15 +277,28 @@ def trend(counts: Frame, *, year_col: str = "conviction_year", count_col: str = 
         warnings.simplefilter("ignore")  # exp overflow far outside the data is harmless
         frame = fit.result.get_prediction(x).summary_frame(alpha=1 - confidence)
     model = fit.model if fit.alpha is None else f"{fit.model}, alpha = {fit.alpha:.3g}"
-    shape = "log-linear in year" if x.shape[1] == 2 else \
-        f"natural cubic spline of year, {x.shape[1] - 1} df"
+    smooth = x.shape[1] - 1 - stepped
+    shape = "log-linear in year" if smooth == 1 else \
+        f"natural cubic spline of year, {smooth} df"
+    shape += f", with a step from {step}" if stepped else ""
     return full.with_columns(
         fitted=pl.Series(frame["mean"].to_numpy()),
         fitted_low=pl.Series(frame["mean_ci_lower"].to_numpy()),
         fitted_high=pl.Series(frame["mean_ci_upper"].to_numpy()),
-        model=pl.lit(f"{model}; {shape}"),
-        model_choice=pl.lit(fit.dispersion.describe()),
-    )
+        model=pl.lit(f"{model}; {shape}"), **_fit_columns(fit, stepped, confidence))
+
+
+def _fit_columns(fit: Fit, stepped: bool, confidence: float) -> dict[str, pl.Expr]:
+    """The trend's choice of model, Pearson chi-square / df and step (the last column)."""
+    jump = (np.exp([fit.result.params[-1], *fit.result.conf_int(1 - confidence)[-1]])
+            if stepped else [None] * 3)
+    disp = fit.dispersion
+    return {"model_choice": pl.lit(disp.describe()),
+            "pearson_ratio": pl.lit(disp.pearson_ratio if disp.df_resid > 0 else None,
+                                    pl.Float64),
+            "df_resid": pl.lit(disp.df_resid, pl.Int64)} | {
+        c: pl.lit(None if v is None else float(v), pl.Float64)
+        for c, v in zip(("step_ratio", "step_low", "step_high"), jump, strict=True)}
 
 
 def _basis(t: np.ndarray, spline_df: int) -> np.ndarray:

@@ -9,6 +9,7 @@ as a :class:`~analysis.release.CountTable` of the site's release, already protec
                  ``reader.table``)
 ``overview``     bar charts of counts and the empty-selection note (pages 02, 03, 05)
 ``disparities``  rates, rate ratios and the trend (page 04)
+``uncertainty``  what page 04 finds and what dominates the uncertainty of its ratios
 ``reconcile``    the claims, checks and the waterfall (page 06)
 ``arrests``      the arrest extract beside the dismissals (page 07)
 ``capture``      what the capture-recapture page may show (page 08)
@@ -36,7 +37,8 @@ from .tables import (
 
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "data_tag",
            "disparities", "footnote", "illustrative", "inputs", "interval_text", "labelled",
-           "number", "on_synthetic", "opening", "overview", "reconcile", "table", "tables"]
+           "number", "on_synthetic", "opening", "overview", "reconcile", "table", "tables",
+           "uncertainty"]
 
 
 def __getattr__(name: str):

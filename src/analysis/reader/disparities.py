@@ -8,86 +8,104 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import charts, reference, schema, stats
+from .. import charts, disparity, reference, schema, stats
 from ..release import CountTable
 from .tables import data_tag, labelled
 
-__all__ = ["RATE_DERIVED", "fit_trend", "race_population", "rates_table", "ratio_chart",
-           "ratios_display", "ratios_table", "trend_chart", "trend_model", "trend_table"]
+__all__ = ["RATE_DERIVED", "RATIO_DERIVED", "court_step", "fit_trend", "held_shown",
+           "race_population", "rates_table", "ratio_chart", "ratios_display", "ratios_table",
+           "trend_chart", "trend_model", "trend_table"]
 
-RATE_DERIVED = {"rate": "count", "rate_low": "count", "rate_high": "count"}
-RATIO_DERIVED = {c: "count" for c in ("rate", "ratio", "ratio_low", "ratio_high", "p_value")}
+BOUNDS = ("", "_low", "_high")
+RATE_DERIVED = {f"conviction_rate{b}": "convictions" for b in BOUNDS} | {
+    f"people_rate{b}": "people" for b in BOUNDS}
+RATIO_DERIVED = {f"ratio{b}": "convictions" for b in BOUNDS} | {
+    f"people_ratio{b}": "people" for b in BOUNDS}
+RACE = "race_ethnicity"
 
 
-def _visible(table: CountTable) -> pl.DataFrame:
-    """The rows whose count the page may show."""
-    hidden = table.hidden_mask()["count"]
-    return table.frame.filter(~pl.Series(hidden))
+def _shown(table: CountTable) -> pl.DataFrame:
+    """The table's frame with hidden counts as null."""
+    return table.protected(as_text=False)
 
 
 def rates_table(table: CountTable, population: pl.DataFrame, *,
                 per: int = 10_000) -> CountTable:
-    """Rates by race with exact intervals; a hidden count's rate is blank."""
-    out = labelled(stats.rates(table.frame, population, count_col="count", per=per))
-    frame = _in_order(table, out).with_columns(pl.col("count").cast(pl.Int64))
+    """Convictions and people per ``per`` residents by race, each with its exact
+    interval; a hidden count's rate is blank."""
+    pops = labelled(population).select(pl.col(RACE).cast(pl.String),
+                                       pl.col("population").cast(pl.Int64))
+    frame = table.frame.select(RACE, pl.col("convictions").cast(pl.Int64),
+                               pl.col("people").cast(pl.Int64)).join(
+        pops, on=RACE, how="left", maintain_order="left")
+    for unit, name in (("convictions", "conviction_rate"), ("people", "people_rate")):
+        rated = labelled(stats.rates(table.frame, population, count_col=unit, per=per))
+        frame = frame.join(rated.select(RACE, *(pl.col(f"rate{b}").alias(f"{name}{b}")
+                                                for b in BOUNDS)),
+                           on=RACE, how="left", maintain_order="left")
     return table.with_frame(frame, RATE_DERIVED)
 
 
-def _in_order(table: CountTable, frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame``'s rows in the order of the table's (statistics sort by group)."""
-    key = "race_ethnicity"
-    return table.frame.select(pl.col(key).cast(pl.String)).join(
-        frame.with_columns(pl.col(key).cast(pl.String)), on=key, how="left",
-        maintain_order="left")
+def held_shown(cases: pl.DataFrame, table: CountTable) -> pl.DataFrame:
+    """People by race and convictions held (:func:`analysis.disparity.convictions_held`),
+    for the groups whose convictions and people ``table`` shows."""
+    shown = _shown(table).filter(pl.col("convictions").is_not_null(),
+                                 pl.col("people").is_not_null())
+    return disparity.convictions_held(cases).filter(
+        pl.col(RACE).is_in(shown[RACE].cast(pl.String).to_list()))
 
 
-def ratios_table(table: CountTable, population: pl.DataFrame, *, reference: str = "White",
-                 per: int = 10_000) -> tuple[CountTable, str, str]:
-    """Rate ratios against ``reference`` from the counts the page shows, the model and
-    its choice.
+def ratios_table(table: CountTable, held: pl.DataFrame, population: pl.DataFrame, *,
+                 reference: str = "White") -> tuple[CountTable, str]:
+    """Rate ratios against ``reference`` (convictions, person-clustered interval; people,
+    Poisson interval) and a sentence on how they were worked out, or why none is shown.
 
-    Each group's ratio is its rate over the reference group's, with the exact interval
-    of a Poisson model on the two totals; groups whose count is hidden take no part, and
-    when the reference count is hidden no ratio is shown, since any ratio would give it
-    back.
+    Only groups whose counts are shown take part (``held``: :func:`held_shown`); when
+    the reference group's are hidden no ratio is shown, since any ratio would give
+    them back.
     """
-    visible = _visible(table)
-    keys = table.frame["race_ethnicity"].cast(pl.String).to_list()
+    keys = table.frame[RACE].cast(pl.String).to_list()
     known = stats.match_group(list(schema.RACES), reference)  # a misspelt group fails
     absent = known not in keys
     reference = known if absent else stats.match_group(keys, reference)
-    base = _in_order(table, labelled(stats.rates(table.frame, population, count_col="count",
-                                                 per=per)))
-    ratios = pl.DataFrame(schema={"race_ethnicity": pl.String, "ratio": pl.Float64,
-                                  "ratio_low": pl.Float64, "ratio_high": pl.Float64,
-                                  "p_value": pl.Float64})
-    model, choice = stats.POISSON, (
-        f"the list has no {reference} convictions, the reference group: no ratio shown"
-        if absent else "the reference group's count is hidden: no ratio shown")
-    if reference in visible["race_ethnicity"].cast(pl.String).to_list():
-        fit = stats.rate_ratios(visible, population, count_col="count", reference=reference,
-                                strata=[], per=per)
-        model, choice = fit["model"][0], fit["model_choice"][0]
-        ratios = labelled(fit.select("race_ethnicity", "ratio", "ratio_low", "ratio_high",
-                                     "p_value"))
-    frame = base.join(ratios, on="race_ethnicity", how="left", maintain_order="left").select(
-        "race_ethnicity", pl.col("count").cast(pl.Int64), "population", "rate", "ratio",
-        "ratio_low", "ratio_high", "p_value")
-    return table.with_frame(frame, RATIO_DERIVED), model, choice
+    columns = {c: pl.Float64 for c in RATIO_DERIVED} | {"widening": pl.Float64}
+    ratios = pl.DataFrame(schema={RACE: pl.String} | columns)
+    note = (f"the list has no {reference} convictions, the reference group: no ratio shown"
+            if absent else "the reference group's count is hidden: no ratio shown")
+    if reference in held[RACE].to_list():
+        ratios = disparity.clustered_ratios(held, population, reference=reference).select(
+            RACE, *columns)
+        note = _method(ratios)
+    base = table.frame.select(RACE, pl.col("convictions").cast(pl.Int64),
+                              pl.col("people").cast(pl.Int64))
+    pops = labelled(population).select(pl.col(RACE).cast(pl.String),
+                                       pl.col("population").cast(pl.Int64))
+    frame = (base.join(pops, on=RACE, how="left", maintain_order="left")
+             .join(ratios.drop("widening"), on=RACE, how="left", maintain_order="left"))
+    return table.with_frame(frame, RATIO_DERIVED), note
+
+
+def _method(ratios: pl.DataFrame) -> str:
+    """How the intervals were worked out, with how much wider they are than naive ones."""
+    wider = ratios["widening"].drop_nulls()
+    how = ("each ratio is the group's dismissed convictions per resident over the "
+           "reference group's; its 95% interval counts each person once however many "
+           "convictions they hold (a person-clustered sandwich variance)")
+    if wider.len() == 0:
+        return how
+    low, high = float(wider.min()), float(wider.max())
+    span = f"{low:.2f}" if round(low, 2) == round(high, 2) else f"{low:.2f} to {high:.2f}"
+    return (f"{how}, which makes it {span} times as wide as an interval that treats every "
+            "conviction as independent. The people ratio counts each person once, so "
+            "its exact Poisson interval needs no such widening")
 
 
 def ratios_display(table: CountTable) -> CountTable:
-    """Ratios to two decimals and p-values as a reader reads them, as text."""
+    """Ratios to two decimals, as text."""
     def fixed(c: str) -> pl.Expr:
         return pl.col(c).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String)
 
-    p = pl.col("p_value")
-    return table.with_frame(table.frame.with_columns(
-        *(fixed(c) for c in ("ratio", "ratio_low", "ratio_high")),
-        pl.when(p < 0.001).then(pl.lit("<0.001"))
-        .otherwise(p.map_elements(lambda v: f"{v:.3f}", return_dtype=pl.String))
-        .alias("p_value"),
-    ))
+    return table.with_frame(table.frame.with_columns(fixed(c) for c in RATIO_DERIVED))
 
 
 def ratio_chart(ratios: CountTable, *, reference: str, title: str,
@@ -123,27 +141,77 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
                          f"residents ({data_tag()}): {items or 'none shown'}.")
 
 
-def fit_trend(table: CountTable, spline_df: int) -> pl.DataFrame | None:
+def fit_trend(table: CountTable, spline_df: int, step: int | None = None
+              ) -> pl.DataFrame | None:
     """The trend fitted on the years the page may show (hidden years are predicted, not
-    fitted); None when too few years are shown to fit one."""
+    fitted), with a step at ``step`` (the first year a list covers); None when too few
+    years are shown to fit one. With a step, ``pearson_without_step`` is the Pearson
+    chi-square / df the same smooth gives without it."""
     hidden = table.frame.filter(pl.Series(table.hidden_mask()["count"]))["conviction_year"]
     years = table.frame.with_columns(pl.col("conviction_year").cast(pl.Int32))
-    if years.height - hidden.len() < spline_df + 2:
+    if years.height - hidden.len() < spline_df + 3:
         return None
+    leave_out = [int(y) for y in hidden.to_list()]
     try:
-        return stats.trend(years, count_col="count", spline_df=spline_df,
-                           leave_out=[int(y) for y in hidden.to_list()])
+        fitted = stats.trend(years, count_col="count", spline_df=spline_df,
+                             leave_out=leave_out, step=step or None)
+        without = stats.trend(years, count_col="count", spline_df=spline_df,
+                              leave_out=leave_out)["pearson_ratio"][0]
     except ValueError:  # no shown year counts anyone
         return None
+    return fitted.with_columns(pearson_without_step=pl.lit(without, pl.Float64))
 
 
-def trend_model(fitted: pl.DataFrame | None) -> Markdown:
-    """The model the trend used and why, or why there is none."""
+def court_step(cases: pl.DataFrame, step_year: int) -> int | None:
+    """``step_year`` when the list can show the step the court search makes: it holds
+    the September 2021 motion (court records from that year on) and convictions from
+    before that year; else None (0 means no step)."""
+    if not step_year:
+        return None
+    court = cases.filter(pl.col("batch").cast(pl.String) == "sep2021").height > 0
+    earlier = cases.filter(pl.col("conviction_date").dt.year() < step_year).height > 0
+    return step_year if court and earlier else None
+
+
+def _scatter(ratio: float | None, *, short: bool = False) -> str:
+    """Pearson chi-square / df in words (``short``: the number and "times" alone)."""
+    if ratio is None or not math.isfinite(ratio):
+        return "cannot be judged (as many parameters as years)"
+    if short:
+        return f"{ratio:.1f} times"
+    said = f"as much as chance alone would make them (Pearson chi-square / df = {ratio:.1f})"
+    return f"about {said}" if ratio < 1.5 else f"{ratio:.1f} times {said}"
+
+
+def trend_model(fitted: pl.DataFrame | None, step: int | None = None) -> Markdown:
+    """The model the trend used, the step and its fit in plain words, or why there is
+    none."""
     if fitted is None:
         return Markdown("**No trend:** too few years of this list have a count the site "
                         "shows to fit one (hidden years take no part in the model).")
-    return Markdown(f"**Trend model:** {fitted['model'][0]}. "
-                    f"**Choice:** {fitted['model_choice'][0]}.")
+    row = fitted.row(0, named=True)
+    lines = [f"**Trend model:** {row['model']}."]
+    if row["step_ratio"] is not None:
+        lines.append(f"**The step:** from {step} on, the year the county's court search "
+                     f"starts to cover, dismissed convictions are {row['step_ratio']:.2f} "
+                     f"times (95% interval {row['step_low']:.2f} to {row['step_high']:.2f}) "
+                     "what the smooth curve alone would give.")
+    elif step:
+        lines.append(f"**No step:** the list's shown years do not run across {step}, the "
+                     "first year the county's court search covers, so no step is fitted.")
+    else:
+        lines.append("**No step:** the step belongs to lists holding the September 2021 "
+                     "motion, whose court records start in a later year than the other "
+                     "convictions; this list does not, so none is fitted.")
+    fit = ("**Fit:** around the model's curve the yearly counts scatter "
+           f"{_scatter(row['pearson_ratio'])}")
+    if row["step_ratio"] is not None:
+        fit += f"; without the step, {_scatter(row['pearson_without_step'], short=True)}"
+    lines.append(fit + ".")
+    if row["model"].startswith(stats.NEGATIVE_BINOMIAL):
+        lines.append("Because they scatter more than chance, the band is from a negative "
+                     "binomial model, which widens it to allow for that.")
+    return Markdown(" ".join(lines))
 
 
 def trend_chart(table: CountTable, fitted: pl.DataFrame | None, *, title: str,

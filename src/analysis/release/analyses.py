@@ -20,23 +20,25 @@ HELD = ("1", "2", "3-5", "6-10", "11 or more")
 
 
 def disparities(page: str, cases: pl.DataFrame, **_) -> PageTables:
-    """Convictions and people by race/ethnicity (rates and ratios follow from them) and
-    convictions in every year from the first to the last (the trend)."""
+    """Convictions and people (distinct ids) by race/ethnicity, for the rates and the
+    ratios; convictions by motion and race/ethnicity, not shown as a table but behind
+    the sensitivity of the ratios to one motion's race mix; convictions in every year
+    from the first to the last (the trend)."""
     race = counts_table(page, "race", cases, ["race_ethnicity"])
-    tables = [_one(race, "disparities-rates-convictions", "convictions"),
-              _one(race, "disparities-rates-people", "people"),
-              _one(race, "disparities-rate-ratios", "convictions"),
+    motions = counts_table(page, "disparities-race-by-motion", cases,
+                           ["batch", "race_ethnicity"], people=False)
+    tables = [_counts(race, "disparities-rates"), _counts(race, "disparities-rate-ratios"),
+              _counts(motions, motions.name, csv=False),
               _years(page, "disparities-trend", cases)]
     return PageTables(page, tables)
 
 
-def _one(table: CountTable, name: str, unit: str) -> CountTable:
-    """One count column of ``table``, named ``count``, in a table of its own."""
-    rows = [{"dims": r["dims"], "cells": {"count": r["cells"][unit]}} for r in table.table.rows]
-    frame = table.frame.select(*table.table.dims, pl.col(unit).alias("count"))
-    zeros = [z for z in table.zeros if z.unit == unit]
-    return CountTable(name, frame, Table(table.table.page, name, table.table.dims, rows),
-                      {"count": unit}, zeros=zeros)
+def _counts(table: CountTable, name: str, *, csv: bool = True) -> CountTable:
+    """``table``'s counts without their shares, in a table of its own."""
+    frame = table.frame.select(*table.table.dims, *table.counts)
+    return CountTable(name, frame, Table(table.table.page, name, table.table.dims,
+                                         table.table.rows),
+                      dict(table.counts), zeros=list(table.zeros), csv=csv)
 
 
 def _years(page: str, name: str, cases: pl.DataFrame) -> CountTable:
