@@ -284,3 +284,12 @@ def test_simulated_lists_have_the_given_chances_and_dependence():
     n = {k: cells[k].mean() for k in ("both", "doj_only", "court_only", "unfound")}
     ratio = n["both"] * n["unfound"] / (n["doj_only"] * n["court_only"])
     assert ratio == pytest.approx(3.0, rel=0.03)
+
+
+def test_a_choice_of_strata_left_out_of_the_range_is_named():
+    page = _page({("felony", 1986): (20, 30, 5), ("felony", 1995): (400, 300, 200),
+                  ("felony", 2005): (300, 200, 150)})
+    scen = shown_capture.scenarios(shown_capture.choices(page))
+    text = shown_capture.findings(page, scen).data
+    assert "under 1 choice of strata (none)" in text
+    assert "The choice 'decade' is left out (a stratum has a hidden cell)" in text

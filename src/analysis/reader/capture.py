@@ -35,11 +35,11 @@ REASONS = {
                                "the DOJ list could have found one",
     "DOJ list holds none": "the DOJ list holds none of them, so only the court search "
                            "looked here",
-    "court list adds none": "the court list holds none that the DOJ list lacks: it did not "
-                            "search here on its own, so the overlap cannot tell how many "
-                            "both missed",
-    "DOJ list adds none": "the DOJ list holds none that the court list lacks: it did not "
-                          "search here on its own, so the overlap cannot tell how many "
+    "court list adds none": "the court list holds none that the DOJ list lacks, so it "
+                            "made no search of its own here and the overlap cannot tell how "
+                            "many both missed",
+    "DOJ list adds none": "the DOJ list holds none that the court list lacks, so it made "
+                          "no search of its own here and the overlap cannot tell how many "
                           "both missed",
     "lists share none": "the lists share no conviction here, so their overlap says nothing",
 }
@@ -194,8 +194,11 @@ def scenarios(tables: dict[str, CountTable], odds_ratios=capture.ODDS_RATIOS,
     return pl.DataFrame(rows, schema=SCENARIO_SCHEMA)
 
 
-NOTES = {"estimated": "", "hidden": f"{HIDDEN}: a stratum has a hidden cell",
-         "incomplete": "left out: a stratum's lists share none"}
+# Why a choice of strata leaves the range, and its note in the scenario table.
+LEFT_OUT = {"hidden": "a stratum has a hidden cell",
+            "incomplete": "a stratum's lists share no conviction"}
+NOTES = {"estimated": "", "hidden": f"{HIDDEN}: {LEFT_OUT['hidden']}",
+         "incomplete": f"left out: {LEFT_OUT['incomplete']}"}
 
 
 def scenario_table(scen: pl.DataFrame, confidence: float = CONFIDENCE) -> pl.DataFrame:
@@ -245,8 +248,11 @@ def _range_lines(shared: str, span: dict, scen: pl.DataFrame, odds_ratios,
             f"{high:g}. The estimates themselves run from {count_text(span['point_low'])} "
             f"to {count_text(span['point_high'])}")
     if single.height:
-        text += (f"; if the lists were independent, from {count_text(single['missed'].min())}"
-                 f" to {count_text(single['missed'].max())}")
+        a, b = (count_text(single["missed"].min()), count_text(single["missed"].max()))
+        text += f"; if the lists were independent, {a}" + (f" to {b}" if b != a else "")
+    for name, status in scen.filter(pl.col("status") != "estimated").select(
+            "strata", "status").unique(maintain_order=True).iter_rows():
+        text += f". The choice '{name}' is left out ({LEFT_OUT[status]})"
     return [f"**Within {shared}, the part both lists searched, between "
             f"{count_text(span['low'])} and {count_text(span['high'])} eligible convictions "
             f"may remain that neither list has found** ({data_tag()}), beside "
