@@ -94,6 +94,9 @@ SAYS = {
     ("no-white", "disparities"): r"no White convictions, the reference group: no ratio",
     ("single-row", "disparities"): r"No trend: too few years",
     ("sep2021-only", "reconciliation"): r"holds only one (batch|motion)",
+    ("sep2021-only", "still-unidentified"): r"No estimate: the lists share no domain",
+    ("no-felonies", "still-unidentified"): r"No estimate: the lists share no domain",
+    ("single-row", "still-unidentified"): r"No estimate: the lists share no domain",
 }
 
 

@@ -15,23 +15,42 @@ def _run(notebook: str, out, parameters: dict) -> str:
     return outputs_text(execute_notebook(notebook, out, parameters))
 
 
-def test_still_unidentified_runs_on_a_small_list(tmp_path, synthetic):
+def _range_of(cases: pl.DataFrame) -> dict | None:
+    """The page's range on ``cases``, worked out from the capture module without the
+    page's presentation or protection: both choices of strata over the shared parts."""
+    parts = capture.label_parts(cases).filter(pl.col("status") == capture.SHARED)
+    totals = [capture.totals(capture.capture_table(parts, by=(*capture.DOMAIN, *by)),
+                             by=(*capture.DOMAIN, *by)).filter(pl.col("not_estimable") == 0)
+              for by in ((), ("decade",))]
+    return capture.value_range(pl.concat(totals))
+
+
+def test_still_unidentified_opens_with_what_it_finds(tmp_path, synthetic):
     sample = synthetic.filter(synthetic["case_id"].str.ends_with("3"))
     small = synth.write(sample, tmp_path / "small.parquet")
     text = _run("08_still_unidentified.ipynb", tmp_path / "out.ipynb",
-                {"data_path": str(small), "draws": 200})
+                {"data_path": str(small), "draws": 100})
     assert "user-supplied file small.parquet" in text
     assert "Real list." in text  # a user file is not described as synthetic
-    # the headline estimate, unless a stratum's small cells make the page withhold it
-    est = capture.estimate(capture.capture_table(sample))
-    withheld = "The total estimate is suppressed" in text
-    assert ("eligible convictions found by neither list" in text) != withheld
-    if not withheld:  # the estimate shown is the one the method gives on the list
-        missed = est.filter(pl.col("status") == capture.TOTAL_STATUS)["missed"][0]
-        assert f"about {missed:,.0f} eligible convictions" in text
-    assert "over 200 simulated draws" in text
+    finds = text.index("eligible convictions may remain that neither list has found")
+    assert finds < text.index("Source")  # before the data card
+    span = _range_of(sample)
+    assert f"between {span['low']:,.0f} and {span['high']:,.0f} eligible" in text
+    assert "No estimate is made for misdemeanors prosecuted by the District Attorney" in text
+    assert "over 100 simulated draws" in text
     assert "<svg" in text
     assert "D20-" not in text and "C21-" not in text and "P00" not in text
+
+
+def test_still_unidentified_on_misdemeanors_only_says_there_is_no_shared_domain(
+        tmp_path, synthetic):
+    sample = synthetic.filter(synthetic["charge_level"] == "misdemeanor").sample(2000, seed=1)
+    small = synth.write(sample, tmp_path / "misdemeanors.parquet")
+    text = _run("08_still_unidentified.ipynb", tmp_path / "out.ipynb",
+                {"data_path": str(small), "draws": 50})
+    assert "No estimate: the lists share no domain." in text
+    assert "No chart: no choice of strata" in text
+    assert "Traceback" not in text
 
 
 def _lapd_rows(shared_data) -> list[dict]:

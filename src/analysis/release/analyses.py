@@ -14,7 +14,8 @@ from .counts import MOTIONS
 from .page import PageTables
 from .tables import CountTable, counts_table
 
-__all__ = ["claim_cell", "disparities", "reconciliation", "still_unidentified"]
+__all__ = ["CAPTURE_CHOICE", "CAPTURE_EXCLUDED", "CAPTURE_STRATA", "claim_cell", "disparities",
+           "reconciliation", "still_unidentified"]
 
 HELD = ("1", "2", "3-5", "6-10", "11 or more")
 
@@ -181,43 +182,60 @@ def _derived_cell(claim_id: str) -> Cell | None:
     return None
 
 
+# The capture page's tables: the domain parts left out, and the shared parts under the
+# page's strata (shown) and under each other choice of strata that splits them otherwise.
+CAPTURE_EXCLUDED = "capture-recapture-domains-not-estimated"
+CAPTURE_STRATA = "capture-recapture-where-both-lists-searched"
+CAPTURE_CHOICE = "capture-shared-"  # + the choice of strata, for the range (no CSV)
+
+
 def still_unidentified(page: str, cases: pl.DataFrame, *, by: tuple[str, ...] = capture.STRATA,
                        **_) -> PageTables:
-    """The three observed cells of every stratum under the page's strata, pooled, and
-    split by prosecutor too: each estimate shown gives its cells back."""
-    tables = [_capture(page, "convictions-found-and-estimated-unfound-by", cases, by, True),
-              _capture(page, "capture-pooled", cases, (), False),
-              _capture(page, "capture-by-prosecutor", cases,
-                       tuple(dict.fromkeys((*by, "prosecutor"))), False)]
+    """The three observed cells of every domain part left out of the estimate, and of
+    every stratum of the shared parts under each distinct choice of strata (the page's
+    ``by``, no strata, decades): each estimate shown gives its cells back."""
+    parts = capture.label_parts(cases)
+    shared = parts.filter(pl.col("status") == capture.SHARED)
+    tables = [_capture(page, CAPTURE_EXCLUDED, parts.filter(pl.col("status") != capture.SHARED),
+                       ("status",), True)]
+    for i, choice in enumerate(capture.distinct_partitions(shared, [by, (), ("decade",)])):
+        name = CAPTURE_STRATA if i == 0 else CAPTURE_CHOICE + (words.slug("-".join(choice))
+                                                               or "none")
+        tables.append(_capture(page, name, shared, choice, i == 0))
     return PageTables(page, tables)
 
 
-def _capture(page: str, name: str, cases: pl.DataFrame, by: tuple[str, ...],
+def _capture(page: str, name: str, rows: pl.DataFrame, by: tuple[str, ...],
              csv: bool) -> CountTable:
-    table = capture.capture_table(cases.with_columns(all=pl.lit("all")), by=by or ("all",))
-    dims = by or ("all",)
-    rows = []
+    """The cells of ``rows`` (labelled by :func:`analysis.capture.label_parts`) per
+    domain part and stratum of ``by``."""
+    dims = (*capture.DOMAIN, *by)
+    table = capture.capture_table(rows, by=(*dims, "from_year", "to_year"))
+    out = []
     for row in table.iter_rows(named=True):
-        where = {_stratum_dim(d): _stratum_value(d, row[d]) for d in by}
-        rows.append({"dims": {d: str(row[d]) for d in dims},
-                     "cells": {k: cell("cases", "convictions", capture=k, **where)
-                               for k in capture.CELLS}})
-    rows.append({"dims": dict.fromkeys(dims, "Total"),
-                 "cells": {k: cell("cases", "convictions", capture=k) for k in capture.CELLS}})
-    total = {c: int(table[c].sum()) for c in capture.CELLS}
-    frame = pl.concat([table.select(*dims, *capture.CELLS).with_columns(
-        pl.col(d).cast(pl.String) for d in dims),
-        pl.DataFrame([dict.fromkeys(dims, "Total") | total])], how="vertical_relaxed")
-    return CountTable(name, frame, Table(page, name, dims, rows),
+        where = _part(row) | {d: str(row[d]) for d in by if d not in ("decade", "status")}
+        out.append({"dims": {d: str(row[d]) for d in dims},
+                    "cells": {k: cell("cases", "convictions", capture=k, **where)
+                              for k in capture.CELLS}})
+    frame = table.select(*dims, "from_year", "to_year", *capture.CELLS).with_columns(
+        pl.col(d).cast(pl.String) for d in dims)
+    return CountTable(name, frame, Table(page, name, dims, out),
                       dict.fromkeys(capture.CELLS, "convictions"), csv=csv)
 
 
-def _stratum_dim(column: str) -> str:
-    return {"decade": "conviction_decade"}.get(column, column)
-
-
-def _stratum_value(column: str, value) -> str:
-    return str(value).removesuffix("s") if column == "decade" else str(value)
+def _part(row: dict) -> dict:
+    """The predicate of a row's domain part (its level, its prosecutor unless a felony,
+    which only the District Attorney files, and its years), narrowed to its decade."""
+    low, high = row["from_year"], row["to_year"]
+    if row.get("decade") is not None:
+        first = int(str(row["decade"]).removesuffix("s"))
+        low, high = max(low, first), min(high, first + 9)
+    where = {"charge_level": str(row["charge_level"])}
+    if where["charge_level"] != "felony":
+        where["prosecutor"] = str(row["prosecutor"])
+    if (low, high) != (capture.FIRST_YEAR, capture.LAST_YEAR):
+        where["conviction_year"] = tuple(str(y) for y in range(low, high + 1))
+    return where
 
 
 def __dir__() -> list[str]:
