@@ -115,3 +115,15 @@ def test_table_headers_are_words_and_shares_are_percents_while_the_csv_keeps_bot
     header, first, *_ = _csv(html).splitlines()
     assert header == "charge_level,convictions,convictions_share"
     assert first.startswith("felony,62000,0.94")  # the CSV keeps the fraction
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_a_count_table_with_no_rows_publishes_an_empty_frame(synthetic, as_text):
+    from analysis import aggregate
+    from analysis.release.tables import counts_table
+
+    nobody = aggregate.Filters(prosecuting_agency="Hermosa Beach city prosecutor",
+                               charge_level="felony")  # city prosecutors file no felonies
+    table = counts_table("p", "empty", synthetic, ["batch"], filters=nobody)
+    shown = table.protected(set(), as_text=as_text)
+    assert shown.height == 0 and "convictions" in shown.columns

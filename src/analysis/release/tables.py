@@ -108,10 +108,10 @@ class CountTable:
         mask = self.hidden_mask(hidden)
         out = self.frame
         for col, src in self.derived.items():
-            out = out.with_columns(pl.when(pl.Series(mask[src])).then(None)
+            out = out.with_columns(pl.when(pl.Series(mask[src], dtype=pl.Boolean)).then(None)
                                    .otherwise(pl.col(col)).alias(col))
         for col in self.counts:
-            flag = pl.Series(mask[col])
+            flag = pl.Series(mask[col], dtype=pl.Boolean)  # typed, so an empty table works
             value = pl.col(col).cast(pl.String) if as_text else pl.col(col)
             out = out.with_columns(pl.when(flag).then(pl.lit(HIDDEN if as_text else None))
                                    .otherwise(value).alias(col))
