@@ -10,7 +10,12 @@ import os
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import paths
 
 pytestmark = pytest.mark.slow
 
@@ -114,4 +119,49 @@ def test_tooltips_show_on_hover(chromium, rendered_site):
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
     tooltip = page.inner_text("#vg-tooltip-element")
     assert "February 2020" in tooltip and "convictions" in tooltip
+    assert errors == [] and escaped == []
+
+
+CHART_CELL = """import altair as alt
+import polars as pl
+from analysis import charts
+charts.enable()
+rows = pl.DataFrame({"motion": ["February 2020", "September 2021"], "convictions": [3, 4]})
+charts.titled(alt.Chart(rows).mark_bar().encode(x="motion:N", y="convictions:Q"),
+              "Two bars", "Source: this test", "Two bars, of 3 and 4.")"""
+
+
+@pytest.fixture(scope="module")
+def self_contained_page(tmp_path_factory) -> Path:
+    """A page with a chart rendered with ``--self-contained``, then saved alone."""
+    from analysis.site import render
+
+    root = tmp_path_factory.mktemp("alone")
+    nb = new_notebook(metadata={"kernelspec": {"name": paths.KERNEL_NAME, "language": "python",
+                                               "display_name": "Python"}})
+    nb.cells = [new_markdown_cell("# One chart"),
+                new_code_cell('label: str = "one"  # a label', metadata={"tags": ["parameters"]}),
+                new_code_cell(CHART_CELL)]
+    nbformat.write(nb, root / "01_chart.ipynb")
+    config = root / "reports.yml"
+    config.write_text(yaml.safe_dump({"reports": [{
+        "name": "chart", "notebook": "01_chart.ipynb", "title": "Chart", "summary": "One.",
+        "data": "two made-up counts"}]}), encoding="utf-8")
+    result = render(config=config, site=root / "site", notebooks=root, self_contained=True,
+                    quiet=True)
+    assert result.published, result.failed
+    alone = root / "saved" / "chart.html"  # the page saved alone, as one file
+    alone.parent.mkdir()
+    shutil.copyfile(root / "site" / "chart.html", alone)
+    return alone
+
+
+def test_a_self_contained_page_saved_alone_draws_offline(chromium, self_contained_page):
+    assert [p.name for p in self_contained_page.parent.iterdir()] == ["chart.html"]
+    page, errors, escaped = _open(chromium, self_contained_page)
+    page.wait_for_function("() => document.querySelector('figure.lacra-chart')"
+                           ".dataset.rendered", timeout=30_000)
+    figure = page.query_selector("figure.lacra-chart")
+    assert figure.get_attribute("data-rendered") == "yes"
+    assert figure.evaluate(DRAWN)["dataMarks"] > 0
     assert errors == [] and escaped == []

@@ -16,7 +16,8 @@ from conftest import GOOD_ROW, write_rows
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import cli, paths
-from analysis.site import RenderError, load_config, plan_pages, render
+from analysis.site import RenderError, load_config, plan_pages, render, verify
+from analysis.site.assets import Libraries, bundle, loaded_by
 from analysis.site.config import check_parameters, notebook_parameters, value_matches
 from analysis.site.manifest import (
     data_fingerprint,
@@ -248,6 +249,26 @@ def test_stale_reasons_name_what_changed(tmp_path, typed_notebook):
     assert why_stale(entry, before, tmp_path) == "published files missing or changed"
 
 
+@pytest.mark.parametrize(("was", "now", "reason"), [
+    ({"sha256": "a" * 64}, {"sha256": "b" * 64}, "the chart libraries changed"),
+    ({"sha256": "a" * 64}, {"sha256": "a" * 64, "inline": True}, "now self-contained"),
+    ({"sha256": "a" * 64, "inline": True}, {"sha256": "a" * 64}, "no longer self-contained"),
+])
+def test_the_fingerprint_follows_the_chart_libraries(tmp_path, typed_notebook, was, now,
+                                                     reason):
+    page = plan_pages([_report(parameters=[{}])], notebooks=tmp_path)[0]
+    versions = stack_versions()
+    before, after = (page_fingerprint(page, "pkg", versions,
+                                      libraries=Libraries(tmp_path / "v.js", **x).fingerprint())
+                     for x in (was, now))
+    assert before["key"] != after["key"]
+    assert why_stale(dict(before, files=[]), after, tmp_path) == reason
+    # a page that inlines its libraries loads no asset; one that shares them loads the
+    # asset named by their checksum
+    shared = f"assets/vega-{now['sha256'][:16]}.js"
+    assert loaded_by(after) == (None if now.get("inline") else shared)
+
+
 def test_data_fingerprint_follows_the_file(tmp_path, typed_notebook):
     data = tmp_path / "cases.csv"
     data.write_text("a\n1\n")
@@ -385,6 +406,9 @@ def small_project(tmp_path, monkeypatch):
             runlog.unlink(missing_ok=True)
             return sorted(lines)
 
+        def manifest(self) -> dict:
+            return json.loads((self.site / "manifest.json").read_text(encoding="utf-8"))
+
         def snapshot(self) -> dict[str, bytes]:
             return {p.relative_to(self.site).as_posix(): p.read_bytes()
                     for p in sorted(self.site.rglob("*")) if p.is_file()}
@@ -478,6 +502,88 @@ def test_a_failed_page_leaves_the_site_byte_for_byte_intact(small_project, capsy
     assert not (p.root / "reports" / ".staging").exists()
 
 
+def _loads(html: bytes) -> list[str]:
+    """The scripts a page loads from files (the chart libraries, when not inlined)."""
+    return [s.decode() for s in re.findall(rb'<script src="([^"]+)"', html)]
+
+
+def _verify(p) -> list[tuple[str, str | None]]:
+    found, _ = verify(p.site, config=p.config, notebooks=p.notebooks, data=p.data,
+                      package_dirs=[p.package])
+    return [(d.kind, d.page) for d in found]
+
+
+@pytest.mark.slow
+def test_the_pages_share_one_copy_of_the_chart_libraries(small_project):
+    p = small_project
+    assert not p.render(jobs=2).failed
+    p.runs()
+    site = p.snapshot()
+    manifest = json.loads(site["manifest.json"])
+    [shared] = manifest["assets"]
+    assert re.fullmatch(r"assets/vega-[0-9a-f]{16}\.js", shared["path"])
+    assert sha256_file(p.site / shared["path"]) == shared["sha256"]
+    assert shared["sha256"].startswith(shared["path"][len("assets/vega-"):-3])
+    assert site[shared["path"]].count(b"window.vegaEmbed=") == 1
+    for entry in manifest["pages"]:
+        html = site[f"{entry['page']}.html"]
+        assert _loads(html) == [shared["path"]] and b"window.vegaEmbed=" not in html
+        assert entry["chart_libraries"] == shared["sha256"]
+        assert entry["self_contained"] is False
+    assert _verify(p) == []
+
+    # the asset lost: verify says so, and the next run writes it again, executing nothing
+    (p.site / shared["path"]).unlink()
+    assert _verify(p) == [("missing-file", None)]
+    again = p.render()
+    assert again.published and again.rendered == [] and p.runs() == []
+    restored = p.snapshot()
+    assert restored.keys() == site.keys() and _verify(p) == []
+    assert all(restored[n] == site[n] for n in site if n.endswith((".html", ".js", ".csv")))
+
+    # new libraries: a page rendered now loads the new asset; the pages --only kept
+    # still load theirs, which the run carries over with them
+    cache = bundle(p.site.parent / ".cache")
+    cache.write_bytes(cache.read_bytes() + b"\n// another build\n")
+    assert p.render(only=["beta"]).rendered == ["beta"] and p.runs() == ["beta"]
+    after = p.snapshot()
+    manifest = json.loads(after["manifest.json"])
+    loaded = {e["page"]: _loads(after[f"{e['page']}.html"]) for e in manifest["pages"]}
+    [new] = loaded["beta"]
+    assert new != shared["path"] and loaded["alpha--one"] == [shared["path"]]
+    assert sorted(a["path"] for a in manifest["assets"]) == sorted([new, shared["path"]])
+    assert after[new] == cache.read_bytes() and _verify(p) == []
+    # the pages left on the old libraries render on the next run; the old asset goes
+    assert p.render().rendered and p.runs() == ["one", "two"]
+    assert [a["path"] for a in p.manifest()["assets"]] == [new]
+    assert not (p.site / shared["path"]).exists()
+
+    # --self-contained: every page renders again with the libraries inline, no asset
+    assert p.render(self_contained=True).rendered and p.runs() == ["beta", "one", "two"]
+    manifest = p.manifest()
+    assert manifest["assets"] == []
+    for entry in manifest["pages"]:
+        html = (p.site / f"{entry['page']}.html").read_bytes()
+        assert _loads(html) == [] and html.count(b"window.vegaEmbed=") == 1
+        assert entry["self_contained"] is True
+    assert not (p.site / "assets").exists() and _verify(p) == []
+
+
+@pytest.mark.parametrize(("args", "expected"), [([], False), (["--self-contained"], True)])
+def test_self_contained_reaches_the_renderer(monkeypatch, tmp_path, args, expected):
+    import analysis.site
+
+    seen = {}
+
+    def fake(**kwargs):
+        seen.update(kwargs)
+        return analysis.site.Result(tmp_path)
+
+    monkeypatch.setattr(analysis.site, "render", fake)
+    assert cli.main(["render", "--quiet", *args]) == 0
+    assert seen["self_contained"] is expected
+
+
 @pytest.mark.slow
 def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_case_file):
     import polars as pl
@@ -497,8 +603,7 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
             assert sha256_file(rendered_site / item["path"]) == item["sha256"]
         html = (rendered_site / f"{entry['page']}.html").read_text()
         assert f'href="{entry["page"]}.html"' in index and entry["title"] in index
-        assert len(html.encode()) < 1_500_000
-        assert html.count("window.vegaEmbed=") == 1  # the libraries, inlined once
+        assert _loads(html.encode()) == [a["path"] for a in manifest["assets"]]
         assert 'href="index.html"' in html
         assert "user-supplied file small.parquet" in html
         # no code, no prompts, nothing from a CDN
@@ -515,6 +620,30 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
         # no identifiers anywhere readers can see
         for text in [html] + [(rendered_site / c["path"]).read_text() for c in entry["csv"]]:
             assert not set(re.findall(r"[A-Za-z0-9-]{5,}", text)) & identifiers
+
+
+# Pages weigh tens of kilobytes; the chart libraries alone are about 900 KB.
+MAX_PAGE_BYTES = 200_000
+
+
+@pytest.mark.slow
+def test_pages_are_light_and_load_the_one_copy_of_the_chart_libraries(rendered_site):
+    manifest = json.loads((rendered_site / "manifest.json").read_text())
+    [shared] = manifest["assets"]
+    libraries = (rendered_site / shared["path"]).read_bytes()
+    assert sha256_file(rendered_site / shared["path"]) == shared["sha256"]
+    assert libraries.count(b"window.vegaEmbed=") == 1 and len(libraries) > MAX_PAGE_BYTES
+    # any stretch of the libraries' code inside a page means they were inlined
+    pieces = [libraries[i:i + 200] for i in range(0, len(libraries) - 200, len(libraries) // 8)]
+    pages = sorted(rendered_site.glob("*.html"))
+    assert len(pages) == len(manifest["pages"]) + 1  # and the index
+    for page in pages:
+        html = page.read_bytes()
+        assert len(html) < MAX_PAGE_BYTES, page.name
+        assert not any(piece in html for piece in pieces), page.name
+        assert b"window.vegaEmbed=" not in html
+        if page.name != "index.html":
+            assert _loads(html) == [shared["path"]], page.name
 
 
 def test_scheduled_rendering_is_documented_and_wired():

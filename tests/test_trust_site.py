@@ -342,3 +342,20 @@ def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, t
     finally:
         canary.write_bytes(original)
     assert verify(sites[0], data=canary)[0] == []
+
+
+def test_verify_checks_the_chart_libraries_the_pages_share(sites, canary, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(sites[0], site)
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    [shared] = manifest["assets"]
+    with open(site / shared["path"], "a", encoding="utf-8") as libraries:
+        libraries.write("// tampered\n")
+    assert [(d.kind, d.page) for d in verify(site, data=canary)[0]] == [("changed-file", None)]
+    # a manifest that no longer lists them: every page loads libraries it does not list
+    manifest["assets"] = []
+    (site / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    found = verify(site, data=canary)[0]
+    unlisted = {d.page for d in found if d.kind == "missing-file" and shared["path"] in d.message}
+    assert unlisted == {e["page"] for e in manifest["pages"]}
+    assert any(d.kind == "unlisted-file" and shared["path"] in d.message for d in found)

@@ -56,6 +56,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    f"{paths.DATA_MAPPING_ENV})")
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="fail a page when one cell runs longer than this")
+    p.add_argument("--self-contained", action="store_true",
+                   help="inline the chart libraries (vega, vega-lite, vega-embed: about "
+                   "900 KB) in every page rendered, so that a page saved alone as one file "
+                   "still draws its charts; by default the pages share one copy, "
+                   "assets/vega-HASH.js. Switching re-renders the selected pages")
     p.add_argument("--dry-run", action="store_true",
                    help="say which pages would render and why, then stop")
     p.add_argument("--config", type=Path, default=paths.REPORTS_CONFIG,
@@ -87,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
                         only=args.only, jobs=args.jobs,
                         force=args.force, data=args.data, timeout=args.timeout,
                         dry_run=args.dry_run, quiet=args.quiet, encoding=args.encoding,
-                        mapping=args.mapping)
+                        mapping=args.mapping, self_contained=args.self_contained)
     except DataRejected as exc:
         print_rejected(exc.file, exc.problems, exc.total)
         print(f"error: the case list {exc.file} failed validation; no page was rendered "

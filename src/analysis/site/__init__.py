@@ -14,6 +14,7 @@ module          its one job
 ``execute``     papermill on the project kernel (imports papermill)
 ``build``       one page: execute, prepare for readers, export (imports nbconvert)
 ``index``       ``index.html`` and ``manifest.json``
+``assets``      the chart libraries, one shared file ``assets/vega-HASH.js``
 ``run``         ``analysis render``: plan, execute, assemble, publish (:func:`render`)
 ``failures``    the one-line reports of failed pages
 ``drift``       ``analysis verify``: a site against its manifest (:func:`verify`)

@@ -11,7 +11,6 @@ A page is three kinds of file in the output folder::
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from .execute import environment, execute, stderr_to
 from .index import TEMPLATE, TEMPLATES
 from .jobs import CsvFile, Failure, Job, Outcome
 
-__all__ = ["CSV_DIR", "PageError", "build_page", "export_html", "vega_bundle"]
+__all__ = ["CSV_DIR", "PageError", "build_page", "export_html"]
 
 CSV_DIR = "csv"
 
@@ -72,7 +71,8 @@ def _publish(nb, job: Job) -> tuple[list[CsvFile], DataCard | None, DataCard | N
             "rendered_at": header.rendered_at, "parameter_label": header.parameter_label,
             "data": shown.statement() if shown else {"description": header.data_description},
             "beside": card.statement() if card and card is not shown else None,
-            "vega_js": job.vega_js.read_text(encoding="utf-8")}
+            "vega_src": job.vega_src,
+            "vega_js": "" if job.vega_src else job.vega_js.read_text(encoding="utf-8")}
     (job.out_dir / f"{job.name}.html").write_text(export_html(nb, page), encoding="utf-8")
     return csvs, card, shown
 
@@ -152,19 +152,6 @@ def export_html(nb, resources: dict) -> str:
     """The reader page for an executed (and prepared) notebook."""
     body, _ = _exporter().from_notebook_node(nb, resources={"lacra": resources})
     return body
-
-
-def vega_bundle(cache: Path) -> Path:
-    """vega, vega-lite and vega-embed as one script, built by vl-convert and cached."""
-    import vl_convert as vlc
-
-    target = cache / f"vega-embed-{vlc.get_vega_embed_version()}-vl-{vlc.__version__}.js"
-    if not target.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
-        tmp.replace(target)
-    return target
 
 
 def _publish_parameters(nb, actual: dict, public: dict) -> None:

@@ -1,7 +1,9 @@
 """``analysis verify [SITE]``: re-check a published site against its manifest.
 
 Recomputes every checksum and fingerprint the manifest records and lists each
-difference ("drift"): a published file missing, changed or listed by no page; a page's
+difference ("drift"): a published file missing, changed or listed by no page (nor among
+the ``assets`` the pages share); a page loading chart libraries the manifest does not
+list; a page's
 notebook, parameters or inputs changed since it was rendered; the package or the
 rendering libraries changed; a page the config has that the site lacks, or one the
 config dropped. Writes nothing. Exit status: 0 no drift, 1 drift, 2 no readable manifest.
@@ -13,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from . import manifest
+from . import assets, manifest
 from .config import RenderError, load_config
-from .manifest import FORMAT, MANIFEST, PACKAGE_DIRS, read_manifest, sha256_file
+from .manifest import FORMAT, LIBRARIES, MANIFEST, PACKAGE_DIRS, read_manifest, sha256_file
 from .plan import DATA_PARAMETER, Page, local_path, plan_pages, public_path
 
 __all__ = ["Drift", "VerifyError", "verify"]
@@ -45,15 +47,29 @@ def _published_files(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
 
 
-def _file_drift(site: Path, entry: dict) -> list[Drift]:
+def _file_drift(site: Path, items: list[dict], page: str | None = None) -> list[Drift]:
     found = []
-    for item in entry.get("files") or []:
+    for item in items:
         path = site / item["path"]
         if not path.is_file():
             found.append(Drift("missing-file", f"{item['path']} is listed but missing",
-                               entry["page"]))
+                               page))
         elif sha256_file(path) != item["sha256"]:
             found.append(Drift("changed-file", f"{item['path']} differs from its checksum",
+                               page))
+    return found
+
+
+def _asset_drift(site: Path, shared: list[dict], entries: list[dict]) -> list[Drift]:
+    """The files the pages share against their checksums, and every page's chart
+    libraries against those the manifest lists."""
+    found = _file_drift(site, shared)
+    listed = {item["path"]: item["sha256"] for item in shared}
+    for entry in entries:
+        path = assets.loaded_by(entry)
+        if path is not None and listed.get(path) != entry[LIBRARIES]:
+            found.append(Drift("missing-file", f"loads the chart libraries {path}, which "
+                               "the manifest does not list with their checksum",
                                entry["page"]))
     return found
 
@@ -105,8 +121,9 @@ def _data_file(recorded: str | None, data: Path | None) -> Path | None | object:
     return candidate.resolve() if inside else _NOT_HERE
 
 
-def _entries(site: Path) -> list[dict]:
-    """The manifest's page entries; :class:`VerifyError` when it cannot be read."""
+def _entries(site: Path) -> tuple[list[dict], list[dict]]:
+    """The manifest's page entries and its shared files' records; :class:`VerifyError`
+    when it cannot be read."""
     manifest = read_manifest(site)
     if not manifest.get("pages") and not (site / MANIFEST).is_file():
         raise VerifyError(f"{site}: no {MANIFEST}; is this a site built by "
@@ -114,7 +131,8 @@ def _entries(site: Path) -> list[dict]:
     if manifest.get("format") != FORMAT:
         raise VerifyError(f"{site / MANIFEST}: unreadable or from another version "
                           f"(format {manifest.get('format')!r}, expected {FORMAT})")
-    return [e for e in manifest.get("pages", []) if isinstance(e, dict) and "page" in e]
+    shared = [a for a in manifest.get("assets") or [] if isinstance(a, dict) and "path" in a]
+    return [e for e in manifest.get("pages", []) if isinstance(e, dict) and "page" in e], shared
 
 
 def _override(entry: dict) -> str | None:
@@ -187,13 +205,13 @@ def verify(site: Path = paths.SITE, *, config: Path = paths.REPORTS_CONFIG,
     cannot be read.
     """
     site = Path(site)
-    entries = _entries(site)
+    entries, shared = _entries(site)
     planned, files = _plan(entries, config, notebooks, data)
     package, versions = manifest.tree_hash(package_dirs), manifest.stack_versions()
     drifts: list[Drift] = []
     checked: list[dict] = []  # entries whose page could be planned again
     for entry in entries:
-        drifts += _file_drift(site, entry)
+        drifts += _file_drift(site, entry.get("files") or [], entry["page"])
         override, name = _override(entry), entry["page"]
         if files.get(override) is _NOT_HERE:
             drifts.append(Drift("input-missing", f"rendered from the data file {override}, "
@@ -205,10 +223,12 @@ def verify(site: Path = paths.SITE, *, config: Path = paths.REPORTS_CONFIG,
             drifts += _page_drift(entry, page, manifest.page_fingerprint(page, package, versions))
             checked.append(entry)
     drifts += _stack_drift(entries, checked, package, versions)
-    return drifts + _site_drift(site, entries, planned, files), len(entries)
+    drifts += _asset_drift(site, shared, entries)
+    return drifts + _site_drift(site, entries, planned, files, shared), len(entries)
 
 
-def _site_drift(site: Path, entries: list[dict], planned: dict, files: dict) -> list[Drift]:
+def _site_drift(site: Path, entries: list[dict], planned: dict, files: dict,
+                shared: list[dict]) -> list[Drift]:
     """Pages the config has that the site lacks; files no page lists; site files gone."""
     found = []
     names = {e["page"] for e in entries}
@@ -218,6 +238,7 @@ def _site_drift(site: Path, entries: list[dict], planned: dict, files: dict) -> 
             found.append(Drift("page-unpublished", "in the config but not in the site",
                                key[1]))
     listed = {item["path"] for e in entries for item in e.get("files") or []}
+    listed |= {item["path"] for item in shared}
     for path in sorted(_published_files(site) - listed - set(SITE_FILES)):
         found.append(Drift("unlisted-file", f"{path} is published but no page lists it"))
     for path in SITE_FILES:

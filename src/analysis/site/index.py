@@ -1,5 +1,6 @@
 """The site's own files: ``index.html`` (every page, grouped by report) and
-``manifest.json`` (what every page was built from, and every file's checksum)."""
+``manifest.json`` (what every page was built from, and every file's checksum: each
+page's under the page, the files pages share, ``assets/``, under ``assets``)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def site_findings(titles: dict[str, str]) -> list[dict]:
 
 
 def write_site_files(out: Path, entries: list[dict], commit: str,
-                     started_at: dt.datetime) -> None:
-    """Write ``index.html`` and ``manifest.json`` for the pages ``entries`` describe."""
+                     started_at: dt.datetime, shared: list[dict] = ()) -> None:
+    """Write ``index.html`` and ``manifest.json`` for the pages ``entries`` describe;
+    ``shared`` are the records of the files the pages share (``site.assets``)."""
     import jinja2
 
     reports: dict[str, dict] = {}
@@ -52,7 +54,7 @@ def write_site_files(out: Path, entries: list[dict], commit: str,
     (out / "index.html").write_text(index, encoding="utf-8")
     manifest = {"format": FORMAT, "site_title": SITE_TITLE,
                 "generated_at": started_at.isoformat(), "git_commit": commit,
-                "pages": entries}
+                "assets": list(shared), "pages": entries}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n",
                                 encoding="utf-8")
 

@@ -42,9 +42,10 @@ class Job:
     failed_dir: Path  # where a failed page's notebook and kernel log are kept
     kernel: str
     timeout: int | None  # seconds one cell may run
-    vega_js: Path  # vega, vega-lite and vega-embed, inlined in the page
+    vega_js: Path  # vega, vega-lite and vega-embed as one script (site.assets)
     header: Header
     env: tuple[tuple[str, str], ...] = ()  # set for the kernel (the site's release plan)
+    vega_src: str = ""  # the asset the page loads them from; '' inlines vega_js instead
 
     @property
     def executed(self) -> Path:

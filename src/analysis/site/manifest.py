@@ -22,7 +22,8 @@ from .plan import (
     public_path,
 )
 
-__all__ = ["FORMAT", "MANIFEST", "PACKAGE_DIRS", "STACK", "data_fingerprint",
+__all__ = ["FORMAT", "INLINE", "LIBRARIES", "MANIFEST", "PACKAGE_DIRS", "STACK",
+           "data_fingerprint",
            "file_entries", "files_intact", "git_commit", "page_fingerprint", "read_manifest",
            "sha256_file", "stack_versions", "tree_hash", "why_stale"]
 
@@ -30,6 +31,10 @@ MANIFEST = "manifest.json"
 FORMAT = 2  # bump when the manifest's layout changes: every page then re-renders
 # The package a page depends on: its source and the committed data it reads.
 PACKAGE_DIRS = (Path(__file__).parents[1], paths.REFERENCE, paths.CLAIMS, paths.MAPPINGS)
+# A page's fingerprint parts for its chart libraries (``site.assets``): their sha256, and
+# whether the page inlines them (``--self-contained``) instead of loading the asset.
+LIBRARIES = "chart_libraries"
+INLINE = "self_contained"
 # Versions recorded per page; a change re-renders everything.
 STACK = ("polars", "altair", "vl-convert-python", "statsmodels", "papermill", "nbconvert",
          "ipykernel", "jupyter-client")
@@ -99,11 +104,13 @@ def data_fingerprint(page: Page) -> dict:
 
 
 def page_fingerprint(page: Page, package: str, versions: dict[str, str],
-                     release: str = "", reading: dict | None = None) -> dict:
+                     release: str = "", reading: dict | None = None,
+                     libraries: dict | None = None) -> dict:
     """Everything a page's output depends on, and its key (a hash of all of it).
     ``release`` is the digest of the cells the site's release hides on the page;
     ``reading`` how its case list is read (``Reading.fingerprint``: the encoding and
-    the mapping file's checksum), recorded only when not the default."""
+    the mapping file's checksum), recorded only when not the default; ``libraries``
+    its chart libraries (``Libraries.fingerprint``: their sha256, whether inlined)."""
     parts = {
         "format": FORMAT,
         "notebook_sha256": sha256_file(page.notebook),
@@ -116,6 +123,7 @@ def page_fingerprint(page: Page, package: str, versions: dict[str, str],
     }
     if reading:
         parts["reading"] = dict(reading)
+    parts.update(libraries or {})
     parts["key"] = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str)
                                   .encode()).hexdigest()
     return parts
@@ -159,10 +167,14 @@ def why_stale(entry: dict | None, parts: dict, site: Path) -> str:
               ("package_sha256", "package changed"), ("data", "data changed"),
               ("versions", "package versions changed"),
               ("release", "the protection of its counts changed"),
-              ("reading", "the data's encoding or mapping changed"))
+              ("reading", "the data's encoding or mapping changed"),
+              (LIBRARIES, "the chart libraries changed"))
     for key, label in labels:
         if entry.get(key) != parts.get(key):
             reasons.append(label)
+    if bool(entry.get(INLINE)) != bool(parts.get(INLINE)):
+        reasons.append("now self-contained" if parts.get(INLINE) else
+                       "no longer self-contained")
     return ", ".join(reasons) or "title or format changed"
 
 

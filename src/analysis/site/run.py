@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
-from . import kept, manifest, protection, publish
+from . import assets, kept, manifest, protection, publish
 from .config import DataRejected, RenderError, load_config
 from .failures import FailedPage, describe_failure, summarize_failures
 from .index import SITE_TITLE, write_site_files
@@ -21,10 +21,6 @@ from .reading import Reading
 
 __all__ = ["FailedPage", "RenderError", "Result", "describe_failure", "render",
            "summarize_failures"]
-
-# Where the inlined vega bundle is cached, beside the site.
-VEGA_CACHE = ".cache"
-
 
 @dataclass
 class Result:
@@ -54,6 +50,8 @@ class Work:
     versions: dict[str, str]
     releases: protection.Releases
     reading: Reading
+    libraries: assets.Libraries  # the chart libraries the pages rendered now use
+    restore: list[str] = field(default_factory=list)  # assets pages kept load, lost
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,13 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
            notebooks: Path = paths.NOTEBOOKS, only: Iterable[str] = (), jobs: int = 1,
            force: bool = False, data: Path | None = None, timeout: int | None = None,
            dry_run: bool = False, quiet: bool = False, encoding: str | None = None,
-           mapping: Path | None = None,
+           mapping: Path | None = None, self_contained: bool = False,
            package_dirs: Iterable[Path] = manifest.PACKAGE_DIRS) -> Result:
     """Render the out-of-date pages and publish the site atomically.
+
+    Pages load the chart libraries from the site's one shared asset
+    (:mod:`analysis.site.assets`); ``self_contained`` pages carry them inline instead,
+    so that one saved alone still draws its charts.
 
     ``data`` is validated first (as ``encoding`` and ``mapping`` say to read it), before
     anything else happens. Raises :class:`RenderError` for bad input before anything
@@ -99,7 +101,7 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
     if data is not None:  # checked as named, so problems name it as `validate` would
         loaded[str(data)] = _check_data(Path(given).expanduser(), reading, say)
     work = _plan(Path(config), site, Path(notebooks), list(only), force, data,
-                 package_dirs, say, reading, loaded)
+                 package_dirs, say, reading, loaded, self_contained)
     result = Result(site, unchanged=[p.name for p in work.carried])
     progress = Progress(len(work.todo), quiet=quiet)
     if not _announce(work, site, progress) or dry_run:
@@ -168,7 +170,8 @@ def _data_file(data: Path | None) -> Path | None:
 
 def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: bool,
           data: Path | None, package_dirs: Iterable[Path], say=print,
-          reading: Reading | None = None, loaded: dict | None = None) -> Work:
+          reading: Reading | None = None, loaded: dict | None = None,
+          self_contained: bool = False) -> Work:
     """Which pages to execute and which to carry over, from the config, the site's
     release plan and the current site's manifest."""
     pages = plan_pages(load_config(config), notebooks=notebooks, data=data)
@@ -184,37 +187,48 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
     previous = {e["page"]: e for e in entries if "page" in e}
     reading = reading or Reading()
     releases = protection.prepare(pages, say, reading, loaded)
-    parts = {p.name: _fingerprint(p, package, versions, releases, reading)
+    libraries = assets.prepare(site, self_contained, say)
+    parts = {p.name: _fingerprint(p, package, versions, releases, reading, libraries)
              for p in selected}
     reasons = {p.name: "forced" if force else manifest.why_stale(
         previous.get(p.name), parts[p.name], site) for p in selected}
     todo = [p for p in selected if reasons[p.name]]
     todo_names, selected_names = {p.name for p in todo}, {p.name for p in selected}
-    # Pages kept from the current site: unchanged ones, and the ones --only left out.
+    # Pages kept from the current site: unchanged ones, and the ones --only left out
+    # (when their files, and the chart libraries they load, are all there).
     carried = [p for p in pages if p.name not in todo_names and p.name in previous
-               and (p.name in selected_names or manifest.files_intact(site, previous[p.name]))]
+               and (p.name in selected_names or _intact(site, previous[p.name], libraries))]
     removed = sorted(set(previous) - {p.name for p in pages})
+    # the libraries a kept page loads, gone from the site: the run writes them again
+    restore = assets.absent(site, [previous[p.name] for p in carried])
     return Work(pages, todo, carried, reasons, previous, parts, removed, package, versions,
-                releases, reading)
+                releases, reading, libraries, restore)
+
+
+def _intact(site: Path, entry: dict, libraries: assets.Libraries) -> bool:
+    return manifest.files_intact(site, entry) and assets.available(site, entry, libraries)
 
 
 def _fingerprint(p: Page, package: str, versions: dict, releases: protection.Releases,
-                 reading: Reading):
+                 reading: Reading, libraries: assets.Libraries):
     found = releases.pages.get(p.name)
     how = reading.fingerprint() if DATA_PARAMETER in p.effective else {}
     return manifest.page_fingerprint(p, package, versions, found.digest if found else "",
-                                     reading=how)
+                                     reading=how, libraries=libraries.fingerprint())
 
 
 def _announce(work: Work, site: Path, progress: Progress) -> bool:
     """Say what the run will do; False when there is nothing to do."""
-    if not work.todo and not work.removed and (site / "index.html").is_file():
+    if (not work.todo and not work.removed and not work.restore
+            and (site / "index.html").is_file()):
         progress.say(f"nothing to do: {len(work.carried)} page(s) up to date in {site} "
                      "(use --force to render them again)")
         return False
-    removed = work.removed
+    removed, restore = work.removed, work.restore
     progress.say(f"{len(work.todo)} page(s) to render, {len(work.carried)} unchanged"
-                 + (f", {len(removed)} to remove ({', '.join(removed)})" if removed else ""))
+                 + (f", {len(removed)} to remove ({', '.join(removed)})" if removed else "")
+                 + (f", the chart libraries to restore ({', '.join(restore)})"
+                    if restore else ""))
     for p in work.todo:
         progress.say(f"  {p.name}: {work.reasons[p.name]}")
     return True
@@ -251,26 +265,14 @@ def _execute(work: Work, site: Path, out: Path, stamp: Stamp, workers: int,
     from .execute import kernel_name
 
     _pre_generate_synthetic(todo, progress.say)
-    bundle, kernel = _vega(site, progress.say), kernel_name()
+    libraries, kernel = work.libraries, kernel_name()
     jobs = [Job(p.name, p.notebook, p.parameters, public_parameters(p.parameters), out,
-                publish.failed_dir(site), kernel, timeout, bundle,
+                publish.failed_dir(site), kernel, timeout, libraries.file,
                 Header(p.name, p.title, SITE_TITLE, p.notebook.name, stamp.commit,
                        stamp.printed, p.parameter_label, p.data_description),
-                work.releases.env(p.name) + work.reading.env())
+                work.releases.env(p.name) + work.reading.env(), libraries.src)
             for p in todo]
     return {o.name: o for o in run_jobs(jobs, workers, progress)}
-
-
-def _vega(site: Path, say) -> Path:
-    """The inlined chart libraries (built once, a few seconds, then cached)."""
-    import vl_convert as vlc
-
-    from .build import vega_bundle
-
-    cache = site.parent / VEGA_CACHE
-    if not any(cache.glob(f"vega-embed-*-vl-{vlc.__version__}.js")):
-        say("  building the chart libraries for the pages (once) ...")
-    return vega_bundle(cache)
 
 
 def _pre_generate_synthetic(pages: list[Page], say=print) -> None:
@@ -296,8 +298,9 @@ def _failures(work: Work, outcomes: dict[str, Outcome]) -> list[FailedPage]:
 def _assemble(work: Work, outcomes: dict[str, tuple[Outcome, Stamp]], site: Path,
               out: Path, stamp: Stamp) -> list[str]:
     """The whole new site in ``out``: the rendered pages are there already; copy the
-    carried ones from the current site, write the index, the manifest and the release
-    declaration, and audit it. Returns what the audit found (nothing: publish)."""
+    carried ones from the current site and the chart libraries the pages load, write the
+    index, the manifest and the release declaration, and audit it. Returns what the
+    audit found (nothing: publish)."""
     carried = {p.name for p in work.carried}
     entries = []
     for p in work.pages:
@@ -306,7 +309,8 @@ def _assemble(work: Work, outcomes: dict[str, tuple[Outcome, Stamp]], site: Path
             entries.append(_rendered_entry(p, outcome, work.parts[p.name], out, rendered))
         elif p.name in carried:
             entries.append(_carried_entry(p, work, site, out))
-    write_site_files(out, entries, stamp.commit, stamp.started_at)
+    shared = assets.stage(out, site, work.libraries, entries)
+    write_site_files(out, entries, stamp.commit, stamp.started_at, shared)
     return protection.seal(out, work.releases, entries)
 
 
@@ -328,7 +332,7 @@ def _carried_entry(p: Page, work: Work, site: Path, out: Path) -> dict:
     previous = work.previous[p.name]
     current = (work.parts.get(p.name)
                or _fingerprint(p, work.package, work.versions, work.releases,
-                               work.reading))["key"]
+                               work.reading, work.libraries))["key"]
     # a page --only left out may be out of date: say so rather than hide it
     entry = dict(previous, status="unchanged" if previous.get("key") == current else "stale")
     for item in entry["files"]:
