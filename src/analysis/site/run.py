@@ -76,11 +76,8 @@ def render(*, config: Path = paths.REPORTS_CONFIG, site: Path = paths.SITE,
            dry_run: bool = False, quiet: bool = False, encoding: str | None = None,
            mapping: Path | None = None, self_contained: bool = False,
            package_dirs: Iterable[Path] = manifest.PACKAGE_DIRS) -> Result:
-    """Render the out-of-date pages and publish the site atomically.
-
-    Pages load the chart libraries from the site's one shared asset
-    (:mod:`analysis.site.assets`); ``self_contained`` pages carry them inline instead,
-    so that one saved alone still draws its charts.
+    """Render the out-of-date pages and publish the site atomically; ``self_contained``
+    pages inline the chart libraries instead of loading the site's copy (``assets``).
 
     ``data`` is validated first (as ``encoding`` and ``mapping`` say to read it), before
     anything else happens. Raises :class:`RenderError` for bad input before anything
