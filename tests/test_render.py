@@ -539,7 +539,9 @@ def test_the_pages_share_one_copy_of_the_chart_libraries(small_project):
     assert again.published and again.rendered == [] and p.runs() == []
     restored = p.snapshot()
     assert restored.keys() == site.keys() and _verify(p) == []
-    assert all(restored[n] == site[n] for n in site if n.endswith((".html", ".js", ".csv")))
+    # the pages are the same files (the index says when the site was generated)
+    assert all(restored[n] == site[n] for n in site
+               if n.endswith((".html", ".js", ".csv")) and n != "index.html")
 
     # new libraries: a page rendered now loads the new asset; the pages --only kept
     # still load theirs, which the run carries over with them
