@@ -1,5 +1,6 @@
-"""The site's own files: ``index.html`` (every page, grouped by report) and
-``manifest.json`` (what every page was built from, and every file's checksum)."""
+"""The site's own files: ``index.html`` (every page, grouped by report),
+``manifest.json`` (what every page was built from, and every file's checksum) and
+``datapackage.json`` (every published CSV described: :mod:`analysis.site.datapackage`)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,11 @@ def site_findings(titles: dict[str, str]) -> list[dict]:
 
 def write_site_files(out: Path, entries: list[dict], commit: str,
                      started_at: dt.datetime) -> None:
-    """Write ``index.html`` and ``manifest.json`` for the pages ``entries`` describe."""
+    """Write ``index.html``, ``manifest.json`` and ``datapackage.json`` for the pages
+    ``entries`` describe (their files are in ``out`` already)."""
     import jinja2
+
+    from . import datapackage
 
     reports: dict[str, dict] = {}
     for e in entries:
@@ -55,6 +59,7 @@ def write_site_files(out: Path, entries: list[dict], commit: str,
                 "pages": entries}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n",
                                 encoding="utf-8")
+    datapackage.write(out, entries, SITE_TITLE)
 
 
 def __dir__() -> list[str]:
