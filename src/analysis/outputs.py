@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass
 from .words import HIDDEN_FLAG, column_label
 
 __all__ = ["CHART_MIME", "CSV_ENCODING", "CSV_SUFFIXES", "DATA_CARD_MIME", "ILLUSTRATIVE_META",
-           "RENDERER_ONLY", "SVG_DEFER", "SVG_ENV", "TABLE_MIME", "Chart", "ContractError", "DataCard", "Table",
-           "set_apart", "svg_deferred"]
+           "RENDERER_ONLY", "SVG_DEFER", "SVG_ENV", "TABLE_MIME", "Chart", "ContractError",
+           "DataCard", "Table", "set_apart", "svg_deferred"]
 
 TABLE_MIME = "application/vnd.lacra.table+json"
 CHART_MIME = "application/vnd.lacra.chart+json"

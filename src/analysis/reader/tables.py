@@ -93,18 +93,17 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
           columns: Sequence[str] | None = None, folded: str = "",
           basis: provenance.Basis | None = None, rests_on: Sequence[str] = (),
           column_basis: dict[str, provenance.Basis] | None = None) -> Table:
-    """A plain table for readers (no dtypes, thousands separators) and its CSV, which
-    holds the same figures as data (:func:`analysis.reader.tidy.tidy`: numbers as
-    numbers, hidden counts empty and flagged in ``COLUMN_hidden``, ranges in columns).
+    """A plain table for readers (no dtypes, thousands separators) and its CSV: the same
+    figures as data (:func:`~analysis.reader.tidy.tidy`: flags, bounds apart).
 
     Counts reach a page only as a :class:`~analysis.release.CountTable` of the site's
     release: its hidden counts carry the label ``"suppressed"`` on the page (empty, and
-    flagged, in the CSV) and the columns derived from them are blank in both. A plain frame is published
-    as it is, so it must hold no counts of the data (published figures, assumptions,
-    simulations). ``name`` is the CSV's file name (without ``.csv``; a count table has
-    its own); ``columns`` shows some of the frame's columns, in that order; ``folded``
-    folds the table away behind that line (a chart's data). Identifier columns are
-    refused.
+    flagged, in the CSV) and the columns derived from them are blank in both. A plain
+    frame is published as it is, so it must hold no counts of the data (published
+    figures, assumptions, simulations). ``name`` is the CSV's file name (without
+    ``.csv``; a count table has its own); ``columns`` shows some of the frame's
+    columns, in that order; ``folded`` folds the table away behind that line (a
+    chart's data). Identifier columns are refused.
 
     Every table says what its figures rest on (:mod:`analysis.provenance`), in its
     caption and per CSV column: ``basis`` when given; else, for a count table, the page's
@@ -145,8 +144,7 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
 
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
-    data_frame = tidy(raw, data.hidden_mask() if counts else None,
-                      data.table.dims if counts else ())
+    data_frame = tidy(raw, *((data.hidden_mask(), data.table.dims) if counts else ()))
     by_column = _column_basis(frame, counts, basis, column_basis or {}, data_frame.columns)
     caption = f"{caption} ({basis.tag()})" if caption else caption
     return Table(name, caption, tuple(frame.columns), cells, data_frame.write_csv(), folded,

@@ -5,7 +5,8 @@ A page shows a table as readers read it ("55,560", "39.1%", "0.35 (0.27 to 0.45)
 
 - numbers are numbers, without thousands separators; a percent a page wrote as text
   ("39.1%") is a fraction (0.391), as every share column is: shares are fractions from
-  0 to 1 in every CSV (a column whose name says "(%)" holds the percent it names);
+  0 to 1 in every CSV (the few columns whose names say "percent" or "(%)" hold the
+  percents they name);
 - a hidden count is empty, and the flag column ``COLUMN_hidden`` beside it is ``true``
   (``false`` where the count is shown); a count table has the flag beside every count;
 - an estimate shown with its range, "E (L to H)", is three columns ``COLUMN``,

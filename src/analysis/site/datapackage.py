@@ -26,6 +26,8 @@ __all__ = ["FILE", "LICENSE", "describe", "write"]
 FILE = "datapackage.json"
 # The project's licence (pyproject.toml's ``license``), which the published tables share.
 LICENSE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/license/mit"}
+# the few columns whose names say they hold percents ("..., percent", "bias (%)")
+_PERCENT = re.compile(r", percent$|\(%")
 _TYPES = (("boolean", re.compile(r"true|false")), ("integer", re.compile(r"-?\d+")),
           ("number", re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|NaN|-?inf", re.I)))
 
@@ -106,6 +108,8 @@ def _field(name: str, values: list[str], header: list[str], basis: str | None,
              "description": _description(name, header, counted, flagged)}
     if is_share(name) and kind == "number":
         field["unit"] = "fraction (0 to 1)"
+    elif _PERCENT.search(name) and kind in ("number", "integer"):
+        field["unit"] = "percent (0 to 100), as the column's name says"
     elif counted:
         field["unit"] = name.replace("_", " ")
     if basis:
