@@ -202,3 +202,12 @@ def test_a_csv_opened_as_excel_would_reads_la_canada_flintridge(tmp_path):
                                                      "La Cañada Flintridge,120"]
     assert "Cañada" not in raw[3:].decode("cp1252")
     assert written.columns == ("jurisdiction", "convictions")
+
+
+def test_a_count_column_mixing_counts_with_other_figures_stays_text_and_flagged():
+    frame = pl.DataFrame({"claim": ["a", "b", "c"], "computed": ["57,900", "44.4%", "4"]})
+    counts = count_table("claims", frame, ["claim"], {"computed": "convictions"},
+                         hidden={"computed": [2]})
+    rows = _csv_rows(reader.table(counts, "Claims", basis=SYNTHETIC))
+    assert [(r["computed"], r["computed_hidden"]) for r in rows] == [
+        ("57,900", "false"), ("44.4%", "false"), ("", "true")]

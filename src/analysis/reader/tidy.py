@@ -62,14 +62,18 @@ def tidy(frame: pl.DataFrame, hidden: Mapping[str, Sequence[bool]] | None = None
 
 
 def _counts(column: pl.Series, mask: Sequence[bool]) -> dict[str, pl.Series]:
-    """A count column and its flag; counts held as text ("1,234") become numbers."""
-    values = column.to_list()
-    if column.dtype == pl.String:
-        values = [None if v in (None, "", HIDDEN) else int(str(v).replace(",", ""))
-                  for v in values]
-    values = [None if m else v for v, m in zip(values, mask, strict=True)]
-    return {column.name: pl.Series(values, dtype=pl.Int64),
-            column.name + HIDDEN_FLAG: pl.Series(list(mask), dtype=pl.Boolean)}
+    """A count column and its flag; counts held as text ("1,234") become numbers, and a
+    column that mixes counts with other figures ("44.4%" in a row of no count) is
+    published as text, its hidden rows empty."""
+    flag = pl.Series(list(mask), dtype=pl.Boolean)
+    values = [None if m else v for v, m in zip(column.to_list(), mask, strict=True)]
+    if column.dtype != pl.String:
+        return {column.name: pl.Series(values, dtype=column.dtype),
+                column.name + HIDDEN_FLAG: flag}
+    texts = [None if v in (None, "", HIDDEN) else str(v).strip() for v in values]
+    if all(t is None or _KINDS["number"].fullmatch(t) for t in texts):
+        return {column.name: _figures(texts), column.name + HIDDEN_FLAG: flag}
+    return {column.name: pl.Series(texts, dtype=pl.String), column.name + HIDDEN_FLAG: flag}
 
 
 def _parsed(column: pl.Series) -> dict[str, pl.Series]:
