@@ -101,9 +101,8 @@ def _field(name: str, values: list[str], header: list[str], basis: str | None,
     """A column's field descriptor: its type, its words, its unit and its basis."""
     flagged = f"{name}{HIDDEN_FLAG}" in header
     given = [v for v in values if v != ""]
-    kind = next((k for k, pattern in _TYPES if given and all(pattern.fullmatch(v)
-                                                            for v in given)),
-                "integer" if flagged else "string")
+    kind = next((k for k, pattern in _TYPES if all(pattern.fullmatch(v) for v in given)),
+                "string") if given else ("integer" if flagged else "string")
     field = {"name": name, "type": kind, "title": column_label(name),
              "description": _description(name, header, counted, flagged)}
     if is_share(name) and kind == "number":
