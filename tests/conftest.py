@@ -104,10 +104,13 @@ def published_counts(site: Path) -> list[tuple[str, str, str]]:
     out = []
     for entry in manifest["pages"]:
         for record in entry.get("csv") or []:
-            text = (site / record["path"]).read_text(encoding="utf-8")
+            text = (site / record["path"]).read_text(encoding="utf-8-sig")
             rows = list(csv.DictReader(io.StringIO(text)))
             for column, keys in (record.get("cells") or {}).items():
-                out += [(f"{record['path']} row {i + 1} {column}", key, rows[i][column])
+                # a hidden count is empty, its flag column true
+                out += [(f"{record['path']} row {i + 1} {column}", key,
+                         "suppressed" if rows[i][f"{column}_hidden"] == "true"
+                         and not rows[i][column] else rows[i][column])
                         for i, key in enumerate(keys) if key]
     return out
 

@@ -83,7 +83,8 @@ def test_rates_table_blanks_the_rates_of_a_hidden_count():
     shown = reader.table(out, "rates", basis=provenance.Basis("synthetic"))
     rows = list(csv.DictReader(io.StringIO(shown.csv)))
     black = next(r for r in rows if r["race_ethnicity"] == "Black")
-    assert black["convictions"] == "suppressed" and black["people"] == "suppressed"
+    assert black["convictions"] == black["people"] == ""
+    assert black["convictions_hidden"] == black["people_hidden"] == "true"
     assert black["conviction_rate"] == "" and black["people_rate_high"] == ""
     assert [r["race_ethnicity"] for r in rows if r["people_rate"] == ""] == ["Black", "Other"]
     latino = next(r for r in rows if r["race_ethnicity"] == "Latino")
@@ -180,9 +181,17 @@ def run(notebook: str, out_dir, **parameters) -> tuple[str, list[dict]]:
         "".join(str(o) for o in outputs)
     # every table as the renderer reads it (analysis.outputs)
     found = [Table.from_bundle(o.get("data") or {}) for o in outputs]
-    tables = [{"name": t.name, "rows": list(csv.DictReader(io.StringIO(t.csv)))}
+    tables = [{"name": t.name, "rows": [_hidden_as_label(r) for r in
+                                        csv.DictReader(io.StringIO(t.csv))]}
               for t in found if t is not None]
     return text, tables
+
+
+def _hidden_as_label(row: dict) -> dict:
+    """A CSV row with each hidden count (empty, its ``_hidden`` flag true) as the
+    label the page shows."""
+    return {c: "suppressed" if v == "" and row.get(f"{c}_hidden") == "true" else v
+            for c, v in row.items()}
 
 
 def no_identifiers(text: str) -> None:

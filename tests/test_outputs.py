@@ -58,7 +58,9 @@ def test_a_table_bundle_round_trips_through_the_notebook(tmp_path, table):
     data = nb.cells[0].outputs[0]["data"]
     again = Table.from_bundle(data)
     assert again == table
-    assert again.csv == table.csv and again.header() == list(table.columns)
+    assert again.csv == table.csv
+    assert again.header() == ["charge_level", "convictions", "convictions_hidden",
+                              "convictions_share"]
     # JupyterLab's view is the reader's table with the CSV inline
     assert data["text/html"] == table.html(table.data_uri())
     assert data["text/plain"] == ("Convictions \"by\" level <computed> (synthetic) (3 rows: "
@@ -83,11 +85,13 @@ def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table,
     csvs, found, shown_card = build._for_readers(nb, "page", tmp_path / "out")
     assert shown_card is found  # one card: the page's data and the release's
     assert [c.path for c in csvs] == ["csv/page/levels.csv", "csv/page/levels-2.csv"]
-    assert (tmp_path / "out" / csvs[1].path).read_bytes() == table.csv.encode("utf-8")
+    written = (tmp_path / "out" / csvs[1].path).read_bytes()
+    assert written == b"\xef\xbb\xbf" + table.csv.encode("utf-8")
     assert csvs[0] == CsvFile("levels", "csv/page/levels.csv", table.caption, 3,
-                              ("charge_level", "convictions", "convictions_share"),
-                              table.declared, table.basis)
-    assert dict(csvs[0].basis) == {"convictions": "synthetic", "convictions_share": "synthetic"}
+                              ("charge_level", "convictions", "convictions_hidden",
+                               "convictions_share"), table.declared, table.basis)
+    assert dict(csvs[0].basis) == {"convictions": "synthetic", "convictions_hidden": "synthetic",
+                                   "convictions_share": "synthetic"}
     shown = [o["data"] for c in nb.cells for o in c.outputs]
     assert shown[1]["text/html"] == table.html("csv/page/levels-2.csv")
     assert not [mime for data in shown for mime in data if mime in RENDERER_ONLY]
@@ -113,6 +117,24 @@ def test_an_identifier_column_is_refused_on_both_sides(tmp_path, column):
                                               f"{column.lower()}"):
         build._for_readers(nb, "page", tmp_path / "out")
     assert not (tmp_path / "out" / "csv").exists()
+
+
+@pytest.mark.parametrize(("header", "fits"), [
+    ("n,n_hidden,rate,rate_low,rate_high", True),
+    ("n,rate_low,rate_high", True),  # a range shown as text: its two bounds
+    ("n,rate", True),
+    ("n", False),  # a shown column the CSV lacks
+    ("n,rate,extra", False),  # a CSV column no shown one accounts for
+    ("n,rate,other_hidden", False),
+])
+def test_a_csvs_columns_are_the_shown_ones_with_their_flags_and_bounds(header, fits):
+    bundle = Table("t", "", ("n", "rate"), (("1", "2"),), "n,rate\n1,2\n")._repr_mimebundle_()
+    bundle[TABLE_MIME]["csv"] = header + "\n"
+    if fits:
+        assert Table.from_bundle(bundle).header() == header.split(",")
+    else:
+        with pytest.raises(ContractError, match="not the columns shown"):
+            Table.from_bundle(bundle)
 
 
 def test_a_bundle_missing_a_field_breaks_the_contract():

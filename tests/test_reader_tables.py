@@ -15,9 +15,11 @@ from analysis.outputs import DATA_CARD_MIME, TABLE_MIME
 
 
 def _csv(html: str) -> str:
-    """The CSV the download link of JupyterLab's view carries."""
+    """The CSV the download link of JupyterLab's view carries, read as Excel would."""
     data = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', html)[1]
-    return base64.b64decode(data).decode("utf-8")
+    raw = base64.b64decode(data)
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel looks for
+    return raw.decode("utf-8-sig")
 
 SYNTHETIC = provenance.Basis("synthetic")  # what the tables here rest on
 
@@ -54,9 +56,11 @@ def test_a_count_table_shows_its_hidden_cells_by_the_one_label_in_html_and_csv()
     bundle = reader.table(counts, "By city", basis=SYNTHETIC)._repr_mimebundle_()
     html, csv = bundle["text/html"], _csv(bundle["text/html"])
     assert html.count("<td>suppressed</td>") == 2 and "<td>1,312</td>" in html
-    assert csv.splitlines()[1:] == ["Avalon,suppressed,", "Bell,suppressed,",
-                                    f"Compton,1312,{1312 / 1566}"]
-    assert "250" not in html and ",4" not in csv and "0.0025" not in csv
+    # in the CSV a hidden count is empty, its flag beside it says so
+    assert csv.splitlines() == ["city,convictions,convictions_hidden,convictions_share",
+                                "Avalon,,true,", "Bell,,true,",
+                                f"Compton,1312,false,{1312 / 1566}"]
+    assert "250" not in html and not re.search(r"\d", "".join(csv.splitlines()[1:3]))
     # the payload names the cell behind every count, for the audit
     declared = bundle[TABLE_MIME]["declared"]["convictions"]
     assert declared == [row["cells"]["convictions"].key for row in counts.table.rows]
@@ -127,3 +131,83 @@ def test_a_count_table_with_no_rows_publishes_an_empty_frame(synthetic, as_text)
     table = counts_table("p", "empty", synthetic, ["batch"], filters=nobody)
     shown = table.protected(set(), as_text=as_text)
     assert shown.height == 0 and "convictions" in shown.columns
+
+
+# A page's own formatting of figures as text, and the columns its CSV holds them in.
+SHOWN_AS_TEXT = pl.DataFrame({
+    "race/ethnicity": ["Latino", "Black", "Other"],
+    "arrests": ["55,560", "8,111", "suppressed"],
+    "share": ["39.1%", "35.8%", "suppressed"],
+    "change (after / before)": ["0.35 (0.27 to 0.45)", "1,189 (1,093 to 1,293)", ""],
+    "95% interval": ["2,970 to 3,268", "0.88 to 1.17", "suppressed"],
+    "computed": ["57,900", "36.7 years", "nearly all"],
+})
+
+
+def _csv_rows(table) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(table.csv_bytes().decode("utf-8-sig"))))
+
+
+def test_the_csv_holds_a_pages_text_figures_as_numbers_flags_and_bounds():
+    table = reader.table(SHOWN_AS_TEXT, "Figures", basis=SYNTHETIC)
+    assert table.header() == [
+        "race/ethnicity", "arrests", "arrests_hidden", "share", "share_hidden",
+        "change (after / before)", "change (after / before)_low",
+        "change (after / before)_high", "95% interval_low", "95% interval_high",
+        "95% interval_hidden", "computed"]
+    latino, black, other = _csv_rows(table)
+    assert latino["arrests"] == "55560" and latino["arrests_hidden"] == "false"
+    assert latino["share"] == "0.391" and black["share"] == "0.358"  # fractions, as shares
+    assert [black[f"change (after / before){s}"] for s in ("", "_low", "_high")] == [
+        "1189.0", "1093.0", "1293.0"]
+    assert (black["95% interval_low"], black["95% interval_high"]) == ("0.88", "1.17")
+    assert other["arrests"] == "" and other["arrests_hidden"] == "true"
+    assert other["95% interval_low"] == "" and other["95% interval_hidden"] == "true"
+    # words mixed with figures stay text, as shown
+    assert [r["computed"] for r in (latino, black, other)] == ["57,900", "36.7 years",
+                                                               "nearly all"]
+    # the page keeps its reader formatting
+    assert table.cells[0][1:4] == ("55,560", "39.1%", "0.35 (0.27 to 0.45)")
+    assert dict(table.basis)["95% interval_hidden"] == "synthetic"
+
+
+@pytest.mark.parametrize("hidden", [[], [0], [0, 2]])
+def test_the_page_and_its_csv_show_the_same_counts(hidden):
+    frame = pl.DataFrame({"city": ["Avalon", "Bell", "Compton"],
+                          "convictions": [40, 250, 1_312]})
+    counts = count_table("by-city", frame, ["city"], {"convictions": "convictions"},
+                         hidden={"convictions": hidden})
+    table = reader.table(counts, "By city", basis=SYNTHETIC)
+    for shown, row in zip(table.cells, _csv_rows(table), strict=True):
+        page = "suppressed" if row["convictions_hidden"] == "true" else \
+            f"{int(row['convictions']):,}"
+        assert shown == (row["city"], page)
+    assert [r["convictions_hidden"] == "true" for r in _csv_rows(table)] == [
+        i in hidden for i in range(3)]
+
+
+def test_a_csv_opened_as_excel_would_reads_la_canada_flintridge(tmp_path):
+    from analysis.site import build
+
+    frame = pl.DataFrame({"jurisdiction": ["La Cañada Flintridge"], "convictions": [120]})
+    table = reader.table(frame, "By city", basis=SYNTHETIC)
+    written = build._write_csv(table, "page", tmp_path, set())
+    raw = (tmp_path / written.path).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    # Excel opens a CSV with a byte-order mark as UTF-8; without one, as a code page
+    assert raw.decode("utf-8-sig").splitlines() == ["jurisdiction,convictions",
+                                                     "La Cañada Flintridge,120"]
+    assert "Cañada" not in raw[3:].decode("cp1252")
+    assert written.columns == ("jurisdiction", "convictions")
+
+
+def test_a_count_column_mixing_counts_with_other_figures_stays_text_and_flagged():
+    frame = pl.DataFrame({"claim": ["a", "b", "c"], "computed": ["57,900", "44.4%", "4"]})
+    counts = count_table("claims", frame, ["claim"], {"computed": "convictions"},
+                         hidden={"computed": [2]})
+    rows = _csv_rows(reader.table(counts, "Claims", basis=SYNTHETIC))
+    assert [(r["computed"], r["computed_hidden"]) for r in rows] == [
+        ("57,900", "false"), ("44.4%", "false"), ("", "true")]

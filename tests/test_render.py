@@ -615,7 +615,7 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
         assert "require.js" not in html and "MathJax" not in html
         assert "fonts.googleapis" not in html
         for csv in entry["csv"]:
-            text = (rendered_site / csv["path"]).read_text()
+            text = (rendered_site / csv["path"]).read_text(encoding="utf-8-sig")
             assert f'href="{csv["path"]}"' in html
             header = text.splitlines()[0].split(",")
             assert "case_id" not in header and "person_id" not in header

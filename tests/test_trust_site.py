@@ -150,7 +150,7 @@ def test_no_published_file_names_a_folder_of_this_machine(sites, canary):
 
 def test_published_csvs_carry_no_identifier_columns(sites):
     for path in sites[0].rglob("*.csv"):
-        header = path.read_text(encoding="utf-8").splitlines()[0].lower()
+        header = path.read_text(encoding="utf-8-sig").splitlines()[0].lower()
         assert not {"case_id", "person_id", *EXTRA} & {c.strip('"') for c in
                                                        header.split(",")}, path
 
@@ -163,7 +163,7 @@ def test_small_cells_are_suppressed_in_every_csv(sites):
     site = sites[0]
     small = []
     for path in site.rglob("*.csv"):
-        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
             for column, value in row.items():
                 number = (value or "").replace(",", "")
                 if (column or "").lower() in COUNTS and number.isdigit() \
@@ -172,9 +172,10 @@ def test_small_cells_are_suppressed_in_every_csv(sites):
     assert not small, small
     # the three planted infractions are there, and shown with the one hidden label
     table = (site / "csv" / "batches").glob("*.csv")
-    rows = [r for p in table for r in csv.DictReader(io.StringIO(p.read_text("utf-8")))
+    rows = [r for p in table for r in csv.DictReader(io.StringIO(p.read_text("utf-8-sig")))
             if r.get("charge_level") == "infraction"]
-    assert rows and all(r["convictions"] == "suppressed" for r in rows), rows
+    assert rows and all(r["convictions"] == "" and r["convictions_hidden"] == "true"
+                        for r in rows), rows
 
 
 def _cases(canary: Path) -> pl.DataFrame:
@@ -232,13 +233,13 @@ def test_a_hidden_count_written_back_fails_the_audit_naming_it(sites, canary, tm
                              and 0 < (true_count(cases, cells[k]) or 0) < 11)
     path, rest = where.split(" row ")
     row, column = int(rest.split(" ")[0]), rest.split(" ", 1)[1]
-    lines = list(csv.DictReader(io.StringIO((site / path).read_text(encoding="utf-8"))))
+    lines = list(csv.DictReader(io.StringIO((site / path).read_text(encoding="utf-8-sig"))))
     lines[row - 1][column] = str(truth)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(lines[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(lines)
-    (site / path).write_text(out.getvalue(), encoding="utf-8")
+    (site / path).write_text(out.getvalue(), encoding="utf-8-sig")  # the flag still says hidden
     done = subprocess.run([sys.executable, "-m", "analysis", "audit", str(site)],
                           capture_output=True, text=True, timeout=600, cwd=paths.ROOT)
     assert done.returncode == 1, done.stdout

@@ -28,11 +28,11 @@ import json
 import os
 from dataclasses import asdict, dataclass
 
-from .words import column_label
+from .words import HIDDEN_FLAG, column_label
 
-__all__ = ["CHART_MIME", "DATA_CARD_MIME", "ILLUSTRATIVE_META", "RENDERER_ONLY", "SVG_DEFER",
-           "SVG_ENV", "TABLE_MIME", "Chart", "ContractError", "DataCard", "Table",
-           "set_apart", "svg_deferred"]
+__all__ = ["CHART_MIME", "CSV_ENCODING", "CSV_SUFFIXES", "DATA_CARD_MIME", "ILLUSTRATIVE_META",
+           "RENDERER_ONLY", "SVG_DEFER", "SVG_ENV", "TABLE_MIME", "Chart", "ContractError",
+           "DataCard", "Table", "set_apart", "svg_deferred"]
 
 TABLE_MIME = "application/vnd.lacra.table+json"
 CHART_MIME = "application/vnd.lacra.chart+json"
@@ -40,6 +40,10 @@ DATA_CARD_MIME = "application/vnd.lacra.datacard+json"
 ILLUSTRATIVE_META = "lacra_illustrative"  # a chart spec's usermeta key: why it is illustrative
 # MIME types no frontend shows: the executed notebook carries them for the renderer only.
 RENDERER_ONLY = (TABLE_MIME, DATA_CARD_MIME)
+# How every published CSV is written (Excel reads UTF-8 only after a byte-order mark),
+# and the columns it may add beside a shown one: a hidden count's flag, a range's bounds.
+CSV_ENCODING = "utf-8-sig"
+CSV_SUFFIXES = (HIDDEN_FLAG, "_low", "_high")
 # ``LACRA_CHART_SVG=defer`` leaves a chart's static SVG to whoever reads the notebook
 # (the renderer draws it in its long-lived workers: see ``charts.add_static_svgs``).
 SVG_ENV = "LACRA_CHART_SVG"
@@ -80,9 +84,12 @@ def _payload(data: dict, mime: str, keys: tuple[str, ...]) -> dict | None:
 class Table:
     """A table for readers: what the page shows, and its CSV download.
 
-    ``cells`` are the values as readers see them (thousands separators, percents,
-    ``<11``), as plain text; ``csv`` is the download, byte for byte. ``name`` is the
-    CSV's file name without ``.csv``.
+    ``cells`` are the values as readers see them (thousands separators, percents, the
+    hidden label), as plain text; ``csv`` is the download's text, the same figures as
+    data (``reader.tidy``): each shown column as itself, beside it ``COLUMN_hidden``
+    flags and ``COLUMN_low``/``COLUMN_high`` bounds, or a range as its two bounds alone.
+    It is written in UTF-8 with a byte-order mark (:data:`CSV_ENCODING`), so that Excel
+    reads "Cañada" as written. ``name`` is the CSV's file name without ``.csv``.
     """
 
     name: str
@@ -113,9 +120,21 @@ class Table:
         first = self.csv.split("\n", 1)[0]
         return next(csv.reader(io.StringIO(first)), [])
 
+    def csv_bytes(self) -> bytes:
+        """The CSV file as published: UTF-8 with a byte-order mark."""
+        return self.csv.encode(CSV_ENCODING)
+
+    @staticmethod
+    def shown_column(column: str, shown: tuple[str, ...] | list[str]) -> str | None:
+        """The shown column a CSV column holds (itself, or its flag or bound), or None."""
+        if column in shown:
+            return column
+        return next((column[:-len(s)] for s in CSV_SUFFIXES
+                     if column.endswith(s) and column[:-len(s)] in shown), None)
+
     def data_uri(self) -> str:
         """The CSV inline, for the download link in JupyterLab."""
-        encoded = base64.b64encode(self.csv.encode("utf-8")).decode("ascii")
+        encoded = base64.b64encode(self.csv_bytes()).decode("ascii")
         return "data:text/csv;charset=utf-8;base64," + encoded
 
     def html(self, href: str) -> str:
@@ -172,9 +191,11 @@ class Table:
                           for c, keys in (p.get("declared") or {}).items()),
                     tuple((str(c), str(b)) for c, b in (p.get("basis") or {}).items()),
                     str(p.get("illustrative", "")))
-        if table.header() != list(table.columns):
-            raise ContractError(f"table {table.name!r}: its CSV's columns "
-                                f"{table.header()} are not the columns shown")
+        header, shown = table.header(), table.columns
+        if any(cls.shown_column(c, shown) is None for c in header) or any(
+                c not in header and f"{c}_low" not in header for c in shown):
+            raise ContractError(f"table {table.name!r}: its CSV's columns {header} are "
+                                f"not the columns shown {list(shown)}")
         return table
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DIMENSION_TITLES", "MEASURES", "MOTION_LABELS", "MOTION_RECORDS", "column_label",
+__all__ = ["DIMENSION_TITLES", "HIDDEN_FLAG", "MEASURES", "MOTION_LABELS", "MOTION_RECORDS",
+           "column_label",
            "dimension_title", "is_share", "motion_with_records", "slug", "value_label"]
 
 # The two motions as pages name them, and the records each was identified from.
@@ -73,6 +74,9 @@ _LABELS = {
     "sale_transport": "sale or transport",
 }
 _BOUNDS = {"_low": "lower bound", "_high": "upper bound"}
+# A published CSV's flag column beside a count: ``convictions_hidden`` is true where the
+# count is hidden (and ``convictions`` is then empty).
+HIDDEN_FLAG = "_hidden"
 
 
 def motion_with_records(batch: str) -> str:
@@ -110,6 +114,8 @@ def column_label(column: str) -> str:
     for suffix, bound in _BOUNDS.items():
         if column.endswith(suffix) and len(column) > len(suffix):
             return f"{column_label(column[:-len(suffix)])}, {bound}"
+    if column.endswith(HIDDEN_FLAG) and len(column) > len(HIDDEN_FLAG):
+        return f"{column_label(column[:-len(HIDDEN_FLAG)])} hidden?"
     if column.endswith("_share"):
         return f"share of {column_label(column[:-len('_share')])}"
     return column.replace("_", " ")

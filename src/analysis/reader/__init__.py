@@ -7,6 +7,7 @@ as a :class:`~analysis.release.CountTable` of the site's release, already protec
 ``tables``       the data card, tables with their CSVs, the assumptions, and labels of
                  categories, counts and intervals (the first four also at the top:
                  ``reader.table``)
+``tidy``         a table's CSV as data (numbers, flags of hidden counts, bounds apart)
 ``overview``     bar charts of counts and the empty-selection note (pages 02, 03, 05)
 ``disparities``  rates, rate ratios and the trend (page 04)
 ``uncertainty``  what page 04 finds and what dominates the uncertainty of its ratios
@@ -38,7 +39,7 @@ from .tables import (
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "data_tag",
            "disparities", "footnote", "illustrative", "inputs", "interval_text", "labelled",
            "number", "on_synthetic", "opening", "overview", "reconcile", "table", "tables",
-           "uncertainty"]
+           "tidy", "uncertainty"]
 
 
 def __getattr__(name: str):

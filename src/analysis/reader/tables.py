@@ -18,6 +18,7 @@ from ..assumptions import DEFAULT, Assumptions, assumptions_table
 from ..data import Source
 from ..outputs import DataCard, Table
 from ..release.tables import HIDDEN, CountTable, labelled
+from .tidy import tidy
 
 __all__ = ["assumptions", "count_text", "data_card", "data_tag", "footnote", "illustrative",
            "inputs", "interval_text", "labelled", "number", "on_synthetic", "opening", "table"]
@@ -92,16 +93,17 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
           columns: Sequence[str] | None = None, folded: str = "",
           basis: provenance.Basis | None = None, rests_on: Sequence[str] = (),
           column_basis: dict[str, provenance.Basis] | None = None) -> Table:
-    """A plain table for readers (no dtypes, thousands separators) and its CSV.
+    """A plain table for readers (no dtypes, thousands separators) and its CSV: the same
+    figures as data (:func:`~analysis.reader.tidy.tidy`: flags, bounds apart).
 
     Counts reach a page only as a :class:`~analysis.release.CountTable` of the site's
-    release: its hidden counts carry the label ``"suppressed"`` and the columns derived
-    from them are blank, in the table and in the CSV alike. A plain frame is published
-    as it is, so it must hold no counts of the data (published figures, assumptions,
-    simulations). ``name`` is the CSV's file name (without ``.csv``; a count table has
-    its own); ``columns`` shows some of the frame's columns, in that order; ``folded``
-    folds the table away behind that line (a chart's data). Identifier columns are
-    refused.
+    release: its hidden counts carry the label ``"suppressed"`` on the page (empty, and
+    flagged, in the CSV) and the columns derived from them are blank in both. A plain
+    frame is published as it is, so it must hold no counts of the data (published
+    figures, assumptions, simulations). ``name`` is the CSV's file name (without
+    ``.csv``; a count table has its own); ``columns`` shows some of the frame's
+    columns, in that order; ``folded`` folds the table away behind that line (a
+    chart's data). Identifier columns are refused.
 
     Every table says what its figures rest on (:mod:`analysis.provenance`), in its
     caption and per CSV column: ``basis`` when given; else, for a count table, the page's
@@ -118,13 +120,14 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
         frame, name, counts = data.protected(), data.name, tuple(data.counts)
         declared = tuple((c, tuple(row["cells"][c].key if c in row["cells"] else ""
                                    for row in data.table.rows)) for c in counts)
+        raw = data.protected(as_text=False)  # the CSV's: hidden counts null, flagged
     else:
-        frame = data
+        frame = raw = data
     if columns is not None:
         dropped = [c for c in counts if c not in columns]
         if dropped:
             raise ValueError(f"count table {name!r} is published whole: keep {dropped}")
-        frame = frame.select(columns)
+        frame, raw = frame.select(columns), raw.select(columns)
     # columns that identify a case or a person never reach a reader
     leaked = [c for c in frame.columns if c.lower() in schema.IDENTIFIERS]
     if leaked:
@@ -141,9 +144,10 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
 
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
-    by_column = _column_basis(frame, counts, basis, column_basis or {})
+    data_frame = tidy(raw, *((data.hidden_mask(), data.table.dims) if counts else ()))
+    by_column = _column_basis(frame, counts, basis, column_basis or {}, data_frame.columns)
     caption = f"{caption} ({basis.tag()})" if caption else caption
-    return Table(name, caption, tuple(frame.columns), cells, frame.write_csv(), folded,
+    return Table(name, caption, tuple(frame.columns), cells, data_frame.write_csv(), folded,
                  declared, by_column, basis.note() if basis.illustrative else "")
 
 
@@ -160,12 +164,14 @@ def _basis(given: provenance.Basis | None, rests_on: Sequence[str], counts: bool
 
 
 def _column_basis(frame: pl.DataFrame, counts: Sequence[str], basis: provenance.Basis,
-                  overrides: dict[str, provenance.Basis]) -> tuple[tuple[str, str], ...]:
-    """Each column's basis tag: a count table's label columns rest on nothing; a plain
-    frame is all its source's."""
-    return tuple((c, overrides.get(c, basis).tag()) for c in frame.columns
-                 if not counts or c in counts or c in overrides
-                 or frame.schema[c] != pl.String)
+                  overrides: dict[str, provenance.Basis],
+                  csv_columns: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """Each CSV column's basis tag: a count table's label columns rest on nothing; a
+    plain frame is all its source's; a flag or a bound rests on what its column does."""
+    shown = {c: overrides.get(c, basis).tag() for c in frame.columns
+             if not counts or c in counts or c in overrides or frame.schema[c] != pl.String}
+    return tuple((c, shown[of]) for c in csv_columns
+                 if (of := Table.shown_column(c, frame.columns)) in shown)
 
 
 def data_tag() -> str:

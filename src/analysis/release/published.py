@@ -6,7 +6,8 @@ totals, zeros of absent rows), the declared relations between them (people in a 
 of "2 convictions" hold twice as many convictions), the hidden label, and what readers
 see of the cells published outside any CSV (data cards, the counts an estimate or a
 percent rests on). The manifest names, for every CSV column of counts, the cell behind
-each row. Neither holds a hidden count.
+each row; in the CSV a hidden count is empty and its flag ``COLUMN_hidden`` is true.
+Neither holds a hidden count.
 
 :func:`audit` reads only those published files. For every hidden cell it solves for
 the smallest and largest value consistent with everything published, over all pages
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from ..disclosure import Cell, Relation, Table
 from ..disclosure.audit import MIN_VALUES, THRESHOLD, build_attacks, check
+from ..words import HIDDEN_FLAG
 from .tables import HIDDEN
 
 __all__ = ["FILE", "Finding", "audit", "read", "write"]
@@ -92,6 +94,16 @@ def _value(text: str) -> int | str | None:
     return int(digits) if digits.isdigit() else None
 
 
+def _shown(row: dict, column: str) -> str:
+    """What a CSV row shows of a count: the count when its column holds one (even where
+    the flag says hidden: a reader sees it), else the hidden label where the flag
+    ``COLUMN_hidden`` is true; "" when neither."""
+    text = (row.get(column) or "").strip()
+    if text:
+        return text
+    return HIDDEN if (row.get(column + HIDDEN_FLAG) or "").strip() == "true" else ""
+
+
 def _observations(site: Path, entries: list[dict]) -> tuple[dict, list[Finding]]:
     """Per data sha256, per cell key, the places it is published and what they show."""
     seen: dict[str, dict[str, _Seen]] = defaultdict(dict)
@@ -103,8 +115,8 @@ def _observations(site: Path, entries: list[dict]) -> tuple[dict, list[Finding]]
             if not declared:
                 continue
             path = Path(site) / record["path"]
-            try:
-                rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+            try:  # as Excel would: the byte-order mark is not part of the first name
+                rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
             except OSError as exc:
                 findings.append(Finding(record["path"], f"cannot be read ({exc})"))
                 continue
@@ -112,7 +124,7 @@ def _observations(site: Path, entries: list[dict]) -> tuple[dict, list[Finding]]
                 for i, key in enumerate(keys):
                     if not key:
                         continue
-                    text = rows[i].get(column, "") if i < len(rows) else ""
+                    text = _shown(rows[i], column) if i < len(rows) else ""
                     where = (f"page {entry.get('page')}, table {record['name']}, row "
                              f"{i + 1}, column {column!r}")
                     seen[sha].setdefault(key, _Seen([])).places.append((where, text))

@@ -13,8 +13,9 @@ module          its one job
 ``jobs``        jobs and outcomes crossing the process boundary; the pool
 ``execute``     papermill on the project kernel (imports papermill)
 ``build``       one page: execute, prepare for readers, export (imports nbconvert)
-``index``       ``index.html`` and ``manifest.json``
+``index``       ``index.html``, ``manifest.json`` and ``datapackage.json``
 ``assets``      the chart libraries, one shared file ``assets/vega-HASH.js``
+``datapackage`` the Frictionless Data Package describing every published CSV
 ``run``         ``analysis render``: plan, execute, assemble, publish (:func:`render`)
 ``failures``    the one-line reports of failed pages
 ``drift``       ``analysis verify``: a site against its manifest (:func:`verify`)

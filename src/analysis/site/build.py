@@ -133,9 +133,9 @@ def _write_csv(table: Table, stem: str, out_dir: Path, used: set[str]) -> CsvFil
     rel = f"{CSV_DIR}/{stem}/{name}.csv"
     target = out_dir / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(table.csv.encode("utf-8"))
-    return CsvFile(name, rel, table.caption, table.rows, table.columns, table.declared,
-                   table.basis)
+    target.write_bytes(table.csv_bytes())
+    return CsvFile(name, rel, table.caption, table.rows, tuple(table.header()),
+                   table.declared, table.basis)
 
 
 @functools.cache

@@ -17,13 +17,15 @@ from pathlib import Path
 from .. import paths
 from . import assets, manifest
 from .config import RenderError, load_config
+from .datapackage import FILE as DATA_PACKAGE
 from .manifest import FORMAT, LIBRARIES, MANIFEST, PACKAGE_DIRS, read_manifest, sha256_file
 from .plan import DATA_PARAMETER, Page, local_path, plan_pages, public_path
 
 __all__ = ["Drift", "VerifyError", "verify"]
 
-# Files of the whole site, not of a page (release.json: what the disclosure audit reads).
-SITE_FILES = ("index.html", MANIFEST, "release.json")
+# Files of the whole site, not of a page (release.json: what the disclosure audit reads;
+# datapackage.json: every CSV described).
+SITE_FILES = ("index.html", MANIFEST, "release.json", DATA_PACKAGE)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The site's own files: ``index.html`` (every page, grouped by report) and
+"""The site's own files: ``index.html`` (every page, grouped by report),
 ``manifest.json`` (what every page was built from, and every file's checksum: each
-page's under the page, the files pages share, ``assets/``, under ``assets``)."""
+page's under the page, the files pages share, ``assets/``, under ``assets``) and
+``datapackage.json`` (every published CSV described: :mod:`analysis.site.datapackage`)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,12 @@ def site_findings(titles: dict[str, str]) -> list[dict]:
 
 def write_site_files(out: Path, entries: list[dict], commit: str,
                      started_at: dt.datetime, shared: list[dict] = ()) -> None:
-    """Write ``index.html`` and ``manifest.json`` for the pages ``entries`` describe;
-    ``shared`` are the records of the files the pages share (``site.assets``)."""
+    """Write ``index.html``, ``manifest.json`` and ``datapackage.json`` for the pages
+    ``entries`` describe (their files are in ``out`` already); ``shared`` are the records
+    of the files the pages share (``site.assets``)."""
     import jinja2
+
+    from . import datapackage
 
     reports: dict[str, dict] = {}
     for e in entries:
@@ -57,6 +61,7 @@ def write_site_files(out: Path, entries: list[dict], commit: str,
                 "assets": list(shared), "pages": entries}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n",
                                 encoding="utf-8")
+    datapackage.write(out, entries, SITE_TITLE)
 
 
 def __dir__() -> list[str]:
