@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Dismissals by motion and charge level
 #
-# How many cannabis convictions each of Los Angeles County's two mass-dismissal motions covered, split into felonies and misdemeanors.
+# How many cannabis convictions each of Los Angeles County's two mass-dismissal motions covered, split into felonies and misdemeanors (see [charge levels](glossary.html#charge-level) in the glossary).
 
 # %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.

@@ -160,13 +160,14 @@ def _claims(page: str, cases: pl.DataFrame, result: reconcile.Reconciliation) ->
             else:
                 row["cells"]["computed"] = c
         rows.append(row)
-        records.append({"claim": d.claim, "published": d.published, "scope": d.scope,
-                        "admits": d.admits, "computed": fmt(d.computed, d.unit),
-                        "status": d.status, "required": d.required,
+        records.append({"claim": d.claim, "published": d.published,
+                        "covers": words.scope_label(d.scope), "admits": d.admits,
+                        "computed": fmt(d.computed, d.unit), "status": d.status,
+                        "must hold": "yes" if d.required else "no",
                         "explanation": d.explanation})
     frame = pl.DataFrame(records, schema={
-        "claim": pl.String, "published": pl.String, "scope": pl.String, "admits": pl.String,
-        "computed": pl.String, "status": pl.String, "required": pl.Boolean,
+        "claim": pl.String, "published": pl.String, "covers": pl.String, "admits": pl.String,
+        "computed": pl.String, "status": pl.String, "must hold": pl.String,
         "explanation": pl.String})
     return CountTable("published-claims-published-against-the-figures", frame,
                       Table(page, "claims", (), rows), {"computed": "mixed"},
