@@ -61,7 +61,7 @@ chart = (
         x=alt.X("convictions:Q", title="Conviction counts dismissed"),
         y=alt.Y("motion:N", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("charge_level:N", title="Charge level"),
-        tooltip=["motion:N", "charge_level:N", alt.Tooltip("convictions:Q", format=",")],
+        tooltip=["motion:N", reader.tip("charge_level:N"), alt.Tooltip("convictions:Q", format=",")],
     )
     .properties(width=520, height=120)
 )
