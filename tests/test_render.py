@@ -502,7 +502,7 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
         assert len(html.encode()) < 1_500_000
         assert html.count("window.vegaEmbed=") == 1  # the libraries, inlined once
         assert 'href="index.html"' in html
-        assert "user-supplied file small.parquet" in html
+        assert ("user-supplied file small.parquet" in html) == (entry["page"] in reads_data)
         # no code, no prompts, nothing from a CDN
         assert "jp-InputArea" not in html and "In&nbsp;[" not in html
         assert "import polars" not in html and "charts.enable()" not in html
