@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Dismissals by motion and charge level
 #
-# How many cannabis convictions each of Los Angeles County's two mass-dismissal motions covered, split into felonies and misdemeanors.
+# How many cannabis convictions each of Los Angeles County's two mass-dismissal motions covered, split into felonies and misdemeanors (see [charge levels](glossary.html#charge-level) in the glossary).
 
 # %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.
@@ -61,7 +61,7 @@ chart = (
         x=alt.X("convictions:Q", title="Conviction counts dismissed"),
         y=alt.Y("motion:N", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("charge_level:N", title="Charge level"),
-        tooltip=["motion:N", "charge_level:N", alt.Tooltip("convictions:Q", format=",")],
+        tooltip=["motion:N", reader.tip("charge_level:N"), alt.Tooltip("convictions:Q", format=",")],
     )
     .properties(width=520, height=120)
 )

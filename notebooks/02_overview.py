@@ -91,7 +91,7 @@ reader.table(page["overview-decade"], "Convictions and people by motion and deca
 # %% [markdown]
 # ## What the convictions were for
 #
-# Health and Safety Code section, and the offense it defines.
+# Each conviction's Health and Safety Code section, and the offense it defines: [HS 11357](glossary.html#hs-11357) possession, [HS 11358](glossary.html#hs-11358) cultivation, [HS 11359](glossary.html#hs-11359) possession for sale, [HS 11360](glossary.html#hs-11360) sale or transport.
 
 # %%
 reader.table(page["overview-offense"], "Convictions and people by motion and offense type",
@@ -127,11 +127,11 @@ reader.table(page["overview-people-motions"], "People by the motions that dismis
 # %% [markdown]
 # ## Background: the law and the two lists
 #
-# - **Proposition 64** (approved by California voters in November 2016) made adult cannabis use legal and let people with past convictions ask a court to clear or reduce them, one petition at a time (report of the Lacey announcement; Entrepreneur).
-# - **AB 1793** (2018) turned that around: the state Department of Justice had to search its criminal-history records for cannabis convictions eligible for dismissal or for reduction to a misdemeanor and send them to each county, whose prosecutors had until July 1, 2020 to act (report of the Lacey announcement; Entrepreneur).
+# - **[Proposition 64](glossary.html#prop-64)** (approved by California voters in November 2016) made adult cannabis use legal and let people with past convictions ask a court to clear or reduce them, one petition at a time (report of the Lacey announcement; Entrepreneur).
+# - **[AB 1793](glossary.html#ab-1793)** (2018) turned that around: the state Department of Justice had to search its criminal-history records for cannabis convictions eligible for dismissal or for reduction to a misdemeanor and send them to each county, whose prosecutors had until July 1, 2020 to act (report of the Lacey announcement; Entrepreneur).
 # - **February 2020.** Los Angeles County's District Attorney ran the state's file through Code for America's eligibility rules and moved to dismiss about 66,000 convictions (Los Angeles Times, 2020-02-13).
 # - **September 2021.** The state's file had missed convictions that only the county's own court records held; a local nonprofit, the Social Impact Center, pointed out the gap, and a search of court records found about 58,000 more, reaching back more than three decades (UPI; Entrepreneur).
-# - **Words.** A *dismissal* sets the conviction aside; *sealing* hides the record from most background checks, and the District Attorney said his office would seek one court order sealing the 2021 records (UPI); *redesignation* reduces a felony to a misdemeanor; reports often say *expungement* for all of these, which is why they count "more than 123,000 expungements" (Entrepreneur).
+# - **Words.** A *[dismissal](glossary.html#dismissal)* sets the conviction aside; *[sealing](glossary.html#sealing)* hides the record from most background checks, and the District Attorney said his office would seek one court order sealing the 2021 records (UPI); *[redesignation](glossary.html#redesignation)* reduces a felony to a misdemeanor; reports often say *[expungement](glossary.html#expungement)* for all of these, which is why they count "more than 123,000 expungements" (Entrepreneur).
 
 # %% [markdown]
 # ## What these numbers do not show

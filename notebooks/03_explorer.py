@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Explorer: dismissed convictions by any dimension
 #
-# Pick a motion, a range of conviction years, a charge level, an agency or a jurisdiction, and one or two dimensions to count by; the page counts dismissed convictions and the people they belong to.
+# Dismissed convictions, and the people they belong to, for one selection of the case list (a motion, a range of conviction years, a [charge level](glossary.html#charge-level), an agency or a jurisdiction) counted by one or two dimensions; the line under the data note names this page's selection. The site publishes a few selections. Researchers render others by adding a parameter set to the explorer's entry in `reports/reports.yml` and running `analysis render --only explorer`; the executed notebook linked at the foot of the page lists every parameter.
 
 # %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.

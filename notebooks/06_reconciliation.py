@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Reconciling the published figures
 #
-# A fact check of every number the news reports and gathered facts publish about the two motions: the verdict first, then one card per group of claims, then the full ledger.
+# A fact check of every number the news reports and gathered facts publish about the two motions: the verdict first, then one card per group of claims, then the full ledger. A figure's range is every value its wording allows: "nearly 30,000" allows 28,500 to just under 30,000.
 
 # %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.
@@ -58,7 +58,7 @@ reader.reconcile.waterfall_chart(steps, intervals, source.label)
 # %% [markdown]
 # ## Two readings of cases
 #
-# The sources print the same figures as *cases* and as *convictions*. The ledger reads them as convictions. A court case can hold several convictions, so if the figures count court cases, the convictions behind them are more: the table takes the data's convictions per case for each motion and asks whether the published combined totals still admit the result.
+# The sources print the same figures as *cases* and as *convictions*. The ledger reads them as convictions. A court case can hold several convictions (see [conviction, case and count](glossary.html#conviction-case-count)), so if the figures count court cases, the convictions behind them are more: the table takes the data's convictions per case for each motion and asks whether the published combined totals still admit the result.
 
 # %%
 readings_frame = reader.reconcile.cases_table(ledger, per_motion)

@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Arrests vs relief: LAPD marijuana arrests, 2010-2019
 #
-# Who was arrested for marijuana in the City of Los Angeles in the decade around Proposition 64, how the gap between groups changed after legalisation, set beside who received the mass dismissals.
+# Who was arrested for marijuana in the City of Los Angeles in the decade around [Proposition 64](glossary.html#prop-64), how the gap between groups changed after legalisation, set beside who received the mass dismissals.
 
 # %% tags=["parameters"]
 # Parameters: papermill and the report config may override these.

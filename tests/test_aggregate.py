@@ -153,7 +153,7 @@ def test_filters_describe_themselves():
     assert aggregate.Filters().describe() == "all cases"
     text = aggregate.Filters(batch="sep2021", year_from=1990,
                              prosecuting_agency="District Attorney").describe()
-    assert text == ("motion sep2021; prosecuting agency District Attorney; "
+    assert text == ("September 2021 motion; prosecuting agency District Attorney; "
                     "convicted from 1990 to the latest")
 
 

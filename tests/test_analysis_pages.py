@@ -210,7 +210,7 @@ def small_cells_hidden(tables: list[dict]) -> None:
 
 EXPLORER_CASES = [
     ({}, "all cases"),
-    ({"batch": "sep2021", "group_by": "conviction_decade,charge_level"}, "motion sep2021"),
+    ({"batch": "sep2021", "group_by": "conviction_decade,charge_level"}, "September 2021 motion"),
     ({"year_from": 1990, "year_to": 1999, "level": "felony", "group_by": "race"},
      "convicted from 1990 to 1999"),
     ({"agency": "Long Beach city prosecutor", "group_by": "year"},

@@ -165,3 +165,37 @@ def test_a_self_contained_page_saved_alone_draws_offline(chromium, self_containe
     assert figure.get_attribute("data-rendered") == "yes"
     assert figure.evaluate(DRAWN)["dataMarks"] > 0
     assert errors == [] and escaped == []
+
+
+# At each width, the page's own width and the wide tables: which scroll in their box,
+# and whether their "scroll sideways" note shows.
+LAYOUT = """() => {
+  const root = document.documentElement;
+  const boxes = [...document.querySelectorAll('.lacra-table-wrap')].map(box => ({
+    caption: (box.querySelector('caption') || {}).textContent || '',
+    overflows: box.scrollWidth > box.clientWidth + 1,
+    noted: !!box.querySelector('.lacra-scroll-note')
+           && getComputedStyle(box.querySelector('.lacra-scroll-note')).display !== 'none'}));
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, boxes};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_scrolls_sideways_and_wide_tables_say_they_scroll(chromium, rendered_site,
+                                                                  width):
+    seen_overflow = False
+    for path in sorted(rendered_site.glob("*.html")):
+        page = chromium.new_page(viewport={"width": width, "height": 800})
+        page.goto(path.as_uri(), wait_until="load")
+        layout = page.evaluate(LAYOUT)
+        page.close()
+        assert layout["scrollWidth"] <= layout["clientWidth"], (
+            f"{path.name} is {layout['scrollWidth']} px wide at {width} px")
+        for box in layout["boxes"]:
+            # a table scrolls in its own box only with its note; on a laptop none need to
+            assert box["noted"] == box["overflows"], (path.name, box)
+            if width >= 1280:
+                assert not box["overflows"], f"{path.name}: clipped at {width} px: {box}"
+            seen_overflow |= box["overflows"]
+    if width < 600:
+        assert seen_overflow, "no table overflows a phone screen: the cue is untested"

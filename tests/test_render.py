@@ -596,18 +596,20 @@ def test_site_pages_are_offline_readable_and_checksummed(rendered_site, small_ca
     index = (rendered_site / "index.html").read_text()
     config_pages = plan_pages(load_config())
     assert {e["page"] for e in manifest["pages"]} == {p.name for p in config_pages}
+    reads_data = {p.name for p in config_pages if "data_path" in p.effective}  # not the glossary
     for entry in manifest["pages"]:
         for key in ("notebook_sha256", "parameters", "data", "versions", "git_commit",
                     "rendered_at", "status", "package_sha256"):
             assert key in entry, key
-        assert entry["data_source"]["file"] == "small.parquet"
+        assert entry["data_source"]["file"] == (
+            "small.parquet" if entry["page"] in reads_data else None)
         for item in entry["files"]:
             assert sha256_file(rendered_site / item["path"]) == item["sha256"]
         html = (rendered_site / f"{entry['page']}.html").read_text()
         assert f'href="{entry["page"]}.html"' in index and entry["title"] in index
         assert _loads(html.encode()) == [a["path"] for a in manifest["assets"]]
         assert 'href="index.html"' in html
-        assert "user-supplied file small.parquet" in html
+        assert ("user-supplied file small.parquet" in html) == (entry["page"] in reads_data)
         # no code, no prompts, nothing from a CDN
         assert "jp-InputArea" not in html and "In&nbsp;[" not in html
         assert "import polars" not in html and "charts.enable()" not in html

@@ -107,7 +107,9 @@ class Filters:
         for column in _FILTERABLE:
             wanted = _as_list(getattr(self, column))
             if wanted is not None:
-                parts.append(f"{words.dimension_title(column).lower()} {' or '.join(wanted)}")
+                said = " or ".join(words.category_label(w) for w in wanted)
+                parts.append(said if column == "batch" else
+                             f"{words.dimension_title(column).lower()} {said}")
         if self.year_from is not None or self.year_to is not None:
             lo = self.year_from if self.year_from is not None else "the earliest"
             hi = self.year_to if self.year_to is not None else "the latest"

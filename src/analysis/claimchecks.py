@@ -26,8 +26,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import citations, schema, words
 from . import claims as cl
-from . import schema
 from .claims import Claim
 from .qualifiers import Interval
 
@@ -328,13 +328,16 @@ def _generated(claims: list[Claim]) -> list[Check]:
                                 if ratio else ""))
                         suspects = h.ids
                     out.append(Check(f"hb-{h.ids[0]}", "headline vs body",
-                                     f"{measure}: {source} {_position(mine, h)} against "
-                                     "its body", h.ids + tuple(i for b in body for i in b.ids),
+                                     f"{words.measure_title(measure)}: "
+                                     f"{citations.outlet(source)} {_position(mine, h)} "
+                                     "against its body",
+                                     h.ids + tuple(i for b in body for i in b.ids),
                                      status, why, suspects, _others(body, suspects)))
             elif len(body) > 1:
                 status, why, suspects = group(body)
                 out.append(Check(f"wa-{source}-{measure}", "within article",
-                                 f"{measure}: figures within {source}",
+                                 f"{words.measure_title(measure)}: figures within "
+                                 f"{citations.outlet(source)}",
                                  tuple(i for b in body for i in b.ids), status, why, suspects,
                                  _others(body, suspects)))
         # every source that prints a figure for the same quantity
@@ -344,7 +347,8 @@ def _generated(claims: list[Claim]) -> list[Check]:
                 status, why, suspects = group(forms)
             else:
                 status, why, suspects = CONSISTENT, f"every source prints {forms[0].label}", ()
-            out.append(Check(f"xs-{measure}", "across sources", f"{measure}: all sources",
+            out.append(Check(f"xs-{measure}", "across sources",
+                             f"{words.measure_title(measure)}: all sources",
                              tuple(c.id for c in group_claims), status, why, suspects,
                              _others(forms, suspects)))
     return out

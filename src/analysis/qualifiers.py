@@ -96,10 +96,22 @@ class Interval:
     def overlaps(self, other: Interval) -> bool:
         return not self.intersect(other).empty
 
-    def __str__(self) -> str:
+    def notation(self) -> str:
+        """The interval in mathematical notation: ``[28,500, 30,000)``."""
         left = "(" if self.lo_open else "["
         right = ")" if self.hi_open or math.isinf(self.hi) else "]"
         return f"{left}{_num(self.lo, self.calendar)}, {_num(self.hi, self.calendar)}{right}"
+
+    def __str__(self) -> str:
+        """The interval in words, as pages print it: "28,500 to just under 30,000"."""
+        lo, hi = _num(self.lo, self.calendar), _num(self.hi, self.calendar)
+        if math.isinf(self.hi):
+            return f"more than {lo}" if self.lo_open else f"{lo} or more"
+        if self.lo == self.hi:
+            return f"exactly {lo}"
+        start = f"more than {lo}" if self.lo_open else lo
+        end = f"just under {hi}" if self.hi_open else hi
+        return f"{start} up to {end}" if self.lo_open else f"{start} to {end}"
 
 
 def _num(x: float, calendar: bool = False) -> str:

@@ -215,10 +215,10 @@ def _derived(claims: dict[str, Claim], counts: ClaimCounts) -> list[DataCheck]:
                f"{value:,.0f} convictions appear in both motions; the combined total counts "
                "them twice")
         out.append(DataCheck("derived-02", "facts", label, "convictions", "both batches",
-                             "[0, 0]", value, status, True, why))
+                             "exactly 0", value, status, True, why))
     else:
         out.append(DataCheck("derived-02", "facts", label, "convictions", "both batches",
-                             "[0, 0]", None, NOT_CHECKABLE, False,
+                             "exactly 0", None, NOT_CHECKABLE, False,
                              "the data holds only one batch"))
     return out
 

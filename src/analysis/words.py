@@ -9,13 +9,28 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DIMENSION_TITLES", "HIDDEN_FLAG", "MEASURES", "MOTION_LABELS", "MOTION_RECORDS",
-           "column_label",
-           "dimension_title", "is_share", "motion_with_records", "slug", "value_label"]
+__all__ = ["DIMENSION_TITLES", "HIDDEN_FLAG", "MEASURES", "MODEL_WORDS", "MOTION_LABELS",
+           "MOTION_RECORDS", "OFFENSE_LABELS", "category_label", "column_label",
+           "dimension_title", "is_share", "measure_title", "model_words", "motion_with_records",
+           "parameter_text", "scope_label", "slug", "value_label"]
 
 # The two motions as pages name them, and the records each was identified from.
 MOTION_LABELS = {"feb2020": "February 2020 motion", "sep2021": "September 2021 motion"}
 MOTION_RECORDS = {"feb2020": "state DOJ records", "sep2021": "county court records"}
+
+# Offense types (schema.OFFENSE_TYPES) and arrest charges as tables and charts name them.
+OFFENSE_LABELS = {
+    "possession": "possession",
+    "cultivation": "cultivation",
+    "possession_for_sale": "possession for sale",
+    "sale_transport": "sale or transport",
+    "public_consumption": "public consumption",
+}
+
+# Count models in plain words (analysis.countmodels' names); pages give the precise
+# name on hover.
+MODEL_WORDS = {"negative binomial GLM (NB2)": "negative binomial model",
+               "Poisson GLM": "Poisson model"}
 
 # What each published claim counts (data/claims/claims.csv's measure), as a sentence
 # says it after the figure: "about 58,000 convictions in the September 2021 motion".
@@ -51,6 +66,34 @@ MEASURES = {
     "clear_my_record_convictions": "convictions Clear My Record helped clear",
 }
 
+# Measures whose sentence form above does not read as a title.
+_MEASURE_TITLES = {
+    "oldest_felony_year_2020": "year of the oldest felony in the February 2020 motion",
+    "span_years_2021": "years the September 2021 motion's convictions span",
+    "sf_oldest_year": "year of the oldest San Francisco conviction",
+}
+
+
+# The ledger's scopes (claims.SCOPES) as readers read them; others are place names.
+_SCOPES = {"2020 batch": "February 2020 motion", "2021 batch": "September 2021 motion",
+           "both batches": "both motions"}
+
+
+def scope_label(scope: str) -> str:
+    """What a published claim covers, in words: "2021 batch" reads "September 2021
+    motion"."""
+    return _SCOPES.get(scope, scope)
+
+
+def measure_title(measure: str) -> str:
+    """What a published claim counts, as a title: "convictions in the September 2021
+    motion", "share of the February 2020 motion's people Latino"."""
+    if measure in _MEASURE_TITLES:
+        return _MEASURE_TITLES[measure]
+    said = MEASURES.get(measure, measure.replace("_", " "))
+    return "share " + said if measure.startswith("share_") else said
+
+
 # The dimensions a count can be cut by (analysis.aggregate.DIMENSIONS), as chart axes
 # and legends title them.
 DIMENSION_TITLES = {
@@ -82,6 +125,47 @@ HIDDEN_FLAG = "_hidden"
 def motion_with_records(batch: str) -> str:
     """``"February 2020 motion (state DOJ records)"``: the motion and its source."""
     return f"{MOTION_LABELS[batch]} ({MOTION_RECORDS[batch]})"
+
+
+def category_label(value: str) -> str:
+    """A category value as readers see it: motion and offense codes in words; other
+    values as they are."""
+    return MOTION_LABELS.get(value) or OFFENSE_LABELS.get(value) or value
+
+
+def model_words(model: str) -> str:
+    """A count model's name in plain words: "negative binomial GLM (NB2)" reads
+    "negative binomial model"; what follows the name (its settings) is left out."""
+    for name, plain in MODEL_WORDS.items():
+        if model.startswith(name):
+            return plain
+    return model
+
+
+def parameter_text(parameters: dict) -> str:
+    """A page's parameters as a reader reads them: ``{batch: sep2021, group_by:
+    jurisdiction}`` reads "September 2021 motion, counted by jurisdiction"."""
+    said = []
+    for key, value in parameters.items():
+        if value in ("", None, 0):
+            continue
+        if key == "batch":
+            said.append(MOTION_LABELS.get(str(value), str(value)))
+        elif key == "group_by":
+            said.append("counted by " + " and ".join(value_label(value).split(", ")))
+        elif key == "level":
+            said.append(f"{value} convictions only")
+        elif key == "year_from":
+            said.append(f"convicted in {value} or later")
+        elif key == "year_to":
+            said.append(f"convicted in {value} or earlier")
+        elif key == "agency":
+            said.append(f"convictions filed by the {value}")
+        elif key == "jurisdiction":
+            said.append(f"in {value}")
+        else:
+            said.append(f"{column_label(key)}: {value_label(value)}")
+    return ", ".join(said)
 
 
 def dimension_title(name: str) -> str:

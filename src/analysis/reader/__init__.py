@@ -34,12 +34,13 @@ from .tables import (
     on_synthetic,
     opening,
     table,
+    tip,
 )
 
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "data_tag",
            "disparities", "footnote", "illustrative", "inputs", "interval_text", "labelled",
            "number", "on_synthetic", "opening", "overview", "reconcile", "table", "tables",
-           "tidy", "uncertainty"]
+           "tidy", "tip", "uncertainty"]
 
 
 def __getattr__(name: str):

@@ -18,7 +18,7 @@ from ..citations import cite_ref
 from ..outputs import DataCard
 from ..release import CountTable
 from ..release.arrests import ARRESTS, DISMISSED, OTHER_GROUPS
-from .tables import interval_text, number
+from .tables import interval_text, number, tip
 
 __all__ = ["by_race_table", "by_year_chart", "card", "change_table", "codes_table",
            "descent_note",
@@ -92,7 +92,7 @@ def by_year_chart(table: CountTable, source: str):
                 y=alt.Y("arrests:Q", title="Arrests"),
                 color=alt.Color("charge_level:N", title="Charge level",
                                 sort=list(schema.CHARGE_LEVELS)),
-                tooltip=["year:O", "charge_level:N", alt.Tooltip("arrests:Q", format=",")])
+                tooltip=["year:O", tip("charge_level:N"), alt.Tooltip("arrests:Q", format=",")])
         .properties(width=520, height=240)
     )
     return charts.titled(
@@ -232,7 +232,8 @@ def change_table(table: CountTable, yearly: CountTable, *, confidence: float) ->
         .select(pl.col("race_ethnicity").alias("race/ethnicity"),
                 "arrests_before", "arrests_after",
                 pl.col("ratio_text").alias("arrests a year, after / before"),
-                pl.col("model").alias("model"))
+                pl.col("model").replace_strict(words.MODEL_WORDS, default=pl.col("model"))
+                .alias("model"))
     )
     return table.with_frame(frame, {"arrests a year, after / before": "arrests_before"})
 
@@ -283,7 +284,7 @@ def ratio_chart(yearly: CountTable, source: str):
                 y=alt.Y("ratio:Q", title="Arrests for each White arrest",
                         scale=alt.Scale(type="log")),
                 color=alt.Color("race_ethnicity:N", title="Race/ethnicity"),
-                tooltip=["race_ethnicity:N", "year:Q", alt.Tooltip("ratio:Q", format=".2f")])
+                tooltip=[tip("race_ethnicity:N"), "year:Q", alt.Tooltip("ratio:Q", format=".2f")])
         .properties(width=520, height=260)
     )
     return charts.titled(

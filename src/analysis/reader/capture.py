@@ -19,7 +19,7 @@ from ..capture import BEFORE, CELLS, CONFIDENCE, DOMAIN, SHARED
 from ..release import HIDDEN, CountTable, PageTables
 from ..release.analyses import CAPTURE_CHOICE, CAPTURE_EXCLUDED, CAPTURE_STRATA
 from . import tables as shown
-from .tables import count_text, data_tag
+from .tables import count_text, data_tag, tip
 
 __all__ = ["ESTIMATES", "REASONS", "choices", "coverage_table", "coverage_text",
            "estimates", "excluded", "excluded_table", "findings", "overlap_note", "range_chart",
@@ -288,8 +288,8 @@ def range_chart(scen: pl.DataFrame, source: str):
     y = alt.Y("scenario:N", title=None, sort=None)
     points = alt.Chart(rows).mark_point(filled=True, size=60).encode(
         x=axis, y=y, tooltip=["scenario:N", alt.Tooltip("missed:Q", format=",.0f"),
-                              alt.Tooltip("missed_low:Q", format=",.0f"),
-                              alt.Tooltip("missed_high:Q", format=",.0f")])
+                              tip("missed_low:Q", format=",.0f"),
+                              tip("missed_high:Q", format=",.0f")])
     bars = alt.Chart(rows).mark_rule().encode(x="missed_low:Q", x2="missed_high:Q", y=y)
     return charts.titled(
         (band + bars + points).properties(width=480, height=24 * rows.height),

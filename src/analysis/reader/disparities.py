@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import charts, disparity, reference, schema, stats
+from .. import charts, disparity, reference, schema, stats, words
 from ..release import CountTable
-from .tables import data_tag, labelled
+from .tables import data_tag, labelled, tip
 
 __all__ = ["RATE_DERIVED", "RATIO_DERIVED", "court_step", "fit_trend", "held_shown",
            "race_population", "rates_table", "ratio_chart", "ratios_display", "ratios_table",
@@ -125,11 +126,11 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
     points = base.mark_point(filled=True, size=70).encode(
         x=alt.X("ratio:Q", scale=scale, title=f"Rate relative to {reference} residents"),
         y=alt.Y("race_ethnicity:N", title=None, sort=None),
-        tooltip=["race_ethnicity:N", alt.Tooltip("ratio:Q", format=".2f"),
-                 alt.Tooltip("ratio_low:Q", format=".2f"),
-                 alt.Tooltip("ratio_high:Q", format=".2f")])
+        tooltip=[tip("race_ethnicity:N"), alt.Tooltip("ratio:Q", format=".2f"),
+                 tip("ratio_low:Q", format=".2f"),
+                 tip("ratio_high:Q", format=".2f")])
     bars = base.mark_rule().encode(x=alt.X("ratio_low:Q", scale=scale), x2="ratio_high:Q",
-                                   y=alt.Y("race_ethnicity:N", sort=None))
+                                   y=alt.Y("race_ethnicity:N", sort=None, title=None))
     one = alt.Chart(pl.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
     items = "; ".join(f"{g}: {r:.2f} ({lo:.2f} to {hi:.2f})" for g, r, lo, hi in
                       data.select("race_ethnicity", "ratio", "ratio_low", "ratio_high")
@@ -190,7 +191,10 @@ def trend_model(fitted: pl.DataFrame | None, step: int | None = None) -> Markdow
         return Markdown("**No trend:** too few years of this list have a count the site "
                         "shows to fit one (hidden years take no part in the model).")
     row = fitted.row(0, named=True)
-    lines = [f"**Trend model:** {row['model']}."]
+    plain = ("a smooth curve over the years" + (f" with a step from {step}"
+             if row["step_ratio"] is not None else "") + ", fitted by a "
+             + words.model_words(row["model"]))
+    lines = [f'**Trend model:** <abbr title="{html.escape(row["model"])}">{plain}</abbr>.']
     if row["step_ratio"] is not None:
         lines.append(f"**The step:** from {step} on, the year the county's court search "
                      f"starts to cover, dismissed convictions are {row['step_ratio']:.2f} "
@@ -230,7 +234,7 @@ def trend_chart(table: CountTable, fitted: pl.DataFrame | None, *, title: str,
     line = base.mark_line().encode(y="fitted:Q")
     dots = base.transform_filter("datum.count != null").mark_point(filled=True, size=18,
                                                                    color="#555").encode(
-        y="count:Q", tooltip=[f"{year_col}:O", alt.Tooltip("count:Q", format=","),
+        y="count:Q", tooltip=[tip(f"{year_col}:O"), alt.Tooltip("count:Q", format=","),
                               alt.Tooltip("fitted:Q", format=",.0f")])
     peak = data.sort("fitted", descending=True).row(0, named=True)
     first, last = data.row(0, named=True), data.row(data.height - 1, named=True)

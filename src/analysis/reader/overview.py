@@ -11,7 +11,7 @@ from IPython.display import Markdown
 
 from .. import aggregate, charts, words
 from ..release import HIDDEN, CountTable
-from .tables import data_tag
+from .tables import data_tag, tip
 
 __all__ = ["bar_chart", "by_motion", "level_counts", "no_cases", "nothing_to_draw",
            "people_sentence"]
@@ -102,7 +102,7 @@ def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
     enc = {"x": axis_val, "y": axis_cat} if horizontal else {"x": axis_cat, "y": axis_val}
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=words.dimension_title(color))
-    enc["tooltip"] = [*(f"{c}:N" for c in labels), alt.Tooltip(f"{value}:Q", format=",")]
+    enc["tooltip"] = [*(tip(f"{c}:N") for c in labels), alt.Tooltip(f"{value}:Q", format=",")]
     n = shown.select(labels).unique().height if labels else 1
     size = {"width": 520, "height": max(60, 18 * n)} if horizontal else \
         {"width": max(300, min(760, 14 * n)), "height": 260}

@@ -62,11 +62,13 @@ def claims_table(result: Reconciliation, against: CountTable) -> pl.DataFrame:
               zip(against.table.rows, against.hidden_mask()["computed"], strict=True) if gone}
     data = {d.claim: d for d in result.data if d.claim not in hidden}
 
+    # the verdicts come right after the figure, so a narrow screen shows them first
     return pl.DataFrame([{
-        "claim": c.id, "source": cite(c.source, c.id), "where": c.locator,
-        "published": c.label, "unit": c.unit, "scope": c.scope,
+        "claim": c.id, "published": c.label,
         "against claims": worst.get(c.id, NOT_CHECKABLE),
         "against data": data[c.id].status if c.id in data else NOT_CHECKABLE,
+        "source": cite(c.source, c.id), "where": c.locator, "unit": c.unit,
+        "covers": words.scope_label(c.scope),
     } for c in result.claims])
 
 
@@ -87,7 +89,8 @@ def verdict(result: Reconciliation, synthetic: bool = False) -> Markdown:
     if not failures:
         return Markdown("**The data meets every published claim it should.**")
     return Markdown(f"**The data fails {len(failures)} claim(s) it should meet:** "
-                    + "; ".join(f"{d.claim} ({d.published}, {d.scope})" for d in failures)
+                    + "; ".join(f"{d.claim} ({d.published}, {words.scope_label(d.scope)})"
+                              for d in failures)
                     + ".")
 
 

@@ -21,7 +21,8 @@ from ..release.tables import HIDDEN, CountTable, labelled
 from .tidy import tidy
 
 __all__ = ["assumptions", "count_text", "data_card", "data_tag", "footnote", "illustrative",
-           "inputs", "interval_text", "labelled", "number", "on_synthetic", "opening", "table"]
+           "inputs", "interval_text", "labelled", "number", "on_synthetic", "opening", "table",
+           "tip"]
 
 OPENING = "What this page finds"
 
@@ -44,7 +45,7 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
     provenance.use(source)  # the page's counts are this data's
     counts = for_page("", frame, source)[CARD]
     rows = counts.value("convictions", batch="Total")
-    batches = ", ".join(f"{b} {number(counts.value('convictions', batch=b))}"
+    batches = ", ".join(f"{words.category_label(b)} {number(counts.value('convictions', batch=b))}"
                         for b in frame["batch"].cast(pl.String).unique().sort().to_list())
     lines = [
         "| | |", "|---|---|",
@@ -172,6 +173,16 @@ def _column_basis(frame: pl.DataFrame, counts: Sequence[str], basis: provenance.
              if not counts or c in counts or c in overrides or frame.schema[c] != pl.String}
     return tuple((c, shown[of]) for c in csv_columns
                  if (of := Table.shown_column(c, frame.columns)) in shown)
+
+
+def tip(shorthand: str, **options):
+    """A chart tooltip field titled in words (``"charge_level:N"`` shows "Charge level"),
+    not by its column name."""
+    import altair as alt
+
+    name = shorthand.split(":")[0]
+    title = words.DIMENSION_TITLES.get(name) or words.column_label(name).capitalize()
+    return alt.Tooltip(shorthand, **{"title": title, **options})
 
 
 def data_tag() -> str:

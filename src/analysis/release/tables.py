@@ -190,11 +190,15 @@ def _year_domains(cases) -> dict[str, tuple[str, ...]]:
 
 
 def labelled(frame: pl.DataFrame) -> pl.DataFrame:
-    """Categories as text a reader knows: motion names, years, decades as '1990s'."""
+    """Categories as text a reader knows: motion names, offense types in words, years,
+    decades as '1990s'."""
     out = frame
     if "batch" in out.columns:
         out = out.with_columns(pl.col("batch").cast(pl.String)
                                .replace(words.MOTION_LABELS).alias("batch"))
+    if "offense_type" in out.columns:
+        out = out.with_columns(pl.col("offense_type").cast(pl.String)
+                               .replace(words.OFFENSE_LABELS).alias("offense_type"))
     if "conviction_year" in out.columns:  # a year is a label, not a quantity
         out = out.with_columns(pl.col("conviction_year").cast(pl.String))
     if "conviction_decade" in out.columns:

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from .. import glossary
 from .manifest import FORMAT, MANIFEST
 
 __all__ = ["SITE_TITLE", "TEMPLATE", "TEMPLATES", "site_findings", "write_site_files"]
@@ -54,6 +55,7 @@ def write_site_files(out: Path, entries: list[dict], commit: str,
         site_title=SITE_TITLE, reports=list(reports.values()), git_commit=commit,
         findings=site_findings({e["page"]: e["title"] for e in entries}) if entries else [],
         synthetic=any(e["data_source"].get("synthetic") for e in entries),
+        glossary=any(f'{e["page"]}.html' == glossary.PAGE for e in entries),
         generated_at=started_at.strftime("%Y-%m-%d %H:%M UTC"))
     (out / "index.html").write_text(index, encoding="utf-8")
     manifest = {"format": FORMAT, "site_title": SITE_TITLE,

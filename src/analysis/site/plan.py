@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..words import slug, value_label
+from ..words import parameter_text, slug, value_label
 from .config import NO_DEFAULT, RenderError, check_parameters, notebook_parameters
 
 __all__ = ["DATA_PARAMETER", "SEED_PARAMETER", "Page", "local_path", "page_name",
@@ -34,8 +34,9 @@ class Page:
 
     @property
     def parameter_label(self) -> str:
-        shown = {k: v for k, v in self.parameters.items() if k != DATA_PARAMETER}
-        return ", ".join(f"{k} = {v}" for k, v in shown.items())
+        """The parameters in words ("September 2021 motion, counted by jurisdiction")."""
+        return parameter_text({k: v for k, v in self.parameters.items()
+                               if k != DATA_PARAMETER})
 
 
 def page_name(report: dict, params: dict, index: int) -> str:
