@@ -152,7 +152,7 @@ def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
     if data_table:
         big = drawn.sort(value, descending=True).head(3)
         cut = f"; {note[0].lower()}{note[1:]}" if note else ""
-        alt_text = (f"{what}: {drawn.height} bars{cut}; the largest "
+        alt_text = (f"{what}: {drawn.height} bars{cut}; the largest: "
                     f"{_alt_items(big, [c for c in labels if c in big.columns], value)}.")
     else:
         alt_text = f"{what}: {_alt_items(shown, labels, value)}." + (
