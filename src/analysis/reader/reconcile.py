@@ -191,8 +191,8 @@ def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
     alt_text = ("Waterfall of conviction counts: " + "; ".join(
         f"{s} {v:,.0f}" for s, v in steps.select("step", "value").iter_rows())
         + ". Published ranges, each beside the step's count in the data: " + "; ".join(
-        f"{st}: {c} ({a}) {h}" for st, c, a, h in
-        placed.select("step", "claim", "admits", "holds").iter_rows()) + ".")
+        f"{st}: {c} ({lo:,.0f} to {hi:,.0f}) {h}" for st, c, lo, hi, h in
+        placed.select("step", "claim", "lo", "hi", "holds").iter_rows()) + ".")
     return charts.titled(
         alt.hconcat(_bars(steps, order), _panels(both, order)).resolve_scale(
             color="independent"),
