@@ -67,7 +67,7 @@ def card_list(items: Sequence[tuple[str, str]]) -> str:
     """A data card's lines as a definition list (each term with what it says; text in
     backticks as code): no table whose header row would be empty."""
     def shown(text: str) -> str:
-        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
     terms = "".join(f"<dt>{html.escape(term)}</dt><dd>{shown(text)}</dd>"
                     for term, text in items)
