@@ -32,11 +32,24 @@ RENDER_ARGS ?=
 reports: $(STAMP) ## Render the report site into reports/site (options: RENDER_ARGS=...)
 	$(BIN)/analysis render $(RENDER_ARGS)
 
-browser: ## Install Debian's chromium for the browser tests (root only; skipped otherwise)
+# axe-core, the accessibility checker tests/test_browser.py injects into every page:
+# pinned in package-lock.json, installed once into node_modules/ (offline after that).
+AXE := node_modules/axe-core/axe.min.js
+
+browser: $(AXE) ## Install Debian's chromium and axe-core for the browser tests (skipped when it cannot)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "note: chromium not found and not root; browser tests will be skipped"; fi; }
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq npm >/dev/null) || true; fi; }
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null && touch $(AXE) \
+	    || echo "warning: could not install axe-core; the accessibility check will be skipped"; \
+	else echo "note: npm not found; the accessibility check will be skipped"; fi
 
 test: $(STAMP) browser ## Run ruff and the whole test suite
 	$(BIN)/ruff check .

@@ -47,20 +47,23 @@ reader.data_card(cases, source)
 # We count dismissed conviction counts in each motion, split by charge level. Every count on the site passes through one protection step, so a small count shows as "suppressed" here and in the chart alike.
 
 # %%
-reader.table(counts, "Dismissed conviction counts by motion and charge level")
+caption = "Dismissed conviction counts by motion and charge level"
+reader.table(counts, caption)
 
 # %% [markdown]
 # The chart shows the same counts: the February 2020 motion was mostly felonies, the September 2021 motion mostly misdemeanors.
 
 # %%
 shown = counts.protected(as_text=False)
+hidden = shown["convictions"].null_count()  # hidden counts are not drawn
 chart = (
     alt.Chart(shown.drop_nulls("convictions"))
     .mark_bar()
     .encode(
         x=alt.X("convictions:Q", title="Conviction counts dismissed"),
         y=alt.Y("motion:N", title=None, axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("charge_level:N", title="Charge level"),
+        color=charts.colour("charge_level", shown.drop_nulls("convictions")["charge_level"].to_list(),
+                            title="Charge level"),
         tooltip=["motion:N", reader.tip("charge_level:N"), alt.Tooltip("convictions:Q", format=",")],
     )
     .properties(width=520, height=120)
@@ -68,9 +71,9 @@ chart = (
 charts.titled(
     chart, "Convictions dismissed by motion and charge level",
     f"{source.label}; counts: {reader.data_tag()}",
-    alt_text="Horizontal bars: " + "; ".join(
-        f"{m}, {lvl}: " + (f"{n:,}" if n is not None else release.HIDDEN)
-        for m, lvl, n in shown.select("motion", "charge_level", "convictions").iter_rows()),
+    alt_text="Horizontal stacked bars of conviction counts by motion, split by charge level"
+    + (f"; {hidden} hidden count(s) are not drawn." if hidden else "."),
+    data_table=caption,
 )
 
 # %%

@@ -64,11 +64,13 @@ Markdown(f"In all, the data holds **{reader.number(totals.value('convictions', b
 # The February 2020 motion, built from state DOJ records, was mostly felonies; the September 2021 motion, built from county court records, added misdemeanors from District Attorney jurisdictions.
 
 # %%
-reader.table(page["overview-level"], "Convictions and people by motion and charge level, shares within each motion")
+level_caption = "Convictions and people by motion and charge level, shares within each motion"
+reader.table(page["overview-level"], level_caption)
 
 # %%
 reader.overview.bar_chart(page["overview-level"], category="batch", color="charge_level",
-                          title="Convictions dismissed by motion and charge level", source=source.label)
+                          title="Convictions dismissed by motion and charge level", source=source.label,
+                          data_table=level_caption)
 
 # %% [markdown]
 # ## When the convictions date from
@@ -76,12 +78,14 @@ reader.overview.bar_chart(page["overview-level"], category="batch", color="charg
 # Conviction years reach back decades. The chart counts dismissed convictions by the year of conviction in each motion (its data is folded below it); the table gives decades.
 
 # %%
+years_caption = "Convictions by year of conviction and motion"
 reader.illustrative(reader.overview.bar_chart(
     page["overview-years"], category="conviction_year", color="batch", horizontal=False,
-    title="Convictions dismissed by year of conviction", source=source.label), "year_profile")
+    title="Convictions dismissed by year of conviction", source=source.label,
+    data_table=years_caption), "year_profile")
 
 # %%
-reader.table(page["overview-years"], "Convictions by year of conviction and motion", rests_on=["year_profile"],
+reader.table(page["overview-years"], years_caption, rests_on=["year_profile"],
              folded="The chart's data: convictions by year and motion")
 
 # %%
@@ -103,13 +107,14 @@ reader.table(page["overview-offense"], "Convictions and people by motion and off
 # Race/ethnicity as recorded with the case. Shares are within each motion. This table says who received relief; whether some groups were convicted more often than others relative to their share of the county's residents is the subject of the disparities page.
 
 # %%
-reader.table(page["overview-race"], "Convictions and people by motion and race/ethnicity, shares within each motion",
-             rests_on=provenance.ASSUMED_BY["race_ethnicity"])
+race_caption = "Convictions and people by motion and race/ethnicity, shares within each motion"
+reader.table(page["overview-race"], race_caption, rests_on=provenance.ASSUMED_BY["race_ethnicity"])
 
 # %%
 reader.illustrative(reader.overview.bar_chart(
     page["overview-race"], category="race_ethnicity", color="batch",
-    title="Convictions dismissed by race/ethnicity", source=source.label), *provenance.ASSUMED_BY["race_ethnicity"])
+    title="Convictions dismissed by race/ethnicity", source=source.label, data_table=race_caption),
+    *provenance.ASSUMED_BY["race_ethnicity"])
 
 # %% [markdown]
 # ## People and convictions

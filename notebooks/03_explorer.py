@@ -80,14 +80,15 @@ reader.overview.no_cases(filters) if not matches else reader.table(
 # %%
 table = page["explorer-counts"] if "explorer-counts" in page else None
 assumed = provenance.assumptions_of(by)  # what sets these splits on synthetic data
-(reader.table(table, "Convictions and people by " + ", ".join(words.dimension_title(b).lower() for b in by),
-              rests_on=assumed)
+caption = "Convictions and people by " + ", ".join(words.dimension_title(b).lower() for b in by)
+(reader.table(table, caption, rests_on=assumed)
  if table is not None else Markdown("Nothing to count: " + ("no cases match." if not matches else "no dimension chosen.")))
 
 # %%
 (reader.illustrative(reader.overview.bar_chart(table, category=by[0], color=by[1] if len(by) > 1 else None,
                            title="Convictions dismissed by " + " and ".join(words.dimension_title(b).lower() for b in by),
-                           source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade")), *assumed)
+                           source=source.label, horizontal=by[0] not in ("conviction_year", "conviction_decade"),
+                           data_table=caption), *assumed)
  if table is not None else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]

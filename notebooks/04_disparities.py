@@ -103,14 +103,16 @@ reader.table(rates, f"Dismissed convictions and people with one per {per:,} resi
 Markdown(f"**Method:** {method}.")
 
 # %%
-reader.table(reader.disparities.ratios_display(ratios),
-             f"Rate ratios of dismissed convictions and of people against {reference} residents, 95% intervals counting each person once",
+ratio_caption = (f"Rate ratios of dismissed convictions and of people against {reference} residents, "
+                 "95% intervals counting each person once")
+reader.table(reader.disparities.ratios_display(ratios), ratio_caption,
              rests_on=race_assumed, column_basis={"population": census})
 
 # %%
 reader.illustrative(reader.disparities.ratio_chart(
     ratios, reference=reference, title=f"Dismissed convictions per resident, relative to {reference} residents",
-    source=f"{source.label}; US Census Bureau population ({population_year})"), *race_assumed)
+    source=f"{source.label}; US Census Bureau population ({population_year})", data_table=ratio_caption),
+    *race_assumed)
 
 # %% [markdown]
 # ## What dominates the uncertainty

@@ -75,14 +75,15 @@ Markdown(f"## {agency}\n\n" + (
 # ## When the convictions date from
 
 # %%
+decade_caption = f"{agency}: convictions and people by decade of conviction"
 (reader.illustrative(reader.overview.bar_chart(
     page["agency-decade"], category="conviction_decade", horizontal=False,
-    title=f"{agency}: convictions dismissed by decade of conviction", source=source.label),
-    *city_assumed, "year_profile")
+    title=f"{agency}: convictions dismissed by decade of conviction", source=source.label,
+    data_table=decade_caption), *city_assumed, "year_profile")
  if matches else Markdown("No chart: nothing to draw."))
 
 # %%
-(reader.table(page["agency-decade"], f"{agency}: convictions and people by decade of conviction",
+(reader.table(page["agency-decade"], decade_caption,
               rests_on=[*city_assumed, "year_profile"])
  if matches else Markdown("No cases match."))
 
@@ -107,14 +108,16 @@ Markdown(f"## {agency}\n\n" + (
 # Race/ethnicity as recorded with the case; shares are of this agency's dismissed convictions and people.
 
 # %%
-(reader.table(page["agency-race"], f"{agency}: convictions and people by race/ethnicity",
+race_caption = f"{agency}: convictions and people by race/ethnicity"
+(reader.table(page["agency-race"], race_caption,
               rests_on=[*city_assumed, *provenance.ASSUMED_BY["race_ethnicity"]])
  if matches else Markdown("No cases match."))
 
 # %%
 (reader.illustrative(reader.overview.bar_chart(
     page["agency-race"], category="race_ethnicity", title=f"{agency}: convictions dismissed by race/ethnicity",
-    source=source.label), *city_assumed, *provenance.ASSUMED_BY["race_ethnicity"]) if matches else Markdown("No chart: nothing to draw."))
+    source=source.label, data_table=race_caption),
+    *city_assumed, *provenance.ASSUMED_BY["race_ethnicity"]) if matches else Markdown("No chart: nothing to draw."))
 
 # %% [markdown]
 # ## What these numbers do not show

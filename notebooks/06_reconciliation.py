@@ -48,11 +48,11 @@ result = reconcile.reconcile(cases, ledger)
 # %% [markdown]
 # ## The verdict on the totals
 #
-# The bars step from the February 2020 count through the September 2021 count to the combined total, as counted in the data. Over each bar, a line shows the range each published figure admits (the 2021 figures are placed on top of the 2020 count). The right panel zooms in on each step.
+# The bars step from the February 2020 count through the September 2021 count to the combined total, as counted in the data, each labelled with what it adds. The panels on the right take one step each, on a scale of its own: a line for the range each published figure admits, beside the step's count in the data (the diamond, and the dashed line through every range), so the 2021 figures sit against the 2021 count, not on top of 2020's.
 
 # %%
 steps = reader.reconcile.waterfall_steps(per_motion, overlap)
-intervals = reconcile.claim_ranges(ledger, per_motion.value("convictions", absent=0, motion="feb2020") or 0)
+intervals = reconcile.claim_ranges(ledger)  # each range over its own quantity
 reader.reconcile.waterfall_chart(steps, intervals, source.label)
 
 # %% [markdown]
@@ -100,9 +100,10 @@ Markdown(reader.footnote())
 
 # %%
 held = page["people-by-convictions-held-in-each-motion"]
-display(reader.illustrative(reader.reconcile.people_chart(held, source.label),
+held_caption = "People by the number of their convictions in each motion"
+display(reader.illustrative(reader.reconcile.people_chart(held, source.label, data_table=held_caption),
                            "repeat_weight_shape", "sep2021_convictions_per_person"))
-reader.table(held, "People by the number of their convictions in each motion",
+reader.table(held, held_caption,
              rests_on=["repeat_weight_shape", "sep2021_convictions_per_person"],
              folded="The chart's data: people by convictions held in each motion")
 

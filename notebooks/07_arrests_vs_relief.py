@@ -89,8 +89,9 @@ if lapd is not None:
 # %%
 if lapd is not None:
     by_level = page["lapd-marijuana-arrests-by-year-and-charge-level"]
-    display(reader.arrests.by_year_chart(by_level, source.label))
-    display(reader.table(by_level, "LAPD marijuana arrests by year and charge level", basis=lapd_basis,
+    level_caption = "LAPD marijuana arrests by year and charge level"
+    display(reader.arrests.by_year_chart(by_level, source.label, data_table=level_caption))
+    display(reader.table(by_level, level_caption, basis=lapd_basis,
                          folded="The chart's data: arrests by year and charge level"))
     display(reader.table(page["lapd-marijuana-arrests-by-year-and-charge"],
                          "LAPD marijuana arrests by year and charge", basis=lapd_basis))
@@ -128,8 +129,9 @@ if lapd is not None:
 
 # %%
 if lapd is not None:
-    display(reader.arrests.ratio_chart(yearly, source.label))
-    display(reader.table(yearly, "LAPD marijuana arrests by year and race/ethnicity", basis=lapd_basis,
+    race_caption = "LAPD marijuana arrests by year and race/ethnicity"
+    display(reader.arrests.ratio_chart(yearly, source.label, data_table=race_caption))
+    display(reader.table(yearly, race_caption, basis=lapd_basis,
                          folded="The data of the ratios and of the chart: arrests by year and race/ethnicity"))
 
 # %% [markdown]
@@ -152,8 +154,10 @@ if lapd is not None:
 # %%
 if lapd is not None:
     by_year = page["arrests-and-dismissals-by-year"]
-    display(reader.arrests.trend_chart(by_year, f"{source.label}; {case_source.label}"))
-    display(reader.table(by_year, "LAPD arrests and the City of LA's dismissed convictions by year",
+    year_caption = "LAPD arrests and the City of LA's dismissed convictions by year"
+    display(reader.arrests.trend_chart(by_year, f"{source.label}; {case_source.label}",
+                                       data_table=year_caption))
+    display(reader.table(by_year, year_caption,
                          basis=lapd_basis, column_basis=reader.arrests.trend_basis(lapd_basis),
                          folded="The chart's data: arrests and dismissed convictions by year"))
 

@@ -41,6 +41,46 @@ def test_bar_chart_leaves_out_hidden_cells_and_says_so(race_counts):
     assert "35" not in spec["description"] and "Black: suppressed" in spec["description"]
 
 
+def _places(hidden: list[int]):
+    frame = pl.DataFrame({"jurisdiction": [f"Place {i:02d}" for i in range(30)],
+                          "convictions": [100 + 37 * ((i * 7) % 30) for i in range(30)]})
+    return count_table("by-place", frame, ["jurisdiction"], {"convictions": "convictions"},
+                       hidden={"convictions": hidden})
+
+
+@pytest.mark.parametrize("hidden", [[], [3, 4]])
+def test_a_long_chart_draws_the_largest_bars_sorted_and_the_rest_as_published(hidden):
+    table = _places(hidden)
+    spec = overview.bar_chart(table, category="jurisdiction", title="t", source="s",
+                              top=20).to_dict()
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    shown = table.protected(as_text=False).filter(pl.col("convictions").is_not_null()) \
+        .sort("convictions", descending=True)
+    largest = shown.head(20)
+    drawn = [r["jurisdiction"] for r in rows]
+    assert drawn[:20] == largest["jurisdiction"].to_list()
+    assert spec["encoding"]["y"]["sort"] == drawn  # in order of value, the rest last
+    note = " ".join(spec["title"]["subtitle"])
+    assert "20 largest of 30 rows" in note and "in the table" in note
+    if hidden:  # a hidden count among the rest: no bar that would give it back
+        assert len(rows) == 20 and "2 of them hidden" in note
+    else:  # the rest together: the table's own shown figures added up
+        assert rows[-1] == {"jurisdiction": "the other 10 together",
+                            "convictions": shown["convictions"].sum() -
+                            largest["convictions"].sum()}
+
+
+def test_a_race_chart_gives_each_group_its_colour_and_can_point_to_its_table(race_counts):
+    spec = overview.bar_chart(race_counts, category="race_ethnicity", title="t", source="s",
+                              data_table="By race").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    from analysis import charts
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        g: charts.RACE_COLOURS[g] for g in ("Latino", "Other")}
+    assert "Its figures are in the table \u201cBy race\u201d" in spec["description"]
+    assert "Latino: 400" in spec["description"]  # the largest still said
+
+
 def test_a_chart_with_every_cell_hidden_becomes_a_note():
     frame = pl.DataFrame({"race_ethnicity": ["Latino", "Black"], "convictions": [3, 4]})
     tiny = count_table("tiny", frame, ["race_ethnicity"], {"convictions": "convictions"},

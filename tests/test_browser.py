@@ -1,7 +1,10 @@
-"""Every page of the rendered site, opened from disk in headless Chromium, offline.
+"""Every page of the rendered site, opened from disk in headless Chromium, offline, and
+checked by axe-core.
 
-Uses Debian's chromium (``make browser`` installs it when run as root). Without it the
-test skips, except under CI, where a missing browser is a failure.
+Uses Debian's chromium (``make browser`` installs it when run as root) and axe-core from
+node_modules (``make browser`` installs it with npm, pinned by package-lock.json).
+Without either the tests that need it skip, except under CI, where a missing one is a
+failure.
 """
 
 from __future__ import annotations
@@ -20,6 +23,16 @@ from analysis import paths
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# axe's impacts that fail a page: serious and critical, and the minor empty table header
+# the data card had (the card is a definition list now)
+FAILING = ("serious", "critical")
+ALSO_FAILING = ("empty-table-header",)
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # What a chart drew: every mark element (axes and legends included) and the data marks
@@ -43,16 +56,27 @@ DRAWN = """figure => {
 def chromium():
     executable = CHROMIUM if CHROMIUM.is_file() else shutil.which("chromium")
     if not executable:
-        message = "Debian's chromium is not installed (run `make browser` as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing("Debian's chromium is not installed (run `make browser` as root)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(executable), args=ARGS)
         yield browser
         browser.close()
+
+
+def _missing(message: str):
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _drawn(page) -> None:
+    """Wait until every chart of the page has been drawn (or has failed)."""
+    if page.query_selector("figure.lacra-chart"):
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('figure.lacra-chart')]"
+            ".every(f => f.dataset.rendered)", timeout=30_000)
 
 
 def _open(browser, path: Path) -> tuple[object, list[str], list[str]]:
@@ -83,10 +107,7 @@ def test_every_page_draws_offline(chromium, rendered_site):
     for path in pages:
         page, errors, escaped = _open(chromium, path)
         figures = page.query_selector_all("figure.lacra-chart")
-        if figures:
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('figure.lacra-chart')]"
-                ".every(f => f.dataset.rendered)", timeout=30_000)
+        _drawn(page)
         for figure in figures:
             assert figure.get_attribute("data-rendered") == "yes", (path.name, figure)
             drawn = figure.evaluate(DRAWN)
@@ -199,3 +220,40 @@ def test_no_page_scrolls_sideways_and_wide_tables_say_they_scroll(chromium, rend
             seen_overflow |= box["overflows"]
     if width < 600:
         assert seen_overflow, "no table overflows a phone screen: the cue is untested"
+
+
+def test_every_page_passes_axe(chromium, rendered_site):
+    """axe-core, injected into every page once its charts are drawn, finds no serious or
+    critical violation (colour contrast, names, labels, landmarks, ...)."""
+    if not AXE.is_file():
+        _missing("axe-core is not installed (run `make browser`; it needs npm)")
+    pages = sorted(rendered_site.glob("*.html"))
+    assert len(pages) > 1
+    found = {}
+    for path in pages:
+        page, errors, escaped = _open(chromium, path)
+        _drawn(page)
+        page.add_script_tag(path=str(AXE))  # inlined: nothing is fetched
+        bad = [v for v in page.evaluate(AXE_RUN)
+               if v["impact"] in FAILING or v["id"] in ALSO_FAILING]
+        if bad:
+            found[path.name] = bad
+        assert escaped == [], f"{path.name}: requests left the machine: {escaped}"
+        page.close()
+    assert found == {}, "\n".join(f"{name}: {v['impact']} {v['id']} ({v['help']}) at "
+                                   f"{v['nodes']}" for name, vs in found.items() for v in vs)
+
+
+def test_axe_finds_what_it_should(chromium, tmp_path):
+    """The check can fail: a page with text too faint and an image without a name."""
+    if not AXE.is_file():
+        _missing("axe-core is not installed (run `make browser`; it needs npm)")
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>Bad</title></head><body>'
+                   '<main><h1>Bad</h1><p style="color:#bbb">faint text</p>'
+                   '<div role="img"></div></main></body></html>', encoding="utf-8")
+    page, _, _ = _open(chromium, bad)
+    page.add_script_tag(path=str(AXE))
+    ids = {v["id"] for v in page.evaluate(AXE_RUN) if v["impact"] in FAILING}
+    assert {"color-contrast", "role-img-alt"} <= ids
+    page.close()

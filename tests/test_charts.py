@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 import altair as alt
@@ -42,6 +43,14 @@ def test_a_long_source_note_is_broken_into_lines_not_shrunk_with_the_chart(bars)
     assert svg is not None
     assert [html.unescape(t) for t in re.findall(r"<tspan[^>]*>(.*?)</tspan>", svg)
             if t.strip()] == lines
+
+
+def test_a_chart_whose_figures_are_in_a_table_points_to_it_and_notes_what_it_leaves_out(bars):
+    spec = charts.titled(bars, "By motion", "data", "Two bars.", data_table="Counts by motion",
+                         note="The 2 largest of 5 rows").to_dict()
+    assert spec["description"] == ("Two bars. Its figures are in the table \u201cCounts by "
+                                   "motion\u201d on this page.")
+    assert spec["title"]["subtitle"] == ["The 2 largest of 5 rows.", "Source: data"]
 
 
 @pytest.mark.parametrize(("source", "alt_text"), [("data", " "), ("", "Two bars.")])
@@ -103,3 +112,114 @@ def test_charts_are_offline_without_enable(first_import):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "LACRA_CHART_SVG": "defer"}).stdout.split()
     assert out == ["lacra", f"['{CHART_MIME}',", "'text/plain']", "False"]
+
+
+# --- colours: contrast against the page and between neighbours -------------------------
+# The rule (charts.py): every colour at least 3:1 against white (WCAG 2.1, 1.4.11); any
+# two of one map at least 40 apart in CIELAB (Delta E 1976); neighbours in a map's order
+# at least 30 apart as seen with protanopia and deuteranopia (Machado, Oliveira and
+# Fernandes 2009, "A physiologically-based model for simulation of color vision
+# deficiency", IEEE TVCG 15(6), severity 1.0 matrices, applied in linear RGB).
+PROTANOPIA = ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+              (-0.003882, -0.048116, 1.051998))
+DEUTERANOPIA = ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                (-0.011820, 0.042940, 0.968881))
+
+
+def _linear(hex_colour: str) -> tuple[float, ...]:
+    """sRGB channels (0-1) to linear light, as WCAG's relative luminance defines it."""
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                 for c in channels)
+
+
+def luminance(hex_colour: str) -> float:
+    r, g, b = _linear(hex_colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours, 1 to 21."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _lab(rgb) -> tuple[float, float, float]:
+    """Linear RGB (D65) to CIELAB."""
+    r, g, b = rgb
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t):
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def difference(a: str, b: str, seen=None) -> float:
+    """Delta E 1976 between two colours, as seen through a deficiency matrix if given."""
+    def through(rgb):
+        if seen is None:
+            return rgb
+        return tuple(min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb, strict=True))))
+                     for row in seen)
+
+    la, lb = _lab(through(_linear(a))), _lab(through(_linear(b)))
+    return sum((p - q) ** 2 for p, q in zip(la, lb, strict=True)) ** 0.5
+
+
+@pytest.mark.parametrize(("a", "b", "ratio"), [("#ffffff", "#000000", 21.0),
+                                              ("#777777", "#ffffff", 4.48),
+                                              ("#E69F00", "#ffffff", 2.25)])
+def test_contrast_is_wcag_relative_luminance(a, b, ratio):
+    assert contrast(a, b) == pytest.approx(ratio, abs=0.01)
+
+
+MAPS = {"race": list(charts.RACE_COLOURS.values()),
+        "motion": list(charts.MOTION_COLOURS.values()),
+        "level": list(charts.LEVEL_COLOURS.values()), "palette": list(charts.PALETTE)}
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_every_colour_stands_out_from_the_page(name):
+    weak = {c: round(contrast(c, "#ffffff"), 2) for c in MAPS[name]
+            if contrast(c, "#ffffff") < 3}
+    assert not weak, f"{name}: under 3:1 against white: {weak}"
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_colours_of_a_map_are_told_apart(name):
+    colours = MAPS[name]
+    assert len(set(colours)) == len(colours)
+    close = [(a, b) for i, a in enumerate(colours) for b in colours[i + 1:]
+             if difference(a, b) < 40]
+    assert not close, f"{name}: too alike: {close}"
+    for seen in (PROTANOPIA, DEUTERANOPIA):
+        close = [(a, b) for a, b in itertools.pairwise(colours) if difference(a, b, seen) < 30]
+        assert not close, f"{name}: neighbours alike with a colour-vision deficiency: {close}"
+
+
+def test_the_old_neighbours_fail_the_rule():
+    """The rule can fail: the Black and White colours of before, side by side."""
+    assert contrast("#E69F00", "#ffffff") < 3 and contrast("#56B4E9", "#ffffff") < 3
+    assert difference("#E69F00", "#D55E00", DEUTERANOPIA) < 30
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Black", charts.RACE_COLOURS["Black"]), ("felony", charts.LEVEL_COLOURS["felony"]),
+    ("sep2021", charts.MOTION_COLOURS["sep2021"]),
+    ("September 2021 motion", charts.MOTION_COLOURS["sep2021"]),
+    ("February 2020 motion (state DOJ records)", charts.MOTION_COLOURS["feb2020"]),
+    ("combined total", None)])
+def test_each_group_has_one_colour_whatever_its_label(value, expected):
+    assert charts.colour_of(value) == expected
+
+
+def test_a_colour_scale_keeps_each_group_its_colour_whatever_the_chart_holds():
+    some = charts.colour("race_ethnicity", ["White", "Black"]).to_dict()["scale"]
+    every = charts.colour("race_ethnicity", list(charts.RACE_COLOURS)).to_dict()["scale"]
+    assert dict(zip(some["domain"], some["range"], strict=True)) == {
+        g: every["range"][every["domain"].index(g)] for g in ("White", "Black")}
+    spare = charts.colour("series", ["arrests", "dismissed"]).to_dict()["scale"]
+    assert len(set(spare["range"])) == 2 and set(spare["range"]) <= set(charts.PALETTE)

@@ -158,6 +158,30 @@ def test_a_chart_reads_back_and_its_figure_cannot_close_its_script(tmp_path):
     assert 'id="chart-3"' in figure and "Two bars &amp; a line." in figure
 
 
+@pytest.mark.parametrize("title", [{"text": "By motion", "subtitle": "Source: s"}, "By motion",
+                                   {"text": ["By", "motion"]}])
+def test_a_figure_reads_its_words_once_and_hides_the_mouse_only_drawing(title):
+    """Screen readers meet the chart's name, then its words once: the drawing (whose
+    marks answer a mouse only) is hidden from them, and no label repeats the words."""
+    from html.parser import HTMLParser
+
+    figure = Chart({"mark": "bar", "title": title}, "Two bars: 1; 2.").figure_html(1)
+    assert figure.count("Two bars: 1; 2.") == 1
+
+    class Attrs(HTMLParser):
+        found: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append((tag, dict(attrs)))
+
+    parser = Attrs()
+    parser.feed(figure)
+    tags = dict((t, a) for t, a in parser.found if t in ("figure", "div", "details"))
+    assert tags["figure"]["aria-label"] == "Chart: By motion"
+    assert tags["div"]["aria-hidden"] == "true" and "role" not in tags["div"]
+    assert "details" in tags  # the words sit in a fold a keyboard opens
+
+
 # --- the process boundary -----------------------------------------------------------------
 
 

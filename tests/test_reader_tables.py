@@ -90,6 +90,34 @@ def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
                                       "counted": True}
 
 
+def test_the_data_card_is_a_list_of_terms_without_an_empty_header(tmp_path, synthetic):
+    """Each line of the card is a term and what it says (a definition list), so no
+    table header row is left empty; text is escaped and backticks become code."""
+    from html.parser import HTMLParser
+
+    source = Source(tmp_path / "a<b>.csv", False, "ab" * 32)
+    card = reader.data_card(synthetic.head(50), source).markdown
+
+    class Items(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text = [], {}
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text.setdefault(self.tags[-1], []).append(data)
+
+    parsed = Items()
+    parsed.feed(card)
+    assert "table" not in parsed.tags and "th" not in parsed.tags
+    terms = parsed.text["dt"]
+    assert terms[:4] == ["Source", "Rows", "People", "Checksum"] and all(t.strip() for t in terms)
+    assert parsed.tags.count("dt") == parsed.tags.count("dd") == len(terms)
+    assert "a&lt;b&gt;.csv" in card and f"<code>sha256:{'ab' * 8}" in card
+
+
 @pytest.mark.parametrize(("column", "label"), [
     ("charge_level", "charge level"),
     ("race_ethnicity", "race/ethnicity"),

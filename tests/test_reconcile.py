@@ -217,6 +217,30 @@ def test_waterfall_steps_and_intervals(synthetic):
     assert "nearly 30,000" in sep["claim"].to_list()
 
 
+def test_the_waterfall_draws_each_range_over_its_own_quantity(synthetic):
+    """The 2021 figures sit on the 2021 count's own panel and scale, not on top of the
+    2020 count; each panel marks and names the count in the data."""
+    from analysis.reader import reconcile as page
+
+    steps, _ = reconcile.waterfall(synthetic, LEDGER)
+    spec = page.waterfall_chart(steps, reconcile.claim_ranges(LEDGER), "s").to_dict()
+    rows = [r for d in spec["datasets"].values() for r in d if "claim" in r]
+    own = dict(zip(steps["step"], steps["value"], strict=True))
+    approx = next(r for r in rows if r["claim"] == "approximately 58,000")
+    assert (approx["lo"], approx["hi"]) == (57_000, 59_000)
+    assert approx["count"] == own["September 2021 motion"] < 60_000
+    marks = {r["step"]: r["lo"] for r in rows if r["claim"] == page.DATA_COUNT}
+    assert marks == {s: own[s] for s in marks} and len(marks) == 3
+    for r in rows:  # each range's verdict is against its own step's count
+        if r["claim"] != page.DATA_COUNT:
+            assert (r["holds"] == page.HOLDS[0]) == (r["lo"] <= own[r["step"]] <= r["hi"])
+    panels = spec["hconcat"][1]
+    assert panels["facet"]["row"]["field"] == "step"
+    assert panels["resolve"]["scale"]["x"] == "independent"
+    assert page.DATA_COUNT in panels["spec"]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert "cumulative" not in str(spec).lower()
+
+
 # --- the command ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

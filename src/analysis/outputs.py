@@ -232,17 +232,29 @@ class Chart:
         return out
 
     def figure_html(self, number: int) -> str:
-        """The figure the site's script turns into an interactive chart."""
+        """The figure the site's script turns into an interactive chart.
+
+        The drawing is hidden from screen readers (its marks answer a mouse only); the
+        figure is named by the chart's title and its words follow it once, in a fold a
+        keyboard opens, so nothing is read twice."""
         spec = json.dumps(self.spec, separators=(",", ":"), ensure_ascii=False)
         # A JSON string may not close the script element it sits in.
         spec = spec.replace("</", "<\\/").replace("<!--", "<\\!--")
         alt_text = html.escape(self.alt)
-        figure = (f'<figure class="lacra-chart" id="chart-{number}">'
-                f'<div class="lacra-chart-view" role="img" aria-label="{alt_text}"></div>'
-                f"<details><summary>This chart in words</summary><p>{alt_text}</p>"
-                f'</details><script type="application/json" class="lacra-chart-spec">'
-                f"{spec}</script></figure>")
+        name = html.escape(f"Chart: {self.title}" if self.title else "Chart")
+        figure = (f'<figure class="lacra-chart" id="chart-{number}" aria-label="{name}">'
+                  '<div class="lacra-chart-view" aria-hidden="true"></div>'
+                  f"<details><summary>This chart in words</summary><p>{alt_text}</p>"
+                  f'</details><script type="application/json" class="lacra-chart-spec">'
+                  f"{spec}</script></figure>")
         return set_apart(figure, self.illustrative)
+
+    @property
+    def title(self) -> str:
+        """The chart's title as text ("" when it has none)."""
+        title = self.spec.get("title")
+        text = title.get("text", "") if isinstance(title, dict) else title or ""
+        return " ".join(text) if isinstance(text, list) else str(text)
 
     @property
     def illustrative(self) -> str:

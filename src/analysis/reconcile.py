@@ -317,9 +317,10 @@ def waterfall(cases: pl.DataFrame, claims: list[Claim]) -> tuple[pl.DataFrame, p
     return step_frame, claim_ranges(claims, feb)
 
 
-def claim_ranges(claims: list[Claim], feb: float) -> pl.DataFrame:
+def claim_ranges(claims: list[Claim], feb: float = 0.0) -> pl.DataFrame:
     """Each published figure's interval placed on its step of the waterfall: the 2021
-    figures on top of the 2020 count ``feb``."""
+    figures on top of the 2020 count ``feb`` (at 0, each over its own quantity, as the
+    reconciliation page draws them)."""
     offsets = {"February 2020 motion": 0.0, "September 2021 motion": feb, "combined total": 0.0}
     rows = []
     for step, measure in STEP_MEASURES.items():

@@ -12,13 +12,13 @@ import altair as alt
 import polars as pl
 from IPython.display import Markdown
 
-from .. import arrests, charts, prop64, provenance, reference, schema, words
+from .. import arrests, charts, prop64, provenance, reference, words
 from ..assumptions import target
 from ..citations import cite_ref
 from ..outputs import DataCard
 from ..release import CountTable
 from ..release.arrests import ARRESTS, DISMISSED, OTHER_GROUPS
-from .tables import interval_text, number, tip
+from .tables import card_list, interval_text, number, tip
 
 __all__ = ["by_race_table", "by_year_chart", "card", "change_table", "codes_table",
            "descent_note",
@@ -35,13 +35,12 @@ def card(lapd: pl.DataFrame, source: arrests.ArrestSource, mapping: arrests.Mapp
     """The data card of an arrest extract: source, area, rows, checksum. It is the page's
     first card, so the page header names the arrests (real public data) as its data."""
     return DataCard(source.label, source.path.name, False, source.sha256, lapd.height,
-                    counted=False, markdown="\n".join([
-        "| | |", "|---|---|",
-        f"| **Source** | {source.label} |",
-        f"| **Area** | {mapping.geography or 'as described by the mapping'} |",
-        f"| **Rows** | {lapd.height:,} arrests, {lapd['year'].min()}-{lapd['year'].max()} |",
-        f"| **Checksum** | `sha256:{source.sha256[:16]}…` ({_CHECKS[source.matches_manifest]}) |",
-        "| **Kind** | Real data: public arrest records. |",
+                    counted=False, markdown=card_list([
+        ("Source", source.label),
+        ("Area", mapping.geography or "as described by the mapping"),
+        ("Rows", f"{lapd.height:,} arrests, {lapd['year'].min()}-{lapd['year'].max()}"),
+        ("Checksum", f"`sha256:{source.sha256[:16]}…` ({_CHECKS[source.matches_manifest]})"),
+        ("Kind", "Real data: public arrest records."),
     ]))
 
 
@@ -83,22 +82,21 @@ def by_race_table(table: CountTable) -> CountTable:
         frame, {"share": "arrests"})
 
 
-def by_year_chart(table: CountTable, source: str):
+def by_year_chart(table: CountTable, source: str, data_table: str = ""):
     """Arrests by year, stacked by charge level (hidden counts left out)."""
     counts = table.protected(as_text=False).drop_nulls("arrests")
     chart = (
         alt.Chart(counts).mark_bar()
         .encode(x=alt.X("year:O", title="Year of arrest"),
                 y=alt.Y("arrests:Q", title="Arrests"),
-                color=alt.Color("charge_level:N", title="Charge level",
-                                sort=list(schema.CHARGE_LEVELS)),
+                color=charts.colour("charge_level", counts["charge_level"], title="Charge level"),
                 tooltip=["year:O", tip("charge_level:N"), alt.Tooltip("arrests:Q", format=",")])
         .properties(width=520, height=240)
     )
     return charts.titled(
         chart, "LAPD marijuana arrests by year and charge level", source,
-        alt_text="Stacked bars by year: " + "; ".join(
-            f"{y} {lvl}: {n:,}" for y, lvl, n in counts.iter_rows()))
+        alt_text="Stacked bars of arrests by year and charge level.", data_table=data_table,
+        data="; ".join(f"{y} {lvl}: {n:,}" for y, lvl, n in counts.iter_rows()) + ".")
 
 
 # --- before and after Proposition 64 ------------------------------------------------------
@@ -260,9 +258,9 @@ def ratio_table(yearly: CountTable, *, confidence: float) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def ratio_chart(yearly: CountTable, source: str):
+def ratio_chart(yearly: CountTable, source: str, data_table: str = ""):
     """Each group's arrests over White arrests, year by year, on a log scale, with
-    Proposition 64 dashed; groups with a hidden year are left out."""
+    Proposition 64 dashed and 1 named; groups with a hidden year are left out."""
     keep = [g for g in visible_groups(yearly) if g != REFERENCE]
     frame = yearly.frame.with_columns(pl.col("year").cast(pl.Int32))
     white = frame.filter(pl.col("race_ethnicity") == REFERENCE).select(
@@ -275,24 +273,26 @@ def ratio_chart(yearly: CountTable, source: str):
         .select("year", "race_ethnicity", (pl.col("arrests") / pl.col("white")).alias("ratio"))
         .sort("race_ethnicity", "year")
     )
-    rule = alt.Chart(pl.DataFrame({"year": [prop64.FIRST_YEAR_AFTER - 0.15]})).mark_rule(
-        strokeDash=[4, 4], color="#555").encode(x="year:Q")
-    one = alt.Chart(pl.DataFrame({"ratio": [1.0]})).mark_rule(color="#999").encode(y="ratio:Q")
+    rule = charts.reference("year", prop64.FIRST_YEAR_AFTER - 0.15, "Proposition 64", y=4)
+    one = charts.reference("ratio", 1.0, f"1 = as many as {REFERENCE} arrests", channel="y",
+                           at={"year": int(lines["year"].min() or 0)}, dashed=False,
+                           dx=0, baseline="bottom", dy=-3)
     chart = (
         alt.Chart(lines).mark_line(point=True)
         .encode(x=alt.X("year:Q", title="Year of arrest", axis=alt.Axis(format="d")),
                 y=alt.Y("ratio:Q", title="Arrests for each White arrest",
                         scale=alt.Scale(type="log")),
-                color=alt.Color("race_ethnicity:N", title="Race/ethnicity"),
+                color=charts.colour("race_ethnicity", lines["race_ethnicity"].to_list(),
+                                    title="Race/ethnicity"),
                 tooltip=[tip("race_ethnicity:N"), "year:Q", alt.Tooltip("ratio:Q", format=".2f")])
         .properties(width=520, height=260)
     )
     return charts.titled(
         chart + rule + one, "LAPD marijuana arrests for each White arrest, by year, with "
-        "Proposition 64 (dashed)", source,
-        alt_text="Lines of each group's arrests over White arrests by year, log scale: "
-        + "; ".join(f"{r} {y}: {v:.2f}" for y, r, v in lines.iter_rows())
-        + ". Groups with a hidden yearly count are left out.")
+        "Proposition 64 (dashed)", source, data_table=data_table,
+        alt_text=f"Lines of {', '.join(keep)} arrests over White arrests by year, log scale, "
+        "with Proposition 64 marked; groups with a hidden yearly count are left out.",
+        data="; ".join(f"{r} {y}: {v:.2f}" for y, r, v in lines.iter_rows()) + ".")
 
 
 def no_rate_note() -> Markdown:
@@ -368,7 +368,7 @@ def trend_basis(arrests_basis: provenance.Basis) -> dict:
         *provenance.ASSUMED_BY["conviction_year"])}
 
 
-def trend_chart(table: CountTable, sources: str):
+def trend_chart(table: CountTable, sources: str, data_table: str = ""):
     """Arrests by year beside the City of LA's dismissed convictions by conviction year;
     on the synthetic default the dismissal line is set by an assumption, and the chart
     is set apart as illustrative."""
@@ -386,9 +386,10 @@ def trend_chart(table: CountTable, sources: str):
     )
     titled = charts.titled(
         chart, "Arrests by year beside dismissed convictions by conviction year", sources,
-        alt_text="Two lines by year: " + "; ".join(
-            f"{s} {y}: {n:,}" for s, y, n in both.select("series", "year", "count").iter_rows())
-        + ". Hidden counts are left out.")
+        alt_text="Two lines by year: " + " and ".join(both["series"].unique(
+            maintain_order=True)) + "; hidden counts are left out.", data_table=data_table,
+        data="; ".join(f"{s} {y}: {n:,}" for s, y, n in
+                       both.select("series", "year", "count").iter_rows()) + ".")
     from .tables import illustrative
 
     return illustrative(titled, *provenance.ASSUMED_BY["conviction_year"])

@@ -282,8 +282,10 @@ def range_chart(scen: pl.DataFrame, source: str):
     span = capture.value_range(scen)
     if span is None:
         return Markdown("*No chart: no choice of strata gives an estimate that may be shown.*")
-    band = alt.Chart(pl.DataFrame([span])).mark_rect(opacity=0.15).encode(
-        x="low:Q", x2="high:Q")
+    shaded = alt.Chart(pl.DataFrame([span]))
+    band = shaded.mark_rect(opacity=0.15).encode(x="low:Q", x2="high:Q") + shaded.mark_text(
+        align="left", dx=4, baseline="bottom", y=-4).encode(
+        x="low:Q", text=alt.value("shaded: the range reported"))
     axis = alt.X("missed:Q", title="Convictions found by neither list (estimate)")
     y = alt.Y("scenario:N", title=None, sort=None)
     points = alt.Chart(rows).mark_point(filled=True, size=60).encode(

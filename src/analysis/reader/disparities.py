@@ -110,8 +110,10 @@ def ratios_display(table: CountTable) -> CountTable:
 
 
 def ratio_chart(ratios: CountTable, *, reference: str, title: str,
-                source: str) -> alt.Chart | Markdown:
-    """Rate ratios as points with interval bars on a log scale; a rule marks 1."""
+                source: str, data_table: str = "") -> alt.Chart | Markdown:
+    """Rate ratios as points (each group in its colour) with interval bars on a log
+    scale; a labelled rule marks 1. ``data_table``: the caption of the page's table of
+    the ratios, which the text alternative then points to."""
     table = ratios.protected(as_text=False)
     groups = table["race_ethnicity"].cast(pl.String).to_list()
     reference = stats.match_group(groups if any(g.casefold() == reference.strip().casefold()
@@ -126,20 +128,22 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
     points = base.mark_point(filled=True, size=70).encode(
         x=alt.X("ratio:Q", scale=scale, title=f"Rate relative to {reference} residents"),
         y=alt.Y("race_ethnicity:N", title=None, sort=None),
+        color=charts.colour("race_ethnicity", data["race_ethnicity"].to_list(), legend=None),
         tooltip=[tip("race_ethnicity:N"), alt.Tooltip("ratio:Q", format=".2f"),
                  tip("ratio_low:Q", format=".2f"),
                  tip("ratio_high:Q", format=".2f")])
     bars = base.mark_rule().encode(x=alt.X("ratio_low:Q", scale=scale), x2="ratio_high:Q",
-                                   y=alt.Y("race_ethnicity:N", sort=None, title=None))
-    one = alt.Chart(pl.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
+                                   y=alt.Y("race_ethnicity:N", sort=None))
+    one = charts.reference("ratio", 1.0, f"1 = the {reference} rate", y=-14)
     items = "; ".join(f"{g}: {r:.2f} ({lo:.2f} to {hi:.2f})" for g, r, lo, hi in
                       data.select("race_ethnicity", "ratio", "ratio_low", "ratio_high")
                       .iter_rows() if lo is not None)
     chart = (bars + points + one).properties(width=480, height=max(60, 30 * data.height))
     note = f"{source}; counts: {data_tag()}; residents: published (US Census Bureau)"
-    return charts.titled(chart, title, note,
-                         alt_text=f"Rate ratios with 95% intervals against {reference} "
-                         f"residents ({data_tag()}): {items or 'none shown'}.")
+    what = f"Rate ratios with 95% intervals against {reference} residents ({data_tag()})"
+    return charts.titled(chart, title, note, data_table=data_table, alt_text=(
+        f"{what}, log scale, for {', '.join(data['race_ethnicity'].cast(pl.String))}."
+        if data_table else f"{what}: {items or 'none shown'}."))
 
 
 def fit_trend(table: CountTable, spline_df: int, step: int | None = None

@@ -85,34 +85,81 @@ def nothing_to_draw(title: str) -> Markdown:
                     "(a count from 1 to 10, or hidden so that no total reveals one).*")
 
 
+TOP = 20  # a long chart of one dimension draws its largest bars, this many, and the rest
+
+
+def _top(shown: pl.DataFrame, category: str, value: str, top: int
+         ) -> tuple[pl.DataFrame, list[str], str]:
+    """A long chart's bars: the ``top`` largest, sorted, then the others together when
+    every one of them is shown (their sum is then the table's own figures added up, so
+    it reveals nothing); with the bars' order and the note saying where the rest are."""
+    ranked = shown.filter(pl.col(value).is_not_null()).sort(value, descending=True)
+    kept = ranked.head(top)
+    rest = shown.filter(~pl.col(category).is_in(kept[category].implode()))
+    hidden = rest.filter(pl.col(value).is_null()).height
+    title = words.dimension_title(category).lower()
+    order = kept[category].cast(pl.String).to_list()
+    note = f"The {top} largest of {shown.height} rows by {title}"
+    if hidden:  # a hidden count among the rest: no bar for them, only the note
+        return (kept, order, f"{note}; the other {rest.height} ({hidden} of them hidden) "
+                "are in the table on this page")
+    others = f"the other {rest.height} together"
+    bar = pl.DataFrame({category: [others], value: [rest[value].sum()]},
+                       schema={category: pl.String, value: shown.schema[value]})
+    both = pl.concat([kept.select(pl.col(category).cast(pl.String), value), bar])
+    return both, [*order, others], (f"{note}, then the other {rest.height} together; each "
+                                    "is in the table on this page")
+
+
 def bar_chart(table: CountTable, *, category: str, value: str = "convictions",
               color: str | None = None, title: str, source: str, horizontal: bool = True,
-              value_title: str = "Convictions dismissed") -> alt.Chart | Markdown:
+              value_title: str = "Convictions dismissed", data_table: str = "",
+              top: int = TOP) -> alt.Chart | Markdown:
     """Bars of a protected count; hidden cells are left out and named in the alt text.
 
-    When every cell is hidden there is nothing to draw: a one-line note replaces the chart.
+    A chart of one dimension with more than ``top`` values draws the largest, sorted,
+    and the rest as one bar (or says where they are). ``data_table`` is the caption of
+    the page's table of the same counts: the text alternative then points to it instead
+    of reading every count again. When every cell is hidden there is nothing to draw: a
+    one-line note replaces the chart.
     """
     shown = table.protected(as_text=False)
     if shown.filter(pl.col(value).is_not_null()).height == 0:
         return nothing_to_draw(title)
     labels = [category] + ([color] if color else [])
+    drawn, order, note = shown.filter(pl.col(value).is_not_null()), None, ""
+    if color is None and horizontal and shown.height > top:
+        drawn, order, note = _top(shown, category, value, top)
     cat_title = words.dimension_title(category)
-    axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=None)
-    axis_val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title)
+    axis_cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=cat_title, sort=order)
+    axis_val = (alt.X if horizontal else alt.Y)(
+        f"{value}:Q", title=value_title,
+        axis=alt.Axis(orient="top") if horizontal and drawn.height > 12 else alt.Undefined)
     enc = {"x": axis_val, "y": axis_cat} if horizontal else {"x": axis_cat, "y": axis_val}
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=words.dimension_title(color))
+        enc["color"] = charts.colour(color, drawn[color].to_list(),
+                                     title=words.dimension_title(color))
+    elif category in charts.COLOUR_MAPS:  # a race's (a motion's) bar in its own colour
+        enc["color"] = charts.colour(category, drawn[category].to_list(), legend=None)
     enc["tooltip"] = [*(tip(f"{c}:N") for c in labels), alt.Tooltip(f"{value}:Q", format=",")]
-    n = shown.select(labels).unique().height if labels else 1
+    n = drawn.select(labels).unique().height if labels else 1
     size = {"width": 520, "height": max(60, 18 * n)} if horizontal else \
         {"width": max(300, min(760, 14 * n)), "height": 260}
-    chart = (alt.Chart(shown.filter(pl.col(value).is_not_null()))
-             .mark_bar().encode(**enc).properties(**size))
+    chart = alt.Chart(drawn).mark_bar().encode(**enc).properties(**size)
     hidden = shown.filter(pl.col(value).is_null()).height
-    alt_text = (f"Bars of {value} by {', '.join(words.dimension_title(c) for c in labels)}"
-                f" ({data_tag()}): {_alt_items(shown, labels, value)}."
-                + (f" {hidden} hidden count(s) are not drawn." if hidden else ""))
-    return charts.titled(chart, title, f"{source}; counts: {data_tag()}", alt_text=alt_text)
+    what = (f"Bars of {value} by {', '.join(words.dimension_title(c) for c in labels)}"
+            f" ({data_tag()})")
+    if data_table:
+        big = drawn.sort(value, descending=True).head(3)
+        cut = f"; {note[0].lower()}{note[1:]}" if note else ""
+        alt_text = (f"{what}: {drawn.height} bars{cut}; the largest: "
+                    f"{_alt_items(big, [c for c in labels if c in big.columns], value)}.")
+    else:
+        alt_text = f"{what}: {_alt_items(shown, labels, value)}." + (
+            f" {note}." if note else "")
+    alt_text += f" {hidden} hidden count(s) are not drawn." if hidden else ""
+    return charts.titled(chart, title, f"{source}; counts: {data_tag()}", alt_text=alt_text,
+                         data_table=data_table, note=note)
 
 
 def no_cases(filters: aggregate.Filters) -> Markdown:

@@ -113,54 +113,101 @@ def waterfall_steps(per_motion: CountTable, overlap: CountTable) -> pl.DataFrame
     return frame.with_columns(value=pl.col("end") - pl.col("start"))
 
 
+DATA_COUNT = "count in the data"  # the label of the data's own count in each panel
+HOLDS = ("admits the count in the data", "does not admit it")
+STEP_COLOURS = {"counted in both": charts.PALETTE[5], "combined total": charts.PALETTE[4]}
+
+
+def _bars(steps: pl.DataFrame, order: list[str]) -> alt.LayerChart:
+    """The waterfall: each step a bar from its start to its end, labelled with what it
+    adds (the motions' bars in their motions' colours)."""
+    frame = steps.with_columns(
+        top=pl.max_horizontal("start", "end"),
+        label=pl.when(pl.col("start") == 0).then(pl.lit(""))
+        .when(pl.col("value") < 0).then(pl.lit("\u2212")).otherwise(pl.lit("+"))
+        + pl.col("value").abs().round(0).cast(pl.Int64).map_elements(
+            lambda v: f"{v:,}", return_dtype=pl.String))
+    colours = [charts.colour_of(s) or STEP_COLOURS.get(s, charts.REFERENCE_COLOUR)
+               for s in order]
+    base = alt.Chart(frame).encode(x=alt.X("step:N", sort=order, title=None,
+                                           axis=alt.Axis(labelAngle=0, labelLimit=140)))
+    bars = base.mark_bar().encode(
+        y=alt.Y("start:Q", title=f"Running total of conviction counts ({data_tag()})"),
+        y2="end:Q", color=alt.Color("step:N", legend=None,
+                                    scale=alt.Scale(domain=order, range=colours)),
+        tooltip=["step:N", alt.Tooltip("value:Q", format=",", title="in the data")])
+    text = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
+        y="top:Q", text="label:N")
+    return (bars + text).properties(width=400, height=320)
+
+
+def _panels(placed: pl.DataFrame, order: list[str]) -> alt.FacetChart:
+    """One panel per step, on its own scale: each published range beside the count in
+    the data (a diamond on its own row, and the dashed line through every range)."""
+    colour = alt.Color("holds:N", title="Published range",
+                       scale=alt.Scale(domain=[*HOLDS, DATA_COUNT],
+                                       range=[charts.PALETTE[2], charts.PALETTE[1],
+                                              charts.REFERENCE_COLOUR]))
+    y = alt.Y("claim:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    tips = ["claim:N", "sources:N", "admits:N",
+            alt.Tooltip("count:Q", format=",", title=DATA_COUNT)]
+    is_count = alt.datum.claim == DATA_COUNT
+    return alt.layer(
+        alt.Chart().transform_filter(~is_count).mark_rule(strokeWidth=6).encode(
+            x=alt.X("lo:Q", title="Conviction counts (each panel on its own scale)",
+                    scale=alt.Scale(zero=False)),
+            x2="hi:Q", y=y, color=colour, tooltip=tips),
+        alt.Chart().mark_rule(strokeDash=[4, 2], color=charts.REFERENCE_COLOUR).encode(
+            x="count:Q"),
+        alt.Chart().transform_filter(is_count).mark_point(
+            shape="diamond", filled=True, size=90).encode(
+            x="lo:Q", y=y, color=colour, tooltip=tips),
+        data=placed,
+    ).properties(width=300, height=alt.Step(18)).facet(
+        row=alt.Row("step:N", sort=order, title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
+                                      labelOrient="top"))
+    ).resolve_scale(x="independent", y="independent")
+
+
 def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
-    """Bars from the 2020 count through the 2021 count to the total, each published
-    claim's range drawn over its step, and a panel zooming in on each step."""
+    """Bars from the 2020 count through the 2021 count to the total, and beside them a
+    panel for each step: every published claim's range over the quantity it describes
+    (the 2021 figures against the 2021 count, not on top of 2020's), with the count in
+    the data marked and named. ``intervals``: ``reconcile.claim_ranges`` at 0."""
     order = steps["step"].to_list()
+    counts = steps.select("step", count=pl.col("value"))
     placed = (
         intervals
-        # the computed end of each step, to see whether each claim's range holds it
-        .join(steps.select("step", "end"), on="step")
-        .with_columns(holds=pl.when((pl.col("end") >= pl.col("lo"))
-                                    & (pl.col("end") <= pl.col("hi")))
-                      .then(pl.lit("admits the count in the data"))
-                      .otherwise(pl.lit("does not admit it")))
+        # the data's own count of each step, to see whether each claim's range holds it
+        .join(counts, on="step")
+        .with_columns(holds=pl.when((pl.col("count") >= pl.col("lo"))
+                                    & (pl.col("count") <= pl.col("hi")))
+                      .then(pl.lit(HOLDS[0])).otherwise(pl.lit(HOLDS[1])))
     )
-    colour = alt.Color("holds:N", title="Published range",
-                       scale=alt.Scale(domain=["admits the count in the data", "does not admit it"],
-                                       range=[charts.PALETTE[2], charts.PALETTE[5]]))
-    bars = alt.Chart(steps).mark_bar(color=charts.PALETTE[4], opacity=0.6).encode(
-        x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("start:Q", title=f"Conviction counts ({data_tag()})"), y2="end:Q",
-        tooltip=["step:N", alt.Tooltip("value:Q", format=",", title="in the data")])
-    ranges = alt.Chart(placed).mark_rule(strokeWidth=4).encode(
-        x=alt.X("step:N", sort=order), xOffset=alt.XOffset("claim:N"),
-        y="lo:Q", y2="hi:Q", color=colour, tooltip=["claim:N", "sources:N", "admits:N"])
-    zoom = alt.layer(
-        alt.Chart().mark_rule(strokeWidth=6).encode(
-            x=alt.X("lo:Q", title="Conviction counts, cumulative", scale=alt.Scale(zero=False)),
-            x2="hi:Q", y=alt.Y("claim:N", title=None), color=colour,
-            tooltip=["claim:N", "sources:N", "admits:N"]),
-        alt.Chart().mark_rule(color="black", strokeDash=[4, 2]).encode(x="end:Q"),
-        data=placed,
-    ).properties(width=300, height=alt.Step(16)).facet(
-        row=alt.Row("step:N", sort=order, title=None)).resolve_scale(x="independent",
-                                                                    y="independent")
-    alt_text = ("Waterfall: " + "; ".join(f"{s} {v:,.0f}" for s, v in
-                                          steps.select("step", "value").iter_rows())
-                + ". Published ranges: " + "; ".join(
-                    f"{c} ({st}) {a}" for st, c, a in
-                    placed.select("step", "claim", "admits").iter_rows()))
+    marks = counts.filter(pl.col("step").is_in(placed["step"].implode())).select(
+        "step", claim=pl.lit(DATA_COUNT), sources=pl.lit(data_tag()), lo="count",
+        hi="count", admits=pl.col("count").map_elements(lambda v: f"{v:,.0f}",
+                                                        return_dtype=pl.String),
+        count="count", holds=pl.lit(DATA_COUNT))
+    both = pl.concat([placed.select(marks.columns), marks], how="vertical_relaxed")
+    alt_text = ("Waterfall of conviction counts: " + "; ".join(
+        f"{s} {v:,.0f}" for s, v in steps.select("step", "value").iter_rows())
+        + ". Published ranges, each beside the step's count in the data: " + "; ".join(
+        f"{st}: {c} ({lo:,.0f} to {hi:,.0f}) {h}" for st, c, lo, hi, h in
+        placed.select("step", "claim", "lo", "hi", "holds").iter_rows()) + ".")
     return charts.titled(
-        alt.hconcat((bars + ranges).properties(width=360, height=320), zoom),
+        alt.hconcat(_bars(steps, order), _panels(both, order)).resolve_scale(
+            color="independent"),
         "From the two motions to the combined total",
         f"{source}; ranges from the published claims (data/claims/claims.csv)",
         alt_text=alt_text)
 
 
-def people_chart(held: CountTable, source: str):
-    """People by the number of their convictions in each motion; hidden bins are left
-    out."""
+def people_chart(held: CountTable, source: str, data_table: str = ""):
+    """People by the number of their convictions in each motion (each motion in its
+    colour); hidden bins are left out. ``data_table``: the caption of the page's table of
+    the same counts, which the text alternative then points to."""
     title = "People by the number of their convictions in each motion"
     held = held.protected(as_text=False).filter(pl.col("people").is_not_null())
     if held.height == 0:
@@ -169,15 +216,18 @@ def people_chart(held: CountTable, source: str):
         x=alt.X("held:N", sort=[b[2] for b in PER_PERSON_BINS],
                 title="Convictions held in the motion", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("people:Q", title="People"),
-        color=alt.Color("motion:N", title="Motion",
-                        legend=alt.Legend(orient="bottom", labelLimit=400)),
+        color=charts.colour("motion", held["motion"].to_list(), title="Motion",
+                            legend=alt.Legend(orient="bottom", labelLimit=400)),
         xOffset="motion:N",
         tooltip=["motion:N", "held:N", alt.Tooltip("people:Q", format=",")],
     ).properties(width=480, height=220)
-    return charts.titled(
-        chart, title, source,
-        alt_text="Bars: " + "; ".join(f"{m}, {h} conviction(s): {n:,} people"
-                                      for m, h, n in held.iter_rows() if n is not None))
+    items = "; ".join(f"{m}, {h} conviction(s): {n:,} people"
+                      for m, h, n in held.iter_rows() if n is not None)
+    m, h, n = held.sort("people", descending=True).select("motion", "held", "people").row(0)
+    summary = (f"Bars of people by the convictions they hold in each motion, {held.height} "
+               f"drawn; the tallest: {m}, {h} conviction(s), {n:,} people.")
+    return charts.titled(chart, title, source, alt_text=summary if data_table else
+                         f"Bars: {items}", data_table=data_table)
 
 
 def __dir__() -> list[str]:

@@ -9,6 +9,8 @@ publishes as a download beside the page.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 
 import polars as pl
@@ -20,9 +22,9 @@ from ..outputs import DataCard, Table
 from ..release.tables import HIDDEN, CountTable, labelled
 from .tidy import tidy
 
-__all__ = ["assumptions", "count_text", "data_card", "data_tag", "footnote", "illustrative",
-           "inputs", "interval_text", "labelled", "number", "on_synthetic", "opening", "table",
-           "tip"]
+__all__ = ["assumptions", "card_list", "count_text", "data_card", "data_tag", "footnote",
+           "illustrative", "inputs", "interval_text", "labelled", "number", "on_synthetic",
+           "opening", "table", "tip"]
 
 OPENING = "What this page finds"
 
@@ -47,22 +49,30 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
     rows = counts.value("convictions", batch="Total")
     batches = ", ".join(f"{words.category_label(b)} {number(counts.value('convictions', batch=b))}"
                         for b in frame["batch"].cast(pl.String).unique().sort().to_list())
-    lines = [
-        "| | |", "|---|---|",
-        f"| **Source** | {source.label} |",
-        f"| **Rows** | {number(rows)} conviction counts ({batches}) |",
-        f"| **People** | {number(counts.value('people', batch='Total'))} distinct "
-        "pseudonymous ids |",
-        f"| **Checksum** | `sha256:{source.sha256[:16]}…` |",
+    items = [
+        ("Source", source.label),
+        ("Rows", f"{number(rows)} conviction counts ({batches})"),
+        ("People", f"{number(counts.value('people', batch='Total'))} distinct pseudonymous ids"),
+        ("Checksum", f"`sha256:{source.sha256[:16]}…`"),
+        ("Synthetic?", "Yes. Every row is generated: totals match the published figures; "
+         "everything else follows the assumptions listed on this page. No row describes a "
+         "real person.") if source.synthetic else
+        ("Kind", "Real data: a list supplied by the user."),
     ]
-    if source.synthetic:
-        lines.append("| **Synthetic?** | Yes. Every row is generated: totals match the "
-                     "published figures; everything else follows the assumptions listed on "
-                     "this page. No row describes a real person. |")
-    else:
-        lines.append("| **Kind** | Real data: a list supplied by the user. |")
     return DataCard(source.label, source.path.name, source.synthetic, source.sha256,
-                    rows, "\n".join(lines))
+                    rows, card_list(items))
+
+
+def card_list(items: Sequence[tuple[str, str]]) -> str:
+    """A data card's lines as a definition list (each term with what it says; text in
+    backticks as code): no table whose header row would be empty."""
+    def shown(text: str) -> str:
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+    terms = "".join(f"<dt>{html.escape(term)}</dt><dd>{shown(text)}</dd>"
+                    for term, text in items)
+    return f'<dl class="lacra-card">{terms}</dl>'
+
 
 
 def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
