@@ -239,3 +239,15 @@ def test_a_count_column_mixing_counts_with_other_figures_stays_text_and_flagged(
     rows = _csv_rows(reader.table(counts, "Claims", basis=SYNTHETIC))
     assert [(r["computed"], r["computed_hidden"]) for r in rows] == [
         ("57,900", "false"), ("44.4%", "false"), ("", "true")]
+
+
+def test_the_assumptions_table_speaks_in_words_a_note_can_be_matched_to():
+    from analysis import assumptions as a
+
+    table = reader.assumptions()
+    assert "name" not in table.columns
+    assert not any("_" in text for text in table["cited as"].to_list() + table["meaning"].to_list())
+    # every assumed parameter is listed under the words an illustrative box cites it by
+    cited = set(table["cited as"].to_list())
+    for field in a.Assumptions.__dataclass_fields__:
+        assert provenance.assumed(field).what in cited, field

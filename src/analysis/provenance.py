@@ -91,6 +91,8 @@ _SHORT = {
     "repeat_weight_shape": "how extra convictions spread over people",
     "sep2021_people_also_in_feb2020": "people in both motions",
     "same_conviction_in_both_batches": "convictions in both motions",
+    "same_case_share": "convictions per court case",
+    "feb2020_misdemeanor_first_year": "the first year of the 2020 misdemeanors",
 }
 
 

@@ -9,6 +9,7 @@ publishes as a download beside the page.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Sequence
@@ -76,8 +77,18 @@ def card_list(items: Sequence[tuple[str, str]]) -> str:
 
 
 def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
-    """The published and assumed inputs behind the synthetic data."""
-    return assumptions_table(a)
+    """The published and assumed inputs behind the synthetic data, in words: what each
+    sets, the short name an illustrative note cites an assumption by, its value, kind
+    and source (the generator's parameter names stay in ``analysis.assumptions``)."""
+    assumed = {f.name for f in dataclasses.fields(Assumptions)}
+    return (
+        assumptions_table(a)
+        # the words a box's note uses for an assumed parameter; blank for published ones
+        .with_columns(pl.col("name").map_elements(
+            lambda k: provenance.assumed(k).what if k in assumed else "",
+            return_dtype=pl.String).alias("cited as"))
+        .select("meaning", "cited as", "value", "kind", "source")
+    )
 
 
 def _percent(value) -> str:
