@@ -133,7 +133,7 @@ def ratio_chart(ratios: CountTable, *, reference: str, title: str,
                  tip("ratio_low:Q", format=".2f"),
                  tip("ratio_high:Q", format=".2f")])
     bars = base.mark_rule().encode(x=alt.X("ratio_low:Q", scale=scale), x2="ratio_high:Q",
-                                   y=alt.Y("race_ethnicity:N", sort=None))
+                                   y=alt.Y("race_ethnicity:N", title=None, sort=None))
     one = charts.reference("ratio", 1.0, f"1 = the {reference} rate", y=-14)
     items = "; ".join(f"{g}: {r:.2f} ({lo:.2f} to {hi:.2f})" for g, r, lo, hi in
                       data.select("race_ethnicity", "ratio", "ratio_low", "ratio_high")
