@@ -32,7 +32,8 @@ from .claims import Claim
 from .qualifiers import Interval
 
 __all__ = ["BODY", "CONSISTENT", "Check", "HEADLINES", "INCONSISTENT", "NOT_CHECKABLE",
-           "ROUNDING", "SEVERITY", "SPECS", "STATUSES", "Term", "at_most", "claim_checks",
+           "ROUNDING", "SEVERITY", "SPECS", "SPEC_BY_ID", "STATUSES", "Term", "at_most",
+           "claim_checks",
            "constant", "disputed", "equal", "fmt", "group", "printed_forms", "term"]
 
 CONSISTENT = "consistent"
@@ -267,6 +268,8 @@ SPECS: tuple[_Spec, ...] = (
           ("feb2020-02",), "<=", ("feb2020-12",),
           note="the same report says LA County worked with the service"),
 )
+
+SPEC_BY_ID = {s.id: s for s in SPECS}
 
 
 def _explicit(claims: dict[str, Claim]) -> list[Check]:

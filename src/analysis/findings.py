@@ -127,7 +127,7 @@ def _said(claim: Claim) -> str:
 def _odd_ones(result: Reconciliation, checks: list[cc.Check]) -> list[str]:
     """One plain phrase per figure (or sum of figures) that fits no other."""
     by_id = cl.by_id(result.claims)
-    specs = {s.id: s for s in cc.SPECS}
+    specs = cc.SPEC_BY_ID
     phrases: dict[tuple[str, ...], str] = {}
     for check in checks:
         if check.status != cc.INCONSISTENT:
@@ -235,7 +235,7 @@ def site_findings(result: Reconciliation) -> list[Finding]:
     published = "published: the news reports and gathered facts, checked against each other"
     out: list[Finding] = []
     by_id = cl.by_id(result.claims)
-    specs = {s.id: s for s in cc.SPECS}
+    specs = cc.SPEC_BY_ID
     totals = [c for c in result.checks if c.id in ("pw-both-125k", "pw-both-123k")]
     if totals:
         parts = [by_id[i] for i in specs[totals[0].id].lhs]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from . import claims as cl
-from .claimchecks import SPECS, Term, equal, fmt, printed_forms
+from .claimchecks import SPEC_BY_ID, Term, equal, fmt, printed_forms
 from .claims import Claim
 from .qualifiers import Interval
 
@@ -39,7 +39,7 @@ def cases_readings(claims: list[Claim], per_case: dict[str, float | None]) -> pl
     against each published combined total (``per_case`` maps ``feb2020`` and
     ``sep2021`` to the data's convictions per case; None when the data cannot say)."""
     by_id = cl.by_id(claims)
-    spec = next(s for s in SPECS if s.id == PARTS_CHECK)
+    spec = SPEC_BY_ID[PARTS_CHECK]
     parts = {c.batches[0]: c for c in (by_id[i] for i in spec.lhs)}
     totals = printed_forms([c for c in claims if c.measure == "convictions_both"])
     rows = []
