@@ -86,7 +86,8 @@ for card in reader.reconcile.cards(result):
 
 # %%
 display(reader.reconcile.verdict(result, source.synthetic))
-reader.table(against, "Published claims against the figures counted in the data")
+reader.table(against, "Published claims against the figures counted in the data",
+             folded=f"Each claim against the data ({against.frame.height} claims)")
 
 # %% [markdown]
 # ## People against convictions
@@ -123,8 +124,9 @@ Markdown(reader.footnote())
 # Parts should add up to their wholes, shares to at most 100%, people should not outnumber their convictions, and every figure printed for the same quantity, by one source or several, should agree. A headline contradicted by its own article is named as the odd one out.
 
 # %%
-reader.table(reader.reconcile.checks_table(result),
-             "Checks between published claims",
+checks = reader.reconcile.checks_table(result)
+reader.table(checks, "Checks between published claims",
+             folded=f"Every check between the claims ({checks.height} checks)",
              basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"))
 
 # %% [markdown]
@@ -133,8 +135,9 @@ reader.table(reader.reconcile.checks_table(result),
 # The full ledger (`data/claims/claims.csv`): each number printed in the five news reports and in the facts gathered with the public data, with its qualifier as printed, what it counts and where it sits in its source. *Against claims* is the worst status of the checks that involve the claim; *against data* compares it with the figure computed from the data on this page.
 
 # %%
-reader.table(reader.reconcile.claims_table(result, against),
-             "Every published claim, with the status of its checks",
+ledger_rows = reader.reconcile.claims_table(result, against)
+reader.table(ledger_rows, "Every published claim, with the status of its checks",
+             folded=f"The full ledger ({ledger_rows.height} published figures)",
              basis=provenance.published("the news reports and gathered facts of data/claims/claims.csv"),
              column_basis={"against data": provenance.current()})
 

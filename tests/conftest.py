@@ -212,7 +212,7 @@ def rendered_site(tmp_path_factory, small_case_file) -> Path:
 
 
 # Reports whose first parameter set is replaced in a one-page-per-notebook config.
-ONE_PAGE_PARAMETERS = {"agency-profile": {"agency": "Long Beach city prosecutor"}}
+ONE_PAGE_PARAMETERS = {"agency-profile": {"agency": "city prosecutors"}}
 
 # What a table's caption ends with: the basis of its figures (analysis.provenance).
 BASIS_TAG = re.compile(r"\((synthetic|published: [^()]+|real data: [^()]+|assumed: [^()]+)\)$")

@@ -192,10 +192,11 @@ def test_the_trend_is_fitted_without_the_hidden_years():
     assert first == pytest.approx(disparities.fit_trend(other, spline_df=1)["fitted"].to_list())
 
 
-def test_every_agency_has_a_profile_page():
+def test_every_agency_is_on_one_profile_page():
     config = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))["reports"]
     profile = next(r for r in config if r["notebook"] == "05_agency_profile.ipynb")
-    assert sorted(p["agency"] for p in profile["parameters"]) == sorted(schema.AGENCIES)
+    covered = [a for p in profile["parameters"] for a in schema.agency_members(p["agency"])]
+    assert sorted(covered) == sorted(schema.AGENCIES)  # each agency once, none left out
     notebooks = {r["notebook"] for r in config}
     assert {"02_overview.ipynb", "03_explorer.ipynb", "04_disparities.ipynb"} <= notebooks
 
@@ -347,6 +348,20 @@ def test_agency_profile_renders(tmp_path, sample, agency):
     assert f"{agency}: convictions" in text or "No cases match" in text
     no_identifiers(text)
     small_cells_hidden(tables)
+
+
+def test_the_city_prosecutors_page_counts_each_of_the_ten_and_only_them(synthetic):
+    from analysis.release import counts
+
+    tables = counts.agency_profile("p", synthetic, agency="city prosecutors")
+    each = next(t for t in tables.tables if t.name == "agency-each")
+    shown = set(each.frame["prosecuting_agency"].cast(pl.String))
+    assert shown and shown <= set(schema.AGENCIES[1:])
+    # rows it leaves out are declared zero only within the ten: never the District Attorney
+    assert all(schema.DISTRICT_ATTORNEY not in dict(c.where).get("prosecuting_agency", ())
+               for t in tables.tables for c in t.zeros)
+    single = counts.agency_profile("p", synthetic, agency="Long Beach city prosecutor")
+    assert "agency-each" not in single
 
 
 def test_a_list_without_the_reference_group_shows_no_ratio_and_says_why():

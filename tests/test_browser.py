@@ -130,7 +130,7 @@ def test_every_page_draws_offline(chromium, rendered_site):
 
 
 def test_tooltips_show_on_hover(chromium, rendered_site):
-    page, errors, escaped = _open(chromium, rendered_site / "batches.html")
+    page, errors, escaped = _open(chromium, rendered_site / "overview.html")
     page.wait_for_function("() => document.querySelector('figure.lacra-chart')"
                            ".dataset.rendered === 'yes'", timeout=30_000)
     mark = page.query_selector("figure.lacra-chart g.role-mark > path")
@@ -220,6 +220,40 @@ def test_no_page_scrolls_sideways_and_wide_tables_say_they_scroll(chromium, rend
             seen_overflow |= box["overflows"]
     if width < 600:
         assert seen_overflow, "no table overflows a phone screen: the cue is untested"
+
+
+# Each drawn chart: its box's width, the drawing's width on screen, and the smallest text
+# as the reader sees it (its font size times the drawing's scale on screen).
+CHART_TEXT = """() => [...document.querySelectorAll('figure.lacra-chart')].map(f => {
+  const view = f.querySelector('.lacra-chart-view'), svg = view.querySelector('svg');
+  if (!svg) return null;
+  const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+  const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {name: f.getAttribute('aria-label'), box: view.clientWidth,
+          drawn: svg.getBoundingClientRect().width, smallest: Math.min(...sizes)};
+}).filter(Boolean)"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_chart_text_stays_readable_and_charts_fit_their_box(chromium, rendered_site, width):
+    """No chart is shrunk to fit a phone: its text stays at 11 px or more, and a single
+    chart takes its box's width (panels side by side may scroll in their own box)."""
+    fitted = 0
+    for path in sorted(rendered_site.glob("*.html")):
+        page = chromium.new_page(viewport={"width": width, "height": 800})
+        page.goto(path.as_uri(), wait_until="load")
+        _drawn(page)
+        spec_kinds = page.eval_on_selector_all(
+            "script.lacra-chart-spec", "ss => ss.map(s => Object.keys(JSON.parse(s.textContent)))")
+        charts = page.evaluate(CHART_TEXT)
+        page.close()
+        for chart, keys in zip(charts, spec_kinds, strict=True):
+            assert chart["smallest"] >= 11 - 0.05, (path.name, width, chart)
+            if not {"hconcat", "vconcat", "concat", "facet", "repeat"} & set(keys):
+                assert chart["drawn"] <= chart["box"] + 1, (path.name, width, chart)
+                fitted += 1
+    assert fitted, "no single chart was drawn: the check is untested"
 
 
 def test_every_page_passes_axe(chromium, rendered_site):

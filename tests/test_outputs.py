@@ -69,8 +69,11 @@ def test_a_table_bundle_round_trips_through_the_notebook(tmp_path, table):
 
 def test_the_reader_table_is_escaped_and_links_its_csv_file(table):
     html = table.html("csv/page/levels.csv")
-    assert ("<caption>Convictions &quot;by&quot; level &lt;computed&gt; (synthetic)</caption>"
-            in html)
+    said = "Convictions &quot;by&quot; level &lt;computed&gt; (synthetic)"
+    # named once for screen readers (the caption), shown once above the scrolling box
+    assert f'<caption class="lacra-sr-only">{said}</caption>' in html
+    assert f'<p class="lacra-caption" aria-hidden="true">{said}</p>' in html
+    assert html.index("lacra-caption") < html.index("lacra-table-wrap")
     assert '<th title="charge_level in the CSV">charge level</th>' in html
     assert "<td>62,000</td><td>94.4%</td>" in html and "<td>suppressed</td><td></td>" in html
     assert ('<a class="lacra-csv" data-lacra-csv="levels" download="levels.csv" '

@@ -73,6 +73,27 @@ def test_a_figure_an_assumption_sets_is_illustrative_only_on_synthetic_data(page
         assert "court_export.csv" in table.caption and "synthetic" not in table.html("t.csv")
 
 
+@pytest.mark.parametrize(("source", "batches", "assumed"), [
+    (SYNTHETIC_SOURCE, ["feb2020", "sep2021"], True),  # the 2021 people are assumed there
+    (SYNTHETIC_SOURCE, ["feb2020"], False),  # February 2020's are calibrated
+    (REAL_SOURCE, ["feb2020", "sep2021"], False),  # a real list measures them
+])
+def test_a_people_column_counting_2021_people_of_synthetic_data_says_it_is_assumed(
+        page_of, source, batches, assumed):
+    from conftest import count_table
+
+    page_of(source)
+    frame = pl.DataFrame({"batch": batches, "convictions": [900] * len(batches),
+                          "people": [700] * len(batches)})
+    table = reader.table(count_table("motions", frame, ["batch"],
+                                     {"convictions": "convictions", "people": "people"}),
+                         "Convictions and people by motion")
+    said = dict(table.basis)
+    assert said["people"].startswith("assumed: ") == assumed
+    assert not said["convictions"].startswith("assumed")
+    assert ("Illustrative column" in table.html("t.csv")) == assumed
+
+
 def test_a_plain_frame_must_name_its_basis(page_of):
     page_of(SYNTHETIC_SOURCE)
     with pytest.raises(ValueError, match="name its basis"):

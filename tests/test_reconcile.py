@@ -234,7 +234,7 @@ def test_the_waterfall_draws_each_range_over_its_own_quantity(synthetic):
     for r in rows:  # each range's verdict is against its own step's count
         if r["claim"] != page.DATA_COUNT:
             assert (r["holds"] == page.HOLDS[0]) == (r["lo"] <= own[r["step"]] <= r["hi"])
-    panels = spec["hconcat"][1]
+    panels = spec["vconcat"][1]
     assert panels["facet"]["row"]["field"] == "step"
     assert panels["resolve"]["scale"]["x"] == "independent"
     assert page.DATA_COUNT in panels["spec"]["layer"][0]["encoding"]["color"]["scale"]["domain"]

@@ -76,8 +76,8 @@ def canary(tmp_path_factory, synthetic) -> Path:
 
 # Pages rendered a second time for the reproducibility check: one of each notebook kind
 # that reads the case list (rendering all of them twice would double the suite's time).
-AGAIN = ("batches", "overview", "explorer--race-ethnicity", "disparities",
-         "agency-long-beach-city-prosecutor", "reconciliation")
+AGAIN = ("overview", "explorer--race-ethnicity", "disparities", "agency-city-prosecutors",
+         "reconciliation")
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +173,7 @@ def test_small_cells_are_suppressed_in_every_csv(sites):
                     small.append(f"{path.relative_to(site)}: {column}={value}")
     assert not small, small
     # the three planted infractions are there, and shown with the one hidden label
-    table = (site / "csv" / "batches").glob("*.csv")
+    table = (site / "csv" / "overview").glob("*.csv")
     rows = [r for p in table for r in csv.DictReader(io.StringIO(p.read_text("utf-8-sig")))
             if r.get("charge_level") == "infraction"]
     assert rows and all(r["convictions"] == "" and r["convictions_hidden"] == "true"
@@ -231,7 +231,7 @@ def test_a_hidden_count_written_back_fails_the_audit_naming_it(sites, canary, tm
     cells = {k: v for r in release["releases"] for k, v in r["cells"].items()}
     where, key, truth = next((w, k, true_count(cases, cells[k]))
                              for w, k, text in published_counts(site)
-                             if text == "suppressed" and "csv/agency-hermosa" in w
+                             if text == "suppressed" and "csv/agency-city-prosecutors" in w
                              and 0 < (true_count(cases, cells[k]) or 0) < 11)
     path, rest = where.split(" row ")
     row, column = int(rest.split(" ")[0]), rest.split(" ", 1)[1]
@@ -329,10 +329,10 @@ def test_verify_finds_the_site_matching_then_reports_each_drift(sites, canary, t
 
     csv = next(site.rglob("*.csv"))
     csv.write_text(csv.read_text(encoding="utf-8") + "tampered\n", encoding="utf-8")
-    (site / "batches.ipynb").unlink()
+    (site / "overview.ipynb").unlink()
     (site / "stray.html").write_text("<p>not from a render</p>", encoding="utf-8")
     kinds = {(d.kind, d.page) for d in verify(site, data=canary)[0]}
-    assert ("missing-file", "batches") in kinds
+    assert ("missing-file", "overview") in kinds
     assert ("unlisted-file", None) in kinds
     assert any(kind == "changed-file" for kind, _ in kinds)
 

@@ -65,6 +65,7 @@ def _theme() -> alt.theme.ThemeConfig:
                      "gridColor": "#eee"},
             # legend labels up to 300 px before they are cut with an ellipsis
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 300},
+            "header": {"labelFontSize": 11, "titleFontSize": 12},
             "view": {"stroke": None},
             # every mark shows its encoded fields on hover unless the chart says otherwise
             "mark": {"tooltip": True},

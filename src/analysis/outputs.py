@@ -142,11 +142,16 @@ class Table:
         head = "".join(_header(c) for c in self.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row)
                        + "</tr>" for row in self.cells)
-        cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        # the caption names the table for screen readers; its visible twin sits above
+        # the scrolling box, so it wraps on a phone instead of scrolling away with it
+        cap = (f'<caption class="lacra-sr-only">{html.escape(self.caption)}</caption>'
+               if self.caption else "")
+        shown = (f'<p class="lacra-caption" aria-hidden="true">{html.escape(self.caption)}</p>'
+                 if self.caption else "")
         link = (f'<p class="lacra-download"><a class="lacra-csv" data-lacra-csv='
                 f'"{self.name}" download="{self.name}.csv" href="{html.escape(href)}">'
                 f"Download this table (CSV, {self.rows:,} rows)</a></p>")
-        table = (f'<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
+        table = (f'{shown}<div class="lacra-table-wrap"><table class="lacra-table">{cap}'
                  f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
                  f"{self._assumed_columns()}{link}</div>")
         if self.summary:
@@ -237,13 +242,20 @@ class Chart:
         The drawing is hidden from screen readers (its marks answer a mouse only); the
         figure is named by the chart's title and its words follow it once, in a fold a
         keyboard opens, so nothing is read twice."""
-        spec = json.dumps(self.spec, separators=(",", ":"), ensure_ascii=False)
+        spec = json.dumps(self.site_spec(), separators=(",", ":"), ensure_ascii=False)
         # A JSON string may not close the script element it sits in.
         spec = spec.replace("</", "<\\/").replace("<!--", "<\\!--")
         alt_text = html.escape(self.alt)
         name = html.escape(f"Chart: {self.title}" if self.title else "Chart")
+        # title and source lines as page text: they wrap on a phone, at the page's size
+        # (the figure's label already names it, so the title is not read a second time)
+        lines = "".join(f'<span class="lacra-chart-source">{html.escape(line)}</span>'
+                        for line in self.subtitle)
+        caption = (f'<figcaption class="lacra-chart-caption"><span class="lacra-chart-title" '
+                   f'aria-hidden="true">{html.escape(self.title)}</span>{lines}</figcaption>'
+                   if self.title or lines else "")
         figure = (f'<figure class="lacra-chart" id="chart-{number}" aria-label="{name}">'
-                  '<div class="lacra-chart-view" aria-hidden="true"></div>'
+                  f'{caption}<div class="lacra-chart-view" aria-hidden="true"></div>'
                   f"<details><summary>This chart in words</summary><p>{alt_text}</p>"
                   f'</details><script type="application/json" class="lacra-chart-spec">'
                   f"{spec}</script></figure>")
@@ -255,6 +267,22 @@ class Chart:
         title = self.spec.get("title")
         text = title.get("text", "") if isinstance(title, dict) else title or ""
         return " ".join(text) if isinstance(text, list) else str(text)
+
+    @property
+    def subtitle(self) -> list[str]:
+        """The lines under the chart's title (its source note), as text."""
+        title = self.spec.get("title")
+        lines = title.get("subtitle", []) if isinstance(title, dict) else []
+        return [lines] if isinstance(lines, str) else [str(line) for line in lines]
+
+    def site_spec(self) -> dict:
+        """The spec the site draws: its title and source lines are the figure's caption,
+        and a single view takes its container's width, so its text keeps its size on
+        a phone (concatenated panels keep theirs and scroll in their box)."""
+        spec = {k: v for k, v in self.spec.items() if k != "title"}
+        if not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+            spec |= {"width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+        return spec
 
     @property
     def illustrative(self) -> str:

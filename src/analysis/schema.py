@@ -18,13 +18,14 @@ from dataclasses import dataclass
 import polars as pl
 
 __all__ = [
-    "AGENCIES", "BATCHES", "BATCH_ALIASES", "CATEGORIES", "CHARGE_LEVELS", "CITIES",
-    "CITY_PROSECUTOR", "CITY_PROSECUTOR_CITIES", "CODE_SECTIONS", "COLUMNS", "DISTRICT_ATTORNEY",
-    "EARLIEST_CONVICTION", "FALSE_STRINGS", "FIELDS", "IDENTIFIERS", "JURISDICTIONS", "KEY",
-    "LA_CITY_COMMUNITIES", "LEVEL_ALIASES", "MOTION_DATES", "OFFENSE_ALIASES", "OFFENSE_TYPES",
-    "PROP64_EFFECTIVE", "RACES", "RACE_ALIASES", "RELIEF", "RELIEF_ALIASES", "REQUIRED", "SCHEMA",
-    "SECTION_OFFENSE", "TRUE_STRINGS", "UNINCORPORATED", "Agency", "Batch", "ChargeLevel",
-    "CodeSection", "Field", "Jurisdiction", "OffenseType", "Race", "Relief", "category",
+    "AGENCIES", "AGENCY_GROUPS", "BATCHES", "BATCH_ALIASES", "CATEGORIES", "CHARGE_LEVELS",
+    "CITIES", "CITY_PROSECUTOR", "CITY_PROSECUTORS", "CITY_PROSECUTOR_CITIES", "CODE_SECTIONS",
+    "COLUMNS", "DISTRICT_ATTORNEY", "EARLIEST_CONVICTION", "FALSE_STRINGS", "FIELDS",
+    "IDENTIFIERS", "JURISDICTIONS", "KEY", "LA_CITY_COMMUNITIES", "LEVEL_ALIASES",
+    "MOTION_DATES", "OFFENSE_ALIASES", "OFFENSE_TYPES", "PROP64_EFFECTIVE", "RACES",
+    "RACE_ALIASES", "RELIEF", "RELIEF_ALIASES", "REQUIRED", "SCHEMA", "SECTION_OFFENSE",
+    "TRUE_STRINGS", "UNINCORPORATED", "Agency", "Batch", "ChargeLevel", "CodeSection", "Field",
+    "Jurisdiction", "OffenseType", "Race", "Relief", "agency_members", "category",
     "city_prosecutor", "conviction_decade", "decade_label", "expected_agency", "markdown_table",
 ]
 
@@ -75,6 +76,14 @@ def city_prosecutor(city: str) -> str:
 
 
 AGENCIES = (DISTRICT_ATTORNEY, *(city_prosecutor(c) for c in CITY_PROSECUTOR_CITIES))
+CITY_PROSECUTORS = "city prosecutors"  # one page may cover the ten together
+AGENCY_GROUPS = {CITY_PROSECUTORS: AGENCIES[1:]}
+
+
+def agency_members(agency: str) -> tuple[str, ...]:
+    """The agencies a page's ``agency`` names: itself, or every member of a group
+    (``"city prosecutors"``: the ten city prosecutors, for agencies with little data)."""
+    return AGENCY_GROUPS.get(agency.strip().lower(), (agency,))
 
 UNINCORPORATED = "Unincorporated Los Angeles County"
 # The 88 incorporated cities of Los Angeles County.

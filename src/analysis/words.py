@@ -110,6 +110,8 @@ DIMENSION_TITLES = {
 
 # Column names whose words are not just the name with spaces; the CSVs keep the names.
 _LABELS = {
+    "batch": "motion",
+    "hs_section": "code section (HS)",
     "race_ethnicity": "race/ethnicity",
     "p_value": "p-value",
     "conviction_year": "year of conviction",

@@ -91,7 +91,8 @@ def _print_tables(result, label: str, only: str) -> None:
                  "yes" if d.required else "no", d.explanation] for d in shown]
         print(f"Claims against the data: {label} ({len(result.data)} claims)")
         if rows:
-            print(_table(rows, ["claim", "published", "computed", "status", "required",
+            # "must hold": a miss fails the command (a contradicted claim need not hold)
+            print(_table(rows, ["claim", "published", "computed", "status", "must hold",
                                 "explanation"]))
         print()
 

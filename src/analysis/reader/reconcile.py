@@ -197,7 +197,8 @@ def waterfall_chart(steps: pl.DataFrame, intervals: pl.DataFrame, source: str):
         f"{st}: {c} ({lo:,.0f} to {hi:,.0f}) {h}" for st, c, lo, hi, h in
         placed.select("step", "claim", "lo", "hi", "holds").iter_rows()) + ".")
     return charts.titled(
-        alt.hconcat(_bars(steps, order), _panels(both, order)).resolve_scale(
+        # one above the other: narrow enough for a phone to scroll only a little
+        alt.vconcat(_bars(steps, order), _panels(both, order)).resolve_scale(
             color="independent"),
         "From the two motions to the combined total",
         f"{source}; ranges from the published claims (data/claims/claims.csv)",

@@ -122,8 +122,8 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     release: its hidden counts carry the label ``"suppressed"`` on the page (empty, and
     flagged, in the CSV) and the columns derived from them are blank in both. A plain
     frame is published as it is, so it must hold no counts of the data (published
-    figures, assumptions, simulations). ``name`` is the CSV's file name (without
-    ``.csv``; a count table has its own); ``columns`` shows some of the frame's
+    figures, assumptions, simulations). ``name``: the CSV's name (without ``.csv``; a
+    count table has its own); ``columns`` shows some of the frame's
     columns, in that order; ``folded`` folds the table away behind that line (a
     chart's data). Identifier columns are refused.
 
@@ -134,8 +134,7 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     columns (a published population beside computed counts). A plain frame must name
     its ``basis``.
     """
-    counts: Sequence[str] = ()
-    declared: tuple = ()
+    counts, declared = (), ()  # the count columns; each one's cells, row by row
     if isinstance(data, CountTable):
         if name not in (None, data.name):
             raise ValueError(f"count table {data.name!r} is published under its own name")
@@ -167,10 +166,29 @@ def table(data: CountTable | pl.DataFrame, caption: str = "", *, name: str | Non
     cells = tuple(tuple(shown(v, c) for v, c in zip(row, frame.columns, strict=True))
                   for row in frame.iter_rows())
     data_frame = tidy(raw, *((data.hidden_mask(), data.table.dims) if counts else ()))
-    by_column = _column_basis(frame, counts, basis, column_basis or {}, data_frame.columns)
+    by_column = _column_basis(frame, counts, basis, _people_of_2021(data, basis, column_basis),
+                              data_frame.columns)
     caption = f"{caption} ({basis.tag()})" if caption else caption
     return Table(name, caption, tuple(frame.columns), cells, data_frame.write_csv(), folded,
                  declared, by_column, basis.note() if basis.illustrative else "")
+
+
+def _people_of_2021(data, basis: provenance.Basis,
+                    overrides: dict[str, provenance.Basis] | None) -> dict[str, provenance.Basis]:
+    """On synthetic data the September 2021 motion's people are set by an assumption
+    (convictions per person): a people column that counts any of them says so, unless
+    the table already says what it rests on."""
+    overrides = overrides or {}
+    if not isinstance(data, CountTable) or "people" not in data.counts \
+            or "people" in overrides or basis.illustrative:
+        return overrides
+    assumed = provenance.illustrative("sep2021_convictions_per_person")
+    batches = [dict(row["cells"]["people"].where).get("batch")
+               for row in data.table.rows if "people" in row["cells"]]
+    if assumed is not None and assumed.illustrative and any(
+            b is None or "sep2021" in b for b in batches):
+        return overrides | {"people": assumed}
+    return overrides
 
 
 def _basis(given: provenance.Basis | None, rests_on: Sequence[str], counts: bool,

@@ -160,10 +160,15 @@ def agency_profile(page: str, cases: pl.DataFrame, *, agency: str,
                    top_jurisdictions: int = 15, **_) -> PageTables:
     """One agency's convictions by motion and level, decade, offense, race, and the
     jurisdictions they were filed in (the largest by name, the rest together)."""
-    filters = aggregate.Filters(prosecuting_agency=agency)
+    members = schema.agency_members(agency)
+    filters = aggregate.Filters(prosecuting_agency=members)
     if aggregate.is_empty(cases, filters):
         return PageTables(page, [])
-    tables = [counts_table(page, "agency-motion", cases, ["batch", "charge_level"],
+    # a page covering several agencies counts each of them too
+    each = [counts_table(page, "agency-each", cases, ["prosecuting_agency", "batch"],
+                         filters=filters)] if len(members) > 1 else []
+    tables = [*each,
+              counts_table(page, "agency-motion", cases, ["batch", "charge_level"],
                            filters=filters),
               counts_table(page, "agency-decade", cases, ["conviction_decade"], filters=filters),
               counts_table(page, "agency-offense", cases, ["offense_type"], filters=filters),

@@ -148,7 +148,9 @@ def zero_cells(page: str, scope: Mapping[str, Sequence[str]], dims: Sequence[str
     """The cells of the rows a table leaves out because they count nothing."""
     domains = domains or schema.CATEGORIES
     out = []
-    for combo in itertools.product(*(domains[d] for d in dims)):
+    # a dimension the selection fixes ranges only over the values it keeps
+    ranges = [[v for v in domains[d] if d not in scope or str(v) in scope[d]] for d in dims]
+    for combo in itertools.product(*ranges):
         if tuple(str(v) for v in combo) in present:
             continue
         where = dict(scope) | dict(zip(dims, combo, strict=True))
