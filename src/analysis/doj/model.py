@@ -51,7 +51,8 @@ def convictions(rows: pl.DataFrame) -> pl.DataFrame:
             # a gang-enhanceable offence with the enhancement in the same case is one
             .with_columns(strike=pl.col("strike") | (pl.col("enhanceable") & pl.col(
                 "enhancement").any().over("subject", "case6")))
-            .drop("enhanceable", "enhancement", "convicted")
+            # the facts of the whole record come from subjects()
+            .drop("enhanceable", "enhancement", "convicted", "deceased", "registration", "age")
             .collect())
 
 
