@@ -18,19 +18,13 @@ import datetime as dt
 
 import polars as pl
 
-from . import tables
+from . import summary
 
 __all__ = ["convictions", "subjects"]
 
 
-def _matches(table: pl.DataFrame) -> pl.Expr:
-    """True where the conviction's section is one of the table's offences."""
-    return pl.col("section").str.contains(tables.pattern_of(table)).fill_null(False)
-
-
 def convictions(rows: pl.DataFrame) -> pl.DataFrame:
     """One row per conviction (subject x CNT_ORDER), with its sentence end and marks."""
-    strikes = tables.superstrikes()
     return (rows.lazy()
             # convicted counts only
             .filter(pl.col("convicted"))
@@ -41,13 +35,8 @@ def convictions(rows: pl.DataFrame) -> pl.DataFrame:
             # when the sentence ends (unknown date: already ended, as the reference reads it)
             .with_columns(ends=pl.col("event_date").cast(pl.Datetime("ms"))
                           + pl.duration(hours=pl.col("sentence_hours")))
-            # the offences that matter to the rules
-            .with_columns(
-                strike=_matches(strikes.filter(kind="superstrike")),
-                enhanceable=_matches(strikes.filter(kind="gang-enhanceable")),
-                enhancement=_matches(strikes.filter(kind="gang-enhancement")),
-                pc290=_matches(tables.pc290()),
-                case6=pl.col("cnt_order").str.slice(0, 6))
+            # the case (cycle and step) a gang enhancement must share
+            .with_columns(case6=pl.col("cnt_order").str.slice(0, 6))
             # a gang-enhanceable offence with the enhancement in the same case is one
             .with_columns(strike=pl.col("strike") | (pl.col("enhanceable") & pl.col(
                 "enhancement").any().over("subject", "case6")))
@@ -60,9 +49,7 @@ def subjects(rows: pl.DataFrame, convicted: pl.DataFrame, *, compute_at: dt.date
              years_conviction_free: int) -> pl.DataFrame:
     """One row per subject with what the rules compare a conviction against."""
     at = dt.datetime.combine(compute_at, dt.time())
-    free_since = compute_at.replace(year=compute_at.year - years_conviction_free) \
-        if not (compute_at.month == 2 and compute_at.day == 29) else \
-        dt.date(compute_at.year - years_conviction_free, 3, 1)
+    free_since = summary.years_before(compute_at, years_conviction_free)
     records = (rows.lazy().group_by("subject")
                # the first row's age; a death or a PC 290 registration anywhere
                .agg(age=pl.col("age").sort_by("row").first(), deceased=pl.col("deceased").any(),

@@ -94,23 +94,40 @@ def _or(text: pl.Expr, instead: str) -> pl.Expr:
     return pl.when(text.fill_null("") != "").then(text).otherwise(pl.lit(instead))
 
 
-def _ids(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add the hashed ids (subject, person, case) and drop what they came from."""
+_PEOPLE = ["SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "dob"]
+
+
+def _people(frame: pl.DataFrame, compute_at: dt.date) -> pl.DataFrame:
+    """Per distinct (subject, CII, name, birth date): the hashed ids and the age."""
+    keys = frame.select(_PEOPLE).unique().with_columns(
+        _dob_iso=pl.col("dob").cast(pl.String), _subject=pl.lit("DOJ SUBJECT"))
+    subject = pseudonym.key_text(["_subject", "SUBJECT_ID"])
+    return keys.select(
+        *_PEOPLE, subject=_hash(subject, keys, "S"), person_id=_hash(_person_key(), keys, "P"),
+        age=(pl.lit(compute_at) - pl.col("dob")).dt.total_days() / 365.25)
+
+
+def _cases(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per distinct (subject, cycle and step, court): the hashed case id."""
+    keys = (frame.select("SUBJECT_ID", "_case", "_court").unique()
+            .with_columns(_subject=pl.lit("DOJ SUBJECT")))
+    case = pseudonym.key_text(["_subject", "SUBJECT_ID", "_case", "_court"])
+    return keys.select("SUBJECT_ID", "_case", "_court", case_id=_hash(case, keys, "C"))
+
+
+def _ids(frame: pl.DataFrame, compute_at: dt.date) -> pl.DataFrame:
+    """Add the hashed ids (subject, person, case) and the age; drop what they came from."""
     keyed = frame.with_columns(
-        _dob_iso=pl.col("dob").cast(pl.String),
-        _subject=pl.lit("DOJ SUBJECT"),
         # a blank part would make the whole key blank: name it instead
         _case=_or(pl.col("CNT_ORDER").str.strip_chars().str.slice(0, 6), "NO CASE"),
         _court=_or(pl.col("STP_ORI_DESCR").str.strip_chars(), "NO COURT"))
-    subject = pseudonym.key_text(["_subject", "SUBJECT_ID"])
+    join = {"how": "left", "nulls_equal": True, "maintain_order": "left"}
     return (keyed
-            # the pseudonymous ids
-            .with_columns(subject=_hash(subject, keyed, "S"),
-                          person_id=_hash(_person_key(), keyed, "P"),
-                          case_id=_hash(pseudonym.key_text(["_subject", "SUBJECT_ID", "_case",
-                                                            "_court"]), keyed, "C"))
+            # the pseudonymous ids, worked out once per person and per case
+            .join(_people(keyed, compute_at), on=_PEOPLE, **join)
+            .join(_cases(keyed), on=["SUBJECT_ID", "_case", "_court"], **join)
             # the identifiers, the raw text and the helpers go
-            .drop(*READ, "dob", "_dob_iso", "_subject", "_case", "_court"))
+            .drop(*READ, "dob", "_case", "_court"))
 
 
 def load(files: Sequence[str | Path], compute_at: dt.date | None = None
@@ -126,7 +143,7 @@ def load(files: Sequence[str | Path], compute_at: dt.date | None = None
     raw = scan(shapes).with_columns(_dates()).collect(engine="streaming")
     label = ", ".join(str(s.path) for s in shapes) if len(shapes) > 1 else str(shapes[0].path)
     problems += _bad_dates(raw, label)
-    frame = _ids(raw.with_columns(coding.derived(compute_at)))
+    frame = _ids(coding.coded(raw), compute_at)
     return frame, problems, sum(s.rows for s in shapes)
 
 
