@@ -67,8 +67,8 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
     convicted = model.convictions(rows)
     people = model.subjects(rows, convicted, compute_at=compute_at,
                             years_conviction_free=years_conviction_free)
-    judged = rules.judge(convicted, people, county=county, age=age,
-                         years_conviction_free=years_conviction_free)
+    judged = reading.case_ids(rules.judge(convicted, people, county=county, age=age,
+                                          years_conviction_free=years_conviction_free))
     case_list = outputs.cases(judged)
     report = summary.reference_keys(convicted, judged, county=county, age=age,
                                     years_conviction_free=years_conviction_free,
