@@ -24,25 +24,26 @@ __all__ = ["convictions", "subjects"]
 
 
 def convictions(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per conviction (subject x CNT_ORDER), with its sentence end and marks."""
-    return (rows.lazy()
+    """One row per conviction (subject x CNT_ORDER), with its sentence end, its index
+    ``cid`` and whether it is a superstrike."""
+    key = ["subject", "cnt_order"]
+    return (rows
             # convicted counts only
             .filter(pl.col("convicted"))
             # one conviction per count of a subject's record; its sentence parts add up
-            .group_by("subject", "cnt_order", maintain_order=True)
-            .agg(pl.all().exclude("sentence_hours").first(),
-                 pl.col("sentence_hours").sum())
+            .with_columns(pl.col("sentence_hours").sum().over(key))
+            .filter(pl.struct(key).is_first_distinct())
+            .with_row_index("cid")
             # when the sentence ends (unknown date: already ended, as the reference reads it)
             .with_columns(ends=pl.col("event_date").cast(pl.Datetime("ms"))
-                          + pl.duration(hours=pl.col("sentence_hours")))
-            # the case (cycle and step) a gang enhancement must share
-            .with_columns(case6=pl.col("cnt_order").str.slice(0, 6))
+                          + pl.duration(hours=pl.col("sentence_hours")),
+                          # the case (cycle and step) a gang enhancement must share
+                          case6=pl.col("cnt_order").str.slice(0, 6))
             # a gang-enhanceable offence with the enhancement in the same case is one
             .with_columns(strike=pl.col("strike") | (pl.col("enhanceable") & pl.col(
                 "enhancement").any().over("subject", "case6")))
             # the facts of the whole record come from subjects()
-            .drop("enhanceable", "enhancement", "convicted", "deceased", "registration", "age")
-            .collect())
+            .drop("enhanceable", "enhancement", "convicted", "deceased", "registration", "age"))
 
 
 def subjects(rows: pl.DataFrame, convicted: pl.DataFrame, *, compute_at: dt.date,
