@@ -8,10 +8,10 @@ as text (``pl.scan_csv``, all String, nothing else parsed), and derives, per row
 - ``person_id``: :func:`analysis.pseudonym.person_ids` of the normalised CII number
   (``key_text(["CII_NUMBER"])``), or, when the CII is blank, of the name and the date
   of birth (``key_text([PRI_NAME, DOB as YYYY-MM-DD])``);
-- ``case_id`` (:func:`case_ids`, made only for the rows that need one): the same hash
-  of the hashed subject, the first six digits of ``CNT_ORDER`` (cycle and step: one
-  court case within the subject's record) and the court (``STP_ORI_DESCR``), with
-  ``C`` in place of the leading ``P``;
+- ``case_id`` (:func:`case_ids`, made only for the rows that need one): the same salted
+  hash of ``DOJ CASE|<subject>|<first six digits of CNT_ORDER>|<court>`` (cycle and
+  step: one court case within the subject's record; the court is ``STP_ORI_DESCR``
+  upper case, ``NO COURT`` when blank), with ``C`` in place of the leading ``P``;
 - ``age``: years (days / 365.25) from the date of birth to ``compute_at``;
 - ``section``: the code section, the text before the first ``-`` of the offense
   description, or of ``COMMENT_TEXT`` when the description is blank or ``SEE COMMENT
@@ -123,8 +123,9 @@ def case_ids(frame: pl.DataFrame) -> pl.DataFrame:
              "_court": _or(pl.col("court"), "NO COURT")}
     keyed = frame.with_columns(**parts)
     keys = keyed.select("subject", "_case", "_court", "_kind").unique()
-    keys = keys.with_columns(case_id=_hash(
-        pseudonym.key_text(["_kind", "subject", "_case", "_court"]), keys, "C"))
+    # the parts are normalised already (a hash, digits, upper-case text): joined as is
+    text = pl.concat_str(["_kind", "subject", "_case", "_court"], separator="|")
+    keys = keys.with_columns(case_id=_hash(text, keys, "C"))
     return (keyed.join(keys.drop("_kind"), on=["subject", "_case", "_court"], how="left",
                        nulls_equal=True, maintain_order="left")
             .drop("_kind", "_case", "_court"))
