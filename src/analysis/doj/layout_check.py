@@ -45,9 +45,8 @@ def _lines(path: Path) -> pl.LazyFrame:
 
 def _fields() -> pl.Expr:
     """The number of CSV fields on a line: commas outside double quotes, plus one."""
-    text = pl.col("text")
-    unquoted = pl.when(text.str.contains('"', literal=True)).then(
-        text.str.replace_all(r'"[^"]*"', "")).otherwise(text)
+    # dropping the quoted parts first is cheaper than testing for quotes
+    unquoted = pl.col("text").str.replace_all(r'"[^"]*"', "")
     return unquoted.str.count_matches(",", literal=True) + 1
 
 
