@@ -138,6 +138,15 @@ def test_the_command_exit_codes(tmp_path, capsys, args, status):
     assert "error" in capsys.readouterr().err
 
 
+def test_an_output_that_cannot_be_written_is_exit_1(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    status = cli.main(["doj", str(_record(tmp_path)), "--compute-at", "2019-11-11",
+                       "--out", str(blocker / "out")])
+    assert status == 1
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_the_command_help(capsys):
     with pytest.raises(SystemExit) as done:
         cli.main(["doj", "--help"])

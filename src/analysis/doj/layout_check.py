@@ -87,9 +87,9 @@ def check_file(path: Path, max_errors: int = MAX_ERRORS) -> FileShape:
              .collect(engine="streaming"))
     rows, wrong = stats["rows"][0], stats["wrong"][0]
     for item in stats["where"][0]:
+        # named by its line in the file (the header, if any, is line 1)
         problems.append(Problem(str(path), "field-count", f"line {item['line']} has "
-                                f"{item['fields']} fields, expected {FIELD_COUNT}",
-                                row=item["line"]))
+                                f"{item['fields']} fields, expected {FIELD_COUNT}"))
     if wrong > len(stats["where"][0]):
         problems.append(Problem(str(path), "field-count", f"... and {wrong - max_errors} "
                                 "more lines with another number of fields"))
