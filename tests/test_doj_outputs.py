@@ -38,6 +38,8 @@ def _record(tmp_path):
         row(**PLANTED, cnt="002001001000", date="19950303", court="CASCVAN NUYS",
             offense="11360 HS-TRANSPORT"),
         row(**PLANTED, cnt="003001001000", date="19960303", court="CASOLOS ANGELES"),
+        row(**PLANTED, cnt="004001001000", date="19970303", court="CASCLOS ANGELES",
+            offense="11357(A) HS-POSSESS"),
         row(subject="1002", cii="", name="ROE,RICHARD", dob="19900101", cnt="001001001000",
             level="MISDEMEANOR", toc="M"),
     ]
@@ -72,10 +74,11 @@ def test_the_case_list_passes_validation(tmp_path):
 def test_unmapped_courts_are_counted_not_listed(tmp_path):
     result = doj.run([_record(tmp_path)], compute_at=AT)
     unmapped = result.summary["lacra"]["unmappedJurisdiction"]
-    # the sheriff's office (CASO) serves the whole county: no city is guessed
-    assert (unmapped["convictions"], unmapped["dismissals"]) == (1, 1)
-    assert result.summary["lacra"]["byJurisdiction"]["Unmapped"] == {"dismiss": 1}
-    assert result.summary["lacra"]["byRace"]["White"] == {"dismiss": 4}
+    # the sheriff's office (CASO) and the superior court named after the county serve
+    # the whole county: no city is guessed
+    assert (unmapped["convictions"], unmapped["dismissals"]) == (2, 2)
+    assert result.summary["lacra"]["byJurisdiction"]["Unmapped"] == {"dismiss": 2}
+    assert result.summary["lacra"]["byRace"]["White"] == {"dismiss": 5}
 
 
 def test_determinations_hold_one_row_per_judged_conviction(tmp_path):
@@ -84,8 +87,8 @@ def test_determinations_hold_one_row_per_judged_conviction(tmp_path):
     assert got.columns == ["case_id", "count", "person_id", "hs_section", "hs_subsection",
                            "charge_level", "conviction_year", "jurisdiction",
                            "race_ethnicity", "rule", "determination", "reason"]
-    assert got.height == 5
-    assert got["determination"].cast(str).to_list() == ["dismiss"] * 4 + [
+    assert got.height == 6
+    assert got["determination"].cast(str).to_list() == ["dismiss"] * 5 + [
         "city attorney review"]
 
 
@@ -119,7 +122,7 @@ def test_the_command_writes_the_outputs(tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["individualDismissAge"] == 40
     assert pl.read_csv(out / "cases.csv").height == 3
-    assert "ok: 5 Prop 64 convictions judged" in capsys.readouterr().out
+    assert "ok: 6 Prop 64 convictions judged" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("args", "status"), [
