@@ -9,6 +9,7 @@ import json
 import polars as pl
 import pytest
 from doj_rows import row, write
+from polars.testing import assert_frame_equal
 
 from analysis import cli, doj, paths, validate
 from analysis.ingest import ValidationError
@@ -157,3 +158,22 @@ def test_the_command_help(capsys):
     text = capsys.readouterr().out
     for option in ("--county", "--compute-at", "--age", "--years-conviction-free", "--out"):
         assert option in text
+
+
+def test_the_determinations_of_a_small_record(tmp_path):
+    rows = [row(cnt="001001001000", date="19900101", offense="11357(B) HS-POSSESS",
+                court="CASCCOMPTON", race="B"),
+            row(cnt="001001002000", date="19900101", level="MISDEMEANOR",
+                offense="11360(A)(2) HS-GIFT", court="CASCCOMPTON", race="B")]
+    got = doj.run([write(tmp_path / "doj.csv", rows)], compute_at=AT).determinations
+    same_case = got["case_id"][0]
+    expected = pl.DataFrame({
+        "case_id": [same_case, same_case], "count": [1, 2],
+        "person_id": [got["person_id"][0]] * 2, "hs_section": ["11357", "11360"],
+        "hs_subsection": ["b", "a)(2"], "charge_level": ["felony", "misdemeanor"],
+        "conviction_year": [1990, 1990], "jurisdiction": ["Compton", "Compton"],
+        "race_ethnicity": ["Black", "Black"], "rule": [3, 1],
+        "determination": ["dismiss", "city attorney review"],
+        "reason": ["11357(a) or 11357(b)", "Misdemeanor or Infraction"]})
+    assert_frame_equal(got, expected, check_dtypes=False)
+    assert same_case.startswith("C") and len(same_case) == 21
