@@ -64,13 +64,19 @@ class Match:
     pairs: pl.DataFrame
 
 
-def _check(frame: pl.DataFrame, name: str) -> None:
-    """Raise ValueError unless ``frame`` has the case schema's columns and types."""
+def _check(frame: pl.DataFrame, name: str, flag: str) -> None:
+    """Raise ValueError unless ``frame`` has the case schema's columns and types and
+    every row is found in the list it comes from (``flag`` true)."""
     wrong = [c for c, t in schema.SCHEMA.items() if frame.schema.get(c) != t]
     if wrong:
         raise ValueError(f"the {name} list is not a validated case list: columns "
                          f"{', '.join(wrong)} are missing or of another type (read it "
                          "with analysis.validate.read_cases or analysis.load_cases)")
+    outside = frame.height - int(frame[flag].sum())
+    if outside:
+        raise ValueError(f"the {name} list has {outside:,} row(s) with {flag} false, so "
+                         f"they are not from the {name} records: are the two lists given "
+                         "in the right order (the DOJ list first)?")
 
 
 def _step(doj: pl.DataFrame, court: pl.DataFrame, found: pl.DataFrame, method: str
@@ -93,9 +99,10 @@ def match(doj: pl.DataFrame, court: pl.DataFrame, *,
           date_tolerance_days: int = DEFAULT_TOLERANCE) -> Match:
     """Match the DOJ list ``doj`` against the court list ``court`` (both validated case
     frames) and combine them (see the module's notes). Raises ValueError for a frame
-    outside the case schema or a negative tolerance."""
-    _check(doj, "DOJ")
-    _check(court, "court")
+    outside the case schema, a DOJ row not found in the DOJ records (``found_in_doj``
+    false) or a court row not found in the court's, or a negative tolerance."""
+    _check(doj, "DOJ", "found_in_doj")
+    _check(court, "court", "found_in_court")
     if isinstance(date_tolerance_days, bool) or not isinstance(date_tolerance_days, int) \
             or date_tolerance_days < 0:
         raise ValueError(f"the date tolerance is a whole number of days, 0 or more, not "
