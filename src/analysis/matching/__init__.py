@@ -80,19 +80,21 @@ def _check(frame: pl.DataFrame, name: str, flag: str) -> None:
 
 
 def _step(doj: pl.DataFrame, court: pl.DataFrame, found: pl.DataFrame, method: str
-          ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+          ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Pair ``found`` (candidates between the rows still unmatched) one to one: the
-    pairs kept (with method and resolution), the candidates' losers on each side, and the
-    rows of each list still unmatched."""
+    pairs kept (with method and resolution) and the rows of each list still unmatched."""
     kept = pairing.resolutions(found, pairing.one_to_one(found))
     kept = kept.with_columns(method=pl.lit(method, Method))
-    losers = pl.concat([pairing.lost(found, kept, "d").alias("row").to_frame()
-                        .with_columns(side=pl.lit("doj")),
-                        pairing.lost(found, kept, "c").alias("row").to_frame()
-                        .with_columns(side=pl.lit("court"))])
-    return (kept, losers,
-            doj.join(kept.select(_row="d"), on="_row", how="anti"),
+    return (kept, doj.join(kept.select(_row="d"), on="_row", how="anti"),
             court.join(kept.select(_row="c"), on="_row", how="anti"))
+
+
+def _unresolved(doj: pl.DataFrame, court: pl.DataFrame, tolerance: int) -> int:
+    """How many rows of ``doj`` (here the rows left unmatched, on either side) have a
+    candidate in ``court`` (the whole other list) under any step."""
+    found = pl.concat([candidates.case_candidates(doj, court),
+                       candidates.person_candidates(doj, court, tolerance=tolerance)])
+    return found["d"].n_unique()
 
 
 def match(doj: pl.DataFrame, court: pl.DataFrame, *,
@@ -113,17 +115,15 @@ def match(doj: pl.DataFrame, court: pl.DataFrame, *,
     if date_tolerance_days:
         steps.append(("person_near_date", lambda a, b: candidates.person_candidates(
             a, b, tolerance=date_tolerance_days)))
-    kept, losers = [], []
+    kept = []
     for method, find in steps:
-        pairs, lost, left, right = _step(left, right, find(left, right), method)
+        pairs, left, right = _step(left, right, find(left, right), method)
         kept.append(pairs)
-        losers.append(lost)
     pairs = pl.concat(kept).sort("d")
-    lost = pl.concat(losers).unique()
-    # a row that lost in one step and was matched in a later one is not unresolved
-    unresolved = {side: int(lost.filter(pl.col("side") == side)["row"]
-                            .is_in(rows["_row"].implode()).sum())
-                  for side, rows in (("doj", left), ("court", right))}
+    # rows left unmatched though a candidate existed: it went to a pair that came first
+    whole_doj, whole_court = candidates.prepare(doj), candidates.prepare(court)
+    unresolved = {"doj": _unresolved(left, whole_court, date_tolerance_days),
+                  "court": _unresolved(right, whole_doj, date_tolerance_days)}
     combined = combine.combine(doj, court, pairs)
     pairs = pairs.select(doj_row="d", court_row="c", method="method",
                          date_difference="date_difference", count_differs="count_differs",

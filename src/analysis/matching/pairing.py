@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["ORDER", "RESOLUTIONS", "Resolution", "lost", "one_to_one", "resolutions"]
+__all__ = ["ORDER", "RESOLUTIONS", "Resolution", "one_to_one", "resolutions"]
 
 ORDER = ("date_difference", "count_differs", "d_rank", "c_rank")  # the pairs' order
 RESOLUTIONS = ("unique", "closest date", "same count number", "stable order")
@@ -70,13 +70,6 @@ def resolutions(candidates: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
     return (kept.join(closest, on=["d", "c"], how="left", maintain_order="left")
             .with_columns(resolution=rule.cast(Resolution))
             .drop("rdiff", "rcount"))
-
-
-def lost(candidates: pl.DataFrame, kept: pl.DataFrame, side: str) -> pl.Series:
-    """The rows of ``side`` (``"d"`` or ``"c"``) that had a candidate but were kept in no
-    pair: every one of their candidates went to a pair that came first."""
-    return candidates.select(side).unique().join(kept.select(side), on=side,
-                                                  how="anti")[side].sort()
 
 
 def __dir__() -> list[str]:
