@@ -86,8 +86,8 @@ def describe(report: dict) -> list[str]:
     unmatched = report["unmatched"]
     lines.append(f"Unmatched: {unmatched['doj']:,} DOJ rows, {unmatched['court']:,} court "
                  f"rows; of these {unmatched['unresolved']['doj']:,} DOJ and "
-                 f"{unmatched['unresolved']['court']:,} court rows had candidates that all "
-                 "went to closer pairs.")
+                 f"{unmatched['unresolved']['court']:,} court rows had a candidate, but "
+                 "each went to a pair that came first.")
     combined = report["combined"]
     lines.append(f"Combined list: {combined['rows']:,} rows ({combined['both']:,} in both "
                  f"lists, {combined['doj_only']:,} in the DOJ list only, "
@@ -97,9 +97,13 @@ def describe(report: dict) -> list[str]:
                      "February 2020 batch matched no DOJ row; they are kept as found in "
                      "both lists. Check that both lists share their case and person keys.")
     shared = report["shared_ids"]
-    if rows["doj"] and rows["court"] and not shared["person"]:
+    both = rows["doj"] and rows["court"]
+    if both and not shared["person"]:
         lines.append("Note: the lists share no person id at all. Were both made under the "
-                     "same id salt (LACRA_ID_SALT)?")
+                     "same id salt (LACRA_ID_SALT), from the same columns?")
+    if both and not shared["case"]:
+        lines.append("Note: the lists share no case id, so no row could match by case. "
+                     "Both must hash the same court case number under the same salt.")
     return lines
 
 
