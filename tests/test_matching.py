@@ -247,6 +247,23 @@ def test_a_february_2020_court_row_left_unmatched_is_flagged():
     assert any("February 2020" in line for line in matching.describe(result.report))
 
 
+@pytest.mark.parametrize(("court", "says", "silent"), [
+    ([court_row(person_id="Q1", case_id="K1")], ["no person id", "no case id"], []),
+    ([court_row(person_id="Q1")], ["no person id"], ["no case id"]),
+    ([court_row(case_id="K1")], ["no case id"], ["no person id"]),
+])
+def test_the_report_notes_lists_that_share_no_ids(court, says, silent):
+    lines = " ".join(matching.describe(matching.match(cases([doj_row()]), cases(court)).report))
+    assert all(phrase in lines for phrase in says)
+    assert not any(phrase in lines for phrase in silent)
+
+
+def test_the_pairs_frame_has_its_schema_and_no_identifiers():
+    result = matching.match(cases([doj_row()]), cases([court_row()]))
+    assert result.pairs.schema == matching.PAIRS_SCHEMA
+    assert not set(result.pairs.columns) & set(schema.IDENTIFIERS)
+
+
 @pytest.mark.parametrize(("doj", "court", "tolerance", "phrase"), [
     (pl.DataFrame({"case_id": ["C1"]}), cases([court_row()]), 3, "not a validated case list"),
     (cases([doj_row()]), cases([court_row(found_in_court=False)]), 3, "found_in_court false"),
