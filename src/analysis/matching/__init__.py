@@ -109,7 +109,8 @@ def match(doj: pl.DataFrame, court: pl.DataFrame, *,
             or date_tolerance_days < 0:
         raise ValueError(f"the date tolerance is a whole number of days, 0 or more, not "
                          f"{date_tolerance_days!r}")
-    left, right = candidates.prepare(doj), candidates.prepare(court)
+    whole_doj, whole_court = candidates.prepare(doj), candidates.prepare(court)
+    left, right = whole_doj, whole_court
     steps = [("case", candidates.case_candidates),
              ("person_exact_date", lambda a, b: candidates.person_candidates(a, b, tolerance=0))]
     if date_tolerance_days:
@@ -121,7 +122,6 @@ def match(doj: pl.DataFrame, court: pl.DataFrame, *,
         kept.append(pairs)
     pairs = pl.concat(kept).sort("d")
     # rows left unmatched though a candidate existed: it went to a pair that came first
-    whole_doj, whole_court = candidates.prepare(doj), candidates.prepare(court)
     unresolved = {"doj": _unresolved(left, whole_court, date_tolerance_days),
                   "court": _unresolved(right, whole_doj, date_tolerance_days)}
     combined = combine.combine(doj, court, pairs)

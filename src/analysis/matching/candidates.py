@@ -34,14 +34,16 @@ def court_key(column: str = "court_location") -> pl.Expr:
 def prepare(cases: pl.DataFrame) -> pl.DataFrame:
     """``cases`` with ``_row`` (its position), ``_rank`` (its place in the stable order)
     and ``_court`` (:func:`court_key`)."""
+    courts = cases.select("court_location").unique().with_columns(_court=court_key())
     return (
         cases
         # where each row stands in the list as given
         .with_row_index("_row")
         # the stable order: by key first, the position only among equal keys
-        .with_columns(_rank=pl.struct("case_id", "count", "batch", "conviction_date", "_row")
-                      .rank("ordinal").cast(pl.UInt32) - 1,
-                      _court=court_key())
+        .with_columns(_rank=pl.arg_sort_by("case_id", "count", "batch", "conviction_date",
+                                           "_row").arg_sort().cast(pl.UInt32))
+        # each courthouse's name as compared, worked out once per name
+        .join(courts, on="court_location", how="left", maintain_order="left")
     )
 
 
