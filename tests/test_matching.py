@@ -460,6 +460,16 @@ def test_a_combined_list_that_would_not_validate_is_not_written(tmp_path, capsys
     assert not out.exists()
 
 
+def test_an_output_that_cannot_be_written_exits_1(lists, tmp_path, capsys):
+    doj, court = lists
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    assert cli.main(["match", str(doj), str(court), "--out",
+                     str(blocker / "combined.csv")]) == cli.EXIT_FAILED
+    assert "cannot write" in capsys.readouterr().err
+    assert blocker.read_text() == "not a folder"
+
+
 def test_the_tolerance_option_is_checked(lists, tmp_path, capsys):
     doj, court = lists
     with pytest.raises(SystemExit) as exit_:
