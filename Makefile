@@ -75,6 +75,7 @@ bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render 
 	$(BIN)/python -m benchmarks.bench_disclosure
 	$(BIN)/python -m benchmarks.bench_scale
 	$(BIN)/python -m benchmarks.bench_doj
+	$(BIN)/python -m benchmarks.bench_matching
 	$(BIN)/python -m benchmarks.report
 
 notebooks: $(STAMP) ## Regenerate notebooks/*.ipynb from their sources notebooks/*.py (jupytext)
