@@ -33,7 +33,8 @@ def test_table_carries_its_csv_and_metadata():
     frame = pl.DataFrame({"motion": ["Feb 2020", "Sept 2021"], "convictions": [65_700, 57_900]})
     bundle = reader.table(frame, "Convictions by motion", basis=SYNTHETIC)._repr_mimebundle_()
     html = bundle["text/html"]
-    assert "<td>65,700</td>" in html and '<caption class="lacra-sr-only">Convictions by motion (synthetic)' in html
+    assert "<td>65,700</td>" in html
+    assert '<caption class="lacra-sr-only">Convictions by motion (synthetic)' in html
     assert _csv(html) == "motion,convictions\nFeb 2020,65700\nSept 2021,57900\n"
     assert 'download="convictions-by-motion.csv"' in html
     assert bundle[TABLE_MIME] == {"name": "convictions-by-motion",

@@ -23,9 +23,9 @@ MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
     "charts", "checksum", "citations", "claimchecks", "claims", "cli", "countmodels", "data",
     "disclosure", "disparity", "doj", "findings", "glossary", "ingest", "matching", "outputs",
-    "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader", "readings", "reconcile", "reference",
-    "release", "schema", "site",
-    "spellings", "stats", "synth", "validate", "words",
+    "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader", "readings",
+    "reconcile", "reference", "release", "schema", "site", "spellings", "stats",
+    "summarychecks", "synth", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.
 _DATA = ("describe_source", "load_cases", "open_cases")

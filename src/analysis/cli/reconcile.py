@@ -27,6 +27,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="seed of the synthetic default (default %(default)s)")
     p.add_argument("--ledger", type=Path, default=None,
                    help="claims ledger CSV (default data/claims/claims.csv)")
+    p.add_argument("--doj-summary", type=Path, default=None, metavar="SUMMARY.json",
+                   help="the summary.json of an 'analysis doj' run: checks the claims about "
+                   "whole records (people left without a felony, with no conviction, "
+                   "convictions ruled out by other convictions) against it; default: the "
+                   "summary.json beside --data, when there is one")
     p.add_argument("--only", choices=("all", "claims", "data", "failures"), default="all",
                    help="which checks to print (default %(default)s)")
     p.add_argument("--format", choices=("text", "json"), default="text",
@@ -35,7 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import claims, data, reconcile
+    from .. import claims, data, reconcile, summarychecks
     from ..ingest import ValidationError
 
     try:
@@ -56,6 +61,15 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     result = reconcile.reconcile(cases, ledger)
+    summary_path = args.doj_summary or summarychecks.beside(args.data)
+    if summary_path:
+        try:
+            summary = summarychecks.load(summary_path)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"checking whole-record claims against {summary_path}", file=sys.stderr)
+        result = summarychecks.apply(result, summary, summary_path.name)
     if args.format == "json":
         print(json.dumps({"data": described.label,
                           "checks": [asdict(c) for c in result.checks],

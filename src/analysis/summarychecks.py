@@ -1,0 +1,105 @@
+"""Claims about whole criminal records, checked against an ``analysis doj`` summary.
+
+Three published February 2020 figures need more than the dismissal list: 22,000 people
+left without a felony, 15,000 with no conviction left, 2,142 convictions ruled out by
+the person's other convictions (data/claims/claims.csv, facts-12 to facts-14). A case
+list cannot speak to them (the reconciliation calls them "not checkable"); the summary
+that ``analysis doj`` writes beside its ``cases.csv`` can, since it ran the Los Angeles
+rules over whole records. :func:`apply` replaces those claims' data checks with checks
+against the summary's figures; :func:`beside` finds the summary of a case list that
+``analysis doj`` wrote.
+
+A summary figure from 1 to 10 is never shown (nor one whose difference from the figure
+it contains is): it would describe a handful of people.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from .claimchecks import NOT_CHECKABLE, fmt
+from .disclosure import THRESHOLD
+from .reconcile import Reconciliation, judge
+
+__all__ = ["MEASURES", "SUMMARY_NAME", "apply", "beside", "figures", "load"]
+
+SUMMARY_NAME = "summary.json"  # what analysis doj writes beside cases.csv
+# ledger measure -> where the summary holds it, and what that figure counts
+MEASURES = {
+    "people_no_felony_2020": (("reliefWithCurrentEligibilityChoices", "CountSubjectsNoFelony"),
+                              "people the rules leave without a felony"),
+    "people_no_record_2020": (("reliefWithCurrentEligibilityChoices",
+                               "CountSubjectsNoConviction"),
+                              "people the rules leave with no conviction"),
+    "ineligible_2020": (("lacra", "ineligibleBecauseOfOtherConvictions"),
+                        "convictions the rules rule out for other convictions"),
+}
+# a figure contained in another (no conviction left implies no felony left)
+NESTED = {"people_no_record_2020": "people_no_felony_2020"}
+
+
+def load(path: str | Path) -> dict:
+    """An ``analysis doj`` summary; ``ValueError`` naming the file when it is not one."""
+    path = Path(path)
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: not a readable summary.json ({exc})") from None
+    if not isinstance(summary, dict) or "reliefWithCurrentEligibilityChoices" not in summary:
+        raise ValueError(f"{path}: not a summary written by 'analysis doj' "
+                         "(no reliefWithCurrentEligibilityChoices)")
+    return summary
+
+
+def beside(data_path: str | Path | None) -> Path | None:
+    """The summary ``analysis doj`` wrote next to the case list ``data_path``, if any."""
+    if not data_path:
+        return None
+    candidate = Path(data_path).with_name(SUMMARY_NAME)
+    return candidate if candidate.is_file() else None
+
+
+def figures(summary: dict) -> dict[str, int | None]:
+    """Each measure's figure in the summary; None where it is missing or would show a
+    count from 1 to 10 (alone, or as its difference from the figure containing it)."""
+    out: dict[str, int | None] = {}
+    for measure, ((section, key), _) in MEASURES.items():
+        value = (summary.get(section) or {}).get(key)
+        out[measure] = int(value) if isinstance(value, int | float) else None
+    shown = dict(out)
+    for measure, value in out.items():
+        outer = out.get(NESTED.get(measure, ""))
+        small = value is not None and 0 < value < THRESHOLD
+        gap = value is not None and outer is not None and 0 < outer - value < THRESHOLD
+        if small or gap:
+            shown[measure] = None
+    return shown
+
+
+def apply(result: Reconciliation, summary: dict, label: str = SUMMARY_NAME) -> Reconciliation:
+    """``result`` with the whole-record claims checked against ``summary``."""
+    known = figures(summary)
+    by_id = {c.id: c for c in result.claims}
+    data = []
+    for check in result.data:
+        claim = by_id.get(check.claim)
+        if claim is None or claim.measure not in MEASURES or check.status != NOT_CHECKABLE:
+            data.append(check)
+            continue
+        value, what = known[claim.measure], MEASURES[claim.measure][1]
+        if value is None:
+            data.append(dataclasses.replace(
+                check, explanation=f"{label} holds no figure for it that may be shown"))
+            continue
+        status = judge(float(value), claim.interval, claim.strict)
+        data.append(dataclasses.replace(
+            check, computed=float(value), status=status, required=True,
+            explanation=f"{label}: {fmt(value, claim.unit)} {what}; "
+                        f"'{claim.label}' admits {claim.interval}"))
+    return dataclasses.replace(result, data=data)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
