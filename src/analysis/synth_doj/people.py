@@ -99,7 +99,11 @@ def group_counts(a: DojAssumptions, scale: float) -> dict[str, int]:
     if a.superstrike_before + a.pc290_before + a.two_priors != doj_target(
             "doj_ineligible_other_convictions"):
         raise ValueError("the rule 4-6 groups must add up to the published 2,142")
-    return {g: int(round(full[g] * scale)) for g in GROUPS}
+    out = {g: int(round(full[g] * scale)) for g in GROUPS if g != "other_felony"}
+    # the residual group takes the rounding, so the people add up to the scaled total
+    out["other_felony"] = max(int(round(doj_target("doj_people") * scale))
+                              - sum(out.values()), 0)
+    return {g: out[g] for g in GROUPS}
 
 
 def _anchors(rng, n: int, a: DojAssumptions, latest: np.ndarray) -> np.ndarray:
