@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
     "charts", "checksum", "citations", "claimchecks", "claims", "cli", "countmodels", "data",
-    "disclosure", "disparity", "findings", "glossary", "ingest", "outputs", "paths", "prop64",
+    "disclosure", "disparity", "doj", "findings", "glossary", "ingest", "outputs", "paths", "prop64",
     "provenance", "pseudonym", "qualifiers", "reader", "readings", "reconcile", "reference",
     "release", "schema", "site",
     "spellings", "stats", "synth", "synth_doj", "validate", "words",

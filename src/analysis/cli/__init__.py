@@ -28,7 +28,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 # The subcommands, in the order --help lists them; each is the module analysis.cli.NAME.
 COMMANDS = ("synth", "validate", "render", "reference", "reconcile", "arrests", "verify",
-            "audit")
+            "audit", "doj")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,90 @@
+"""``analysis doj FILE... --compute-at DATE --out DIR``: apply the Los Angeles rules to
+the California DOJ AB 1793 bulk file and write the case list, the determinations and
+the summary."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from . import EXIT_BAD_DATA, EXIT_FAILED, EXIT_OK
+from .problems import print_problems
+
+__all__ = ["add_parser", "run"]
+
+
+def _date(text: str) -> dt.date:
+    """The argparse type of --compute-at: YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "doj", help="apply the Los Angeles rules to the DOJ AB 1793 file",
+        description="Read one or more California DOJ AB 1793 files (95 comma-separated "
+        "fields, header optional), judge every Proposition 64 conviction (HS 11357-11360) "
+        "in the county with the Los Angeles rules of the reference tool (gogen_pilots), "
+        "and write DIR/summary.json (the reference's summary plus this project's counts), "
+        "DIR/cases.csv (the dismissed convictions as a case list that 'analysis validate' "
+        "accepts) and DIR/determinations.csv (every judged conviction, its rule and "
+        "reason). Names, birth dates and record numbers never reach an output: ids are "
+        "salted hashes (LACRA_ID_SALT). Nothing is written unless the run succeeds. Exit "
+        "status: 0 done, 1 the output could not be written, 2 bad options, 3 an "
+        "unusable file (see docs/doj.md).")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="DOJ AB 1793 file(s)")
+    p.add_argument("--county", default="LOS ANGELES",
+                   help="county whose convictions are judged, as the file writes it "
+                   "(default %(default)s)")
+    p.add_argument("--compute-at", type=_date, required=True, metavar="YYYY-MM-DD",
+                   help="the date eligibility is computed at (ages, sentences, years)")
+    p.add_argument("--age", type=int, default=50,
+                   help="age from which a person's conviction is dismissed (default "
+                   "%(default)s)")
+    p.add_argument("--years-conviction-free", type=int, default=10, metavar="N",
+                   help="years without a conviction that earn a dismissal (default "
+                   "%(default)s)")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="folder to write (replaced as a whole when the run succeeds)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import doj
+    from ..ingest import ValidationError
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("analysis.doj")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        result = doj.run(args.files, county=args.county, compute_at=args.compute_at,
+                         age=args.age, years_conviction_free=args.years_conviction_free,
+                         out=args.out)
+    except ValidationError as exc:
+        print_problems(exc.problems, exc.total)
+        return EXIT_BAD_DATA
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        log.removeHandler(handler)
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    s = result.summary
+    relief = s["reliefWithCurrentEligibilityChoices"]
+    print(f"ok: {s['lacra']['prop64ConvictionsInCounty']:,} Prop 64 convictions judged in "
+          f"{s['county']}; {result.cases.height:,} dismissals written to {args.out}/cases.csv; "
+          f"{relief['CountSubjectsNoFelony']:,} people left with no felony, "
+          f"{relief['CountSubjectsNoConviction']:,} with no conviction")
+    return EXIT_OK
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

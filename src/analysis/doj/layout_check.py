@@ -1,0 +1,103 @@
+"""The first look at a DOJ file: is there a header, does every row have 95 fields.
+
+Each line is read as one string (no CSV parsing), quoted parts are set aside and the
+commas left are counted, all in polars: a million-line file takes about a second. A
+header is a first line that begins with ``RECORD_ID``; it must name the 95 columns in
+order, optionally followed by one empty field (the trailing-comma variant). A data row
+with another number of fields is an error naming its line; blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ..ingest import MAX_ERRORS, Problem
+from .layout import COLUMNS, FIELD_COUNT, HEADER_START
+
+__all__ = ["FileShape", "check_file"]
+
+
+@dataclass(frozen=True)
+class FileShape:
+    """What :func:`check_file` found: whether the file has a header, how many data rows
+    it holds, and its problems (errors make it unusable)."""
+
+    path: Path
+    header: bool
+    rows: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _lines(path: Path) -> pl.LazyFrame:
+    """Every line of ``path`` as one string with its line number (from 1)."""
+    return (pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None,
+                        schema={"text": pl.String}, encoding="utf8-lossy",
+                        truncate_ragged_lines=True)
+            .with_row_index("line", offset=1))
+
+
+def _fields() -> pl.Expr:
+    """The number of CSV fields on a line: commas outside double quotes, plus one."""
+    text = pl.col("text")
+    unquoted = pl.when(text.str.contains('"', literal=True)).then(
+        text.str.replace_all(r'"[^"]*"', "")).otherwise(text)
+    return unquoted.str.count_matches(",", literal=True) + 1
+
+
+def _header_problem(path: Path, first: str) -> Problem | None:
+    """The problem of a header row that does not name the 95 columns in order."""
+    names = [n.strip().strip('"') for n in first.lstrip("\ufeff").split(",")]
+    if names and names[-1] == "" and len(names) == FIELD_COUNT + 1:
+        names = names[:-1]  # the trailing-comma variant
+    if tuple(names) == COLUMNS:
+        return None
+    wrong = next((f"field {i + 1} is {n!r}, expected {c!r}" for i, (n, c)
+                  in enumerate(zip(names, COLUMNS, strict=False)) if n != c),
+                 f"{len(names)} names, expected {FIELD_COUNT}")
+    return Problem(str(path), "doj-header", f"the header is not the AB 1793 layout: {wrong}",
+                   row=None, column=None)
+
+
+def check_file(path: Path, max_errors: int = MAX_ERRORS) -> FileShape:
+    """Check the shape of one DOJ file (see the module's notes)."""
+    if not path.is_file():
+        return FileShape(path, False, 0, (Problem(str(path), "no-file", "no such file"),))
+    lines = _lines(path)
+    head = lines.head(1).collect()
+    first = (head["text"][0] or "") if head.height else ""
+    header = first.lstrip("\ufeff").startswith(HEADER_START)
+    problems: list[Problem] = []
+    if header and (bad := _header_problem(path, first)):
+        problems.append(bad)
+    stats = (lines
+             # blank lines are skipped; the header is not a data row
+             .filter(pl.col("text").is_not_null() & (pl.col("line") > int(header)))
+             # the field count of each data row
+             .with_columns(fields=_fields())
+             # rows, and the first wrong rows with their counts
+             .select(rows=pl.len(), wrong=(pl.col("fields") != FIELD_COUNT).sum(),
+                     where=pl.struct("line", "fields").filter(
+                         pl.col("fields") != FIELD_COUNT).head(max_errors).implode())
+             .collect())
+    rows, wrong = stats["rows"][0], stats["wrong"][0]
+    for item in stats["where"][0]:
+        problems.append(Problem(str(path), "field-count", f"line {item['line']} has "
+                                f"{item['fields']} fields, expected {FIELD_COUNT}",
+                                row=item["line"]))
+    if wrong > len(stats["where"][0]):
+        problems.append(Problem(str(path), "field-count", f"... and {wrong - max_errors} "
+                                "more lines with another number of fields"))
+    if rows == 0:
+        problems.append(Problem(str(path), "no-rows", "the file has no data rows"))
+    return FileShape(path, header, int(rows), tuple(problems))
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

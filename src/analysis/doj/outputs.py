@@ -1,0 +1,84 @@
+"""The files of a run: ``cases.csv`` (the project's schema), ``determinations.csv`` and
+``summary.json``, written all or nothing.
+
+:func:`write` puts them in a new folder beside ``out`` and renames it into place; an
+``out`` that existed is swapped out and removed only after, so a failure at any point
+leaves either the old folder or the new one, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+from .. import schema
+
+__all__ = ["BATCH", "DETERMINATION_COLUMNS", "cases", "determinations", "write"]
+
+BATCH = "feb2020"  # the February 2020 motion was built from the DOJ file
+
+DETERMINATION_COLUMNS = ("case_id", "count", "person_id", "hs_section", "hs_subsection",
+                         "charge_level", "conviction_year", "jurisdiction", "race_ethnicity",
+                         "rule", "determination", "reason")
+
+
+def cases(judged: pl.DataFrame) -> pl.DataFrame:
+    """The dismissed convictions with a known city, as a case list of the schema."""
+    return (judged.lazy()
+            # dismissed, in a known city, with a count number
+            .filter((pl.col("determination") == "dismiss") & pl.col("jurisdiction").is_not_null()
+                    & (pl.col("count") >= 1))
+            # the schema's columns
+            .select(
+                "case_id", "count", "person_id",
+                batch=pl.lit(BATCH), motion_date=pl.lit(schema.MOTION_DATES[BATCH]),
+                conviction_date="event_date", found_in_doj=True, found_in_court=False,
+                hs_section="p64", hs_subsection="subsection",
+                offense_type=pl.col("p64").cast(pl.String).replace_strict(schema.SECTION_OFFENSE),
+                charge_level="level", jurisdiction="jurisdiction",
+                prosecuting_agency=schema.expected_agency(pl.col("level"), pl.col("jurisdiction")),
+                court_location="court", race_ethnicity="race", relief_granted=pl.lit("dismissed"))
+            # one row per case and count
+            .unique(["case_id", "count"], keep="first", maintain_order=True)
+            .cast(dict(schema.SCHEMA))
+            .collect())
+
+
+def determinations(judged: pl.DataFrame) -> pl.DataFrame:
+    """One row per judged conviction: its determination, rule and reason, with
+    pseudonymous ids and coarse facts only."""
+    return judged.select(
+        "case_id", "count", "person_id", hs_section="p64", hs_subsection="subsection",
+        charge_level="level", conviction_year=pl.col("event_date").dt.year(),
+        jurisdiction="jurisdiction", race_ethnicity="race", rule="rule",
+        determination="determination", reason="reason")
+
+
+def write(out: Path, summary: dict, case_list: pl.DataFrame, judged: pl.DataFrame) -> None:
+    """Write the three files to ``out`` all at once (see the module's notes)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        case_list.write_csv(staging / "cases.csv")
+        determinations(judged).write_csv(staging / "determinations.csv")
+        (staging / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.rename(out, old / "previous")
+        os.rename(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

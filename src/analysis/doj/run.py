@@ -1,0 +1,87 @@
+"""One run of the DOJ rules: read, model, judge, summarise, write.
+
+:func:`run` is ``analysis doj``; it raises :class:`analysis.ingest.ValidationError`
+when a file is unusable (missing, empty, another layout, rows with another number of
+fields), and then writes nothing. Warnings (dates read as unknown) are in
+``Result.problems``. Progress goes to the ``analysis.doj`` logger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..ingest import Problem, ValidationError
+from . import extra, model, outputs, places, reading, rules, summary
+
+__all__ = ["Result", "run"]
+
+log = logging.getLogger("analysis.doj")
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a run found: ``summary`` (the summary.json content), ``cases`` (the case
+    list in the project's schema), ``determinations`` (one row per judged conviction)
+    and ``problems`` (warnings; errors raise instead)."""
+
+    summary: dict
+    cases: pl.DataFrame
+    determinations: pl.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _check_options(county: str, age: int, years_conviction_free: int) -> None:
+    """Refuse options the rules cannot use."""
+    bad = []
+    if not county or not county.strip():
+        bad.append(Problem("(options)", "option", "the county must not be blank",
+                           column="county"))
+    if not 0 < age < 150:
+        bad.append(Problem("(options)", "option", "the age must be between 1 and 149",
+                           column="age", value=str(age)))
+    if not 0 < years_conviction_free < 100:
+        bad.append(Problem("(options)", "option", "the years conviction-free must be "
+                           "between 1 and 99", column="years_conviction_free",
+                           value=str(years_conviction_free)))
+    if bad:
+        raise ValidationError(bad)
+
+
+def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at: dt.date,
+        age: int = 50, years_conviction_free: int = 10, out: Path | None = None) -> Result:
+    """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``)."""
+    started = time.perf_counter()
+    _check_options(county, age, years_conviction_free)
+    log.info("reading %d file(s)", len(files))
+    rows, problems, lines = reading.load(files, compute_at)
+    if rows is None:
+        raise ValidationError([p for p in problems if p.severity == "error"])
+    log.info("read %s rows; judging the Prop 64 convictions", f"{rows.height:,}")
+    convicted = model.convictions(rows)
+    people = model.subjects(rows, convicted, compute_at=compute_at,
+                            years_conviction_free=years_conviction_free)
+    judged = rules.judge(convicted, people, county=county, age=age,
+                         years_conviction_free=years_conviction_free).with_columns(
+        jurisdiction=places.jurisdiction(pl.col("court")))
+    case_list = outputs.cases(judged)
+    report = summary.reference_keys(convicted, judged, county=county, age=age,
+                                    years_conviction_free=years_conviction_free,
+                                    line_count=lines, seconds=0.0)
+    report["lacra"] = extra.lacra(convicted, judged, compute_at=compute_at,
+                                  cases_written=case_list.height)
+    report["processingTimeInSeconds"] = round(time.perf_counter() - started, 3)
+    if out is not None:
+        outputs.write(Path(out), report, case_list, judged)
+        log.info("wrote %s", out)
+    return Result(report, case_list, outputs.determinations(judged), problems)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
