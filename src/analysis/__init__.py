@@ -22,9 +22,9 @@ __version__ = "0.1.0"
 MODULES = (
     "aggregate", "arrests", "assumptions", "capture", "capture_sim", "casemap", "caserules",
     "charts", "checksum", "citations", "claimchecks", "claims", "cli", "countmodels", "data",
-    "disclosure", "disparity", "doj", "findings", "glossary", "ingest", "outputs", "paths", "prop64",
-    "provenance", "pseudonym", "qualifiers", "reader", "readings", "reconcile", "reference",
-    "release", "schema", "site",
+    "disclosure", "disparity", "doj", "findings", "glossary", "ingest", "outputs", "paths",
+    "prop64", "provenance", "pseudonym", "qualifiers", "reader", "readings", "reconcile",
+    "reference", "release", "schema", "site",
     "spellings", "stats", "synth", "synth_doj", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.

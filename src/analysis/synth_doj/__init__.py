@@ -25,6 +25,7 @@ Typical use::
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -97,13 +98,14 @@ def _truth_rows(frame: pl.DataFrame, decided: pl.DataFrame, first_line: int) -> 
             .sort("line", nulls_last=True))
 
 
-def _chunks(seed: int, scale: float, a: DojAssumptions, log: Callable[[str], None]):
+def _chunks(seed: int, scale: float, a: DojAssumptions, log: Callable[[str], None],
+            compute_at: dt.date = COMPUTE_AT):
     """Yield (rows, truth) per chunk, rows numbered from line 2 on."""
     plan = build.plan(a, scale)
     line = 2
     for c in plan:
         started = time.perf_counter()
-        frame, decided = build.chunk(seed, c, a)
+        frame, decided = build.chunk(seed, c, a, compute_at)
         truth = _truth_rows(frame, decided, line)
         line += frame.height
         if len(plan) > 1:
@@ -112,20 +114,23 @@ def _chunks(seed: int, scale: float, a: DojAssumptions, log: Callable[[str], Non
         yield frame.drop("conv"), truth
 
 
-def _summary(truth: pl.DataFrame, seed: int, scale: float, lines: int) -> dict:
-    return {"seed": seed, "scale": scale, "lines": lines, "compute_at": COMPUTE_AT.isoformat(),
+def _summary(truth: pl.DataFrame, seed: int, scale: float, lines: int,
+             compute_at: dt.date = COMPUTE_AT) -> dict:
+    return {"seed": seed, "scale": scale, "lines": lines, "compute_at": compute_at.isoformat(),
             "same_determinations_from": COMPUTE_AT_EARLIEST.isoformat(),
             **counts(truth)}
 
 
 def generate(seed: int = 2020, *, scale: float | None = None, people: int | None = None,
-             assumptions: DojAssumptions = DOJ_DEFAULT) -> Generated:
-    """The file's rows in memory (small scales: tests), with its truth."""
+             assumptions: DojAssumptions = DOJ_DEFAULT,
+             compute_at: dt.date = COMPUTE_AT) -> Generated:
+    """The file's rows in memory (small scales: tests), with its truth as of
+    ``compute_at`` (the file itself does not depend on it)."""
     s = scale_for(people, scale)
-    parts = list(_chunks(seed, s, assumptions, lambda m: None))
+    parts = list(_chunks(seed, s, assumptions, lambda m: None, compute_at))
     rows = pl.concat([p[0] for p in parts])
     truth = pl.concat([p[1] for p in parts])
-    return Generated(rows, truth, _summary(truth, seed, s, rows.height + 1))
+    return Generated(rows, truth, _summary(truth, seed, s, rows.height + 1, compute_at))
 
 
 def _stderr(message: str) -> None:

@@ -7,6 +7,7 @@ and the same seed and size always give the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -65,8 +66,10 @@ def _offenses(rng, t: dict, a: DojAssumptions) -> np.ndarray:
     return np.where(squeeze, np.char.replace(text.astype(str), " HS-", "HS-"), text)
 
 
-def chunk(seed: int, c: Chunk, a: DojAssumptions) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The chunk's rows (95 text columns and ``conv``) and its decided convictions."""
+def chunk(seed: int, c: Chunk, a: DojAssumptions, compute_at: dt.date = COMPUTE_AT
+          ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The chunk's rows (95 text columns and ``conv``) and its convictions decided as
+    of ``compute_at``."""
     rng = np.random.default_rng([seed, c.index])
     folk = people.people(rng, c.counts, a)
     t, events = records.build(rng, folk, c.felonies, c.misdemeanors, a)
@@ -87,7 +90,7 @@ def chunk(seed: int, c: Chunk, a: DojAssumptions) -> tuple[pl.DataFrame, pl.Data
         "person": np.concatenate([p for p, _ in reg]) if reg else np.zeros(0, np.int64),
         "date": people.to_real(np.concatenate([d for _, d in reg])) if reg
         else np.zeros(0, np.int64)})
-    decided = truth.determine(conv, folk_df, regs, compute_at=COMPUTE_AT)
+    decided = truth.determine(conv, folk_df, regs, compute_at=compute_at)
     dead = folk_df.filter(pl.col("death") >= 0).select("person", date=pl.col("death"))
     frame = rows.rows(conv, regs, dead, folk_df.select("person", "dob", "gender", "race"),
                       rng, a, c.offset)
