@@ -91,6 +91,9 @@ def build() -> str:
     scale = _load("scale")
     if scale:
         lines += _scale_targets(scale)
+    doj = _load("doj")
+    if doj:
+        lines += _doj_targets(doj)
     if agg:
         lines += ["", "## Aggregation: the project's path against pandas and DuckDB", "",
                   "Three queries the pages ask (by motion, level and race with people and "
@@ -146,12 +149,15 @@ def build() -> str:
                   f"{_mark(disclosure['audit_s'] < disclosure['audit_target_s'])} |"]
     if scale:
         lines += _scale_section(scale)
+    if doj:
+        lines += _doj_section(doj)
     if NOTES.is_file():
         lines += ["", NOTES.read_text().strip()]
     lines += ["", "## Reproduce", "", "```sh", "make bench                 # everything",
               "python -m benchmarks.bench_aggregate --sizes 124k,1m --repeats 3",
               "python -m benchmarks.bench_render", "python -m benchmarks.bench_disclosure",
               "python -m benchmarks.bench_scale           # the 1-million-row list",
+              "python -m benchmarks.bench_doj --sizes 100k,1m,10m   # the DOJ rules",
               "python -m benchmarks.report",
               "```", ""]
     return "\n".join(lines)
@@ -216,6 +222,51 @@ def _scale_section(scale: dict) -> list[str]:
         lines.append(f"| {name} | {base.get('seconds', float('nan')):.1f} | "
                      f"{page['seconds']:.1f} | {_mib(base.get('peak_mib'))} | "
                      f"{_mib(page['peak_mib'])} |")
+    return lines
+
+
+def _doj_targets(doj: dict) -> list[str]:
+    out = []
+    if doj.get("speedup") is not None:
+        one = doj["sizes"]["1m"]
+        out.append(f"| DOJ rules on a 1M-row file at least {doj['speedup_target']:.0f}x the "
+                   f"reference tool's speed ({doj['reference']['wall_s']} s) | "
+                   f"{one['best']['wall_s']:.1f} s, x{doj['speedup']:.1f} | "
+                   f"{_mark(doj['meets_speed'])} |")
+    if doj.get("peak_gib_10m") is not None:
+        out.append(f"| DOJ rules and generator on a 10M-row file under "
+                   f"{doj['peak_target_gib']:.0f} GB peak | {doj['peak_gib_10m']:.2f} GiB | "
+                   f"{_mark(doj['meets_peak'])} |")
+    checked = all(s["check"]["all_equal"] for s in doj["sizes"].values())
+    out.append(f"| DOJ rules' counts equal the generator's ground truth, every size | "
+               f"{'equal' if checked else 'differ'} | {_mark(checked)} |")
+    return out
+
+
+def _doj_section(doj: dict) -> list[str]:
+    """The rules on generated DOJ files: each size's time, memory and check."""
+    ref = doj["reference"]
+    lines = ["", "## DOJ files: the Los Angeles rules", "",
+             "`analysis.doj.run` on DOJ AB 1793 files written by `analysis synth --format "
+             "doj` (each judged by a fresh process, imports included; the best of the runs "
+             "counts), against the reference tool's "
+             f"{ref['wall_s']} s wall and {ref['user_s']:.0f} s user CPU for "
+             f"{ref['lines']:,} lines ({ref['mb']} MB). Every run's summary is checked "
+             "against the generator's ground truth. Measured "
+             f"{doj['date']}; 1-minute load average {doj['load_1m']:.1f} at the end "
+             f"({doj['cores']} cores; other work shared the machine).", "",
+             "| rows | file (MiB) | generate: wall s, peak MiB | rules: wall s | user s | "
+             "inside the run s | peak MiB | counts vs truth |",
+             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for s in doj["sizes"].values():
+        b, g = s["best"], s["generate"]
+        lines.append(f"| {s['rows']:,} | {s['file_mib']:.0f} | {g['wall_s']:.1f}, "
+                     f"{g['peak_mib']:.0f} | {b['wall_s']:.1f} | {b['user_s']:.1f} | "
+                     f"{b['run_s']:.1f} | {b['peak_mib']:.0f} | "
+                     f"{'equal' if s['check']['all_equal'] else '**differ**'} |")
+    if doj.get("time_slope") is not None:
+        lines += ["", f"**Growth.** Wall time grows as rows^{doj['time_slope']:.2f} and peak "
+                  f"memory as rows^{doj['memory_slope']:.2f} over the sizes measured."]
     return lines
 
 
