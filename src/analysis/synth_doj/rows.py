@@ -100,77 +100,87 @@ def rows(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame,
         .sort("person", "cyc", "step", "count", "part")
         .join(people, on="person", how="left")
     )
-    return _fields(frame, rng, a, offset)
+    return _fields(frame, a, offset)
 
 
-def _fields(f: pl.DataFrame, rng, a, offset: int) -> pl.DataFrame:
-    """Every field of the layout from the row's facts."""
-    row = pl.col("row")
-    la = pl.col("county").fill_null(codes.LA) == codes.LA
-    convicted = row.is_in(["court", "part"])
-    see_comment = convicted & (pl.col("u_comment") < a.see_comment_share)
-    offense = (pl.when(row == "registration").then(pl.lit(codes.REGISTRATION))
-               .when(row == "death").then(pl.lit(""))
-               .when(row == "dropped").then(pl.lit(codes.OTHER_MISDEMEANORS[2]))
-               .otherwise(pl.col("offense")))
-    level = pl.when(row.is_in(["registration", "death"])).then(pl.lit("")).when(
-        row == "dropped").then(pl.lit("M")).otherwise(pl.col("level"))
+_ROW = pl.col("row")
+_LA = pl.col("county").fill_null(codes.LA) == codes.LA
+_CONVICTED = _ROW.is_in(["court", "part"])
+_COURT_STEP = _ROW.is_in(["court", "part", "dropped"])
+
+
+def _step_fields() -> dict[str, pl.Expr]:
+    """Cycle, step and count: order, dates, type, court or agency, county."""
     court_name = pl.col("court").replace_strict(dict(enumerate(codes.COURTS)))
     agency = pl.col("agency").replace_strict(dict(enumerate(codes.AGENCIES)))
-    ori_index = pl.when(row.is_in(["court", "part", "dropped"])).then(
-        pl.col("court")).otherwise(pl.col("agency") + 100)
-    ori = (pl.when(row.is_in(["court", "part", "dropped"]))
-           .then(pl.when(la).then(court_name).otherwise(pl.concat_str(pl.lit("CASC"),
-                                                                      pl.col("county"))))
-           .when(row == "death").then(pl.lit("CAMELOS ANGELES"))
-           .otherwise(pl.when(la).then(agency).otherwise(
+    ori_index = pl.when(_COURT_STEP).then(pl.col("court")).otherwise(pl.col("agency") + 100)
+    ori = (pl.when(_COURT_STEP)
+           .then(pl.when(_LA).then(court_name).otherwise(pl.concat_str(pl.lit("CASC"),
+                                                                       pl.col("county"))))
+           .when(_ROW == "death").then(pl.lit("CAMELOS ANGELES"))
+           .otherwise(pl.when(_LA).then(agency).otherwise(
                pl.concat_str(pl.lit("CASO"), pl.col("county")))))
-    cnt = pl.format("{}{}{}000", pl.col("cyc").cast(pl.String).str.zfill(3),
-                    pl.col("step").cast(pl.String).str.zfill(3),
-                    pl.col("count").cast(pl.String).str.zfill(3))
+    return {
+        "CYC_ORDER": pl.col("cyc").cast(pl.String), "CYC_DATE": _ymd("cycle_date"),
+        "STP_ORDER": pl.col("step").cast(pl.String), "STP_EVENT_DATE": _ymd("date"),
+        "STP_TYPE_DESCR": pl.when(_ROW == "arrest").then(pl.lit("ARREST/DETAINED/CITED"))
+        .when(_ROW == "registration").then(pl.lit("REGISTRATION"))
+        .when(_ROW == "death").then(pl.lit("DECEASED")).otherwise(pl.lit("COURT ACTION")),
+        "STP_ORI_TYPE": ori.str.slice(0, 4), "STP_ORI_CODE": pl.lit("CA99") +
+        (pl.when(_LA).then(ori_index).otherwise(900)).cast(pl.String).str.zfill(5),
+        "STP_ORI_DESCR": ori, "STP_ORI_CNTY_NAME": pl.col("county").fill_null(codes.LA),
+        "STP_ORI_CNTY_CODE": pl.col("county").fill_null(codes.LA)
+        .replace_strict(codes.COUNTIES),
+        "CNT_ORDER": pl.format("{}{}{}000", pl.col("cyc").cast(pl.String).str.zfill(3),
+                               pl.col("step").cast(pl.String).str.zfill(3),
+                               pl.col("count").cast(pl.String).str.zfill(3)),
+        "DISP_DATE": pl.when(_COURT_STEP).then(_ymd("date")),
+        "OFN": pl.when(_ROW != "death").then(pl.format(
+            "SYN{}{}", pl.col("SUBJECT_ID"), pl.col("cyc").cast(pl.String).str.zfill(3))),
+        "CYC_AGE": ((pl.col("cycle_date") - pl.col("dob")) / 365.25).floor()
+        .cast(pl.Int64).cast(pl.String),
+    }
+
+
+def _count_fields(a) -> dict[str, pl.Expr]:
+    """The offense, the disposition, the level and the sentence part of a count."""
+    see_comment = _CONVICTED & (pl.col("u_comment") < a.see_comment_share)
+    offense = (pl.when(_ROW == "registration").then(pl.lit(codes.REGISTRATION))
+               .when(_ROW == "death").then(pl.lit(""))
+               .when(_ROW == "dropped").then(pl.lit(codes.OTHER_MISDEMEANORS[2]))
+               .otherwise(pl.col("offense")))
+    level = pl.when(_ROW.is_in(["registration", "death"])).then(pl.lit("")).when(
+        _ROW == "dropped").then(pl.lit("M")).otherwise(pl.col("level"))
     part = pl.col("part") == 1
     loc = pl.when(part).then(pl.lit("JAIL")).otherwise(pl.col("loc"))
     length = pl.when(part).then(pl.col("extra")).otherwise(pl.col("length"))
     unit = pl.when(part).then(pl.lit("D")).otherwise(pl.col("unit"))
-    blank_level = pl.col("u_level") < 0.02
-    pad = " " * a.line_padding
+    return {
+        "OFFENSE_DESCR": pl.when(see_comment).then(pl.lit("SEE COMMENT FOR CHARGE"))
+        .otherwise(offense),
+        "OFFENSE_TOC": level, "COMMENT_TEXT": pl.when(see_comment).then(offense),
+        "DISP_DESCR": pl.when(_CONVICTED).then(pl.concat_str(pl.lit("CONVICTED-"), loc))
+        .when(_ROW == "dropped").then(pl.lit("DISMISSED/CHARGE DROPPED")),
+        "CONV_STAT_DESCR": pl.when(_CONVICTED & (pl.col("u_level") >= 0.02)).then(
+            level.replace_strict({"F": "FELONY", "M": "MISDEMEANOR"}, default="")),
+        "SENT_LOC_DESCR": pl.when(_CONVICTED).then(loc),
+        "SENT_LENGTH": pl.when(_CONVICTED & (length > 0)).then(length.cast(pl.String)),
+        "SENT_TIME_CODE": pl.when(_CONVICTED).then(unit),
+        "SENT_TIME_DESCR": pl.when(_CONVICTED).then(unit.replace_strict(_UNIT_DESCR)),
+        "FE_NUM_CRT_CASE": pl.when(_CONVICTED).then(pl.col("OFN")),
+    }
+
+
+def _fields(f: pl.DataFrame, a, offset: int) -> pl.DataFrame:
+    """Every field of the layout from the row's facts (2% of convictions leave the
+    level to OFFENSE_TOC; four qualifier fields are padded)."""
+    pad = pl.lit(" " * a.line_padding)
     values = {
         **{e.meta.output_name(): e for e in person_columns(offset)},
         "REQ_SEG_SEP": pl.lit("#"), "REQ_CII_NUMBER": pl.col("CII_NUMBER"),
-        "CITIZENSHIP_LIST": pl.lit(pad), "CYC_ORDER": pl.col("cyc").cast(pl.String),
-        "CYC_DATE": _ymd("cycle_date"), "STP_ORDER": pl.col("step").cast(pl.String),
-        "STP_EVENT_DATE": _ymd("date"),
-        "STP_TYPE_DESCR": pl.when(row == "arrest").then(pl.lit("ARREST/DETAINED/CITED"))
-        .when(row == "registration").then(pl.lit("REGISTRATION"))
-        .when(row == "death").then(pl.lit("DECEASED")).otherwise(pl.lit("COURT ACTION")),
-        "STP_ORI_TYPE": ori.str.slice(0, 4), "STP_ORI_CODE": pl.lit("CA99") +
-        (pl.when(la).then(ori_index).otherwise(900)).cast(pl.String).str.zfill(5),
-        "STP_ORI_DESCR": ori, "STP_ORI_CNTY_NAME": pl.col("county").fill_null(codes.LA),
-        "STP_ORI_CNTY_CODE": pl.col("county").fill_null(codes.LA)
-        .replace_strict(codes.COUNTIES),
-        "CNT_ORDER": cnt,
-        "DISP_DATE": pl.when(convicted | (row == "dropped")).then(_ymd("date")),
-        "OFN": pl.when(row != "death").then(pl.format("SYN{}{}", pl.col("SUBJECT_ID"),
-                                                      pl.col("cyc").cast(pl.String)
-                                                      .str.zfill(3))),
-        "OFFENSE_DESCR": pl.when(see_comment).then(pl.lit("SEE COMMENT FOR CHARGE"))
-        .otherwise(offense),
-        "OFFENSE_TOC": level, "OFFENSE_QUAL_LST": pl.lit(pad),
-        "DISP_OFFENSE_QUAL_LST": pl.lit(pad), "CONV_OFFENSE_QUAL_LST": pl.lit(pad),
-        "DISP_DESCR": pl.when(convicted).then(pl.concat_str(pl.lit("CONVICTED-"), loc))
-        .when(row == "dropped").then(pl.lit("DISMISSED/CHARGE DROPPED")),
-        "CONV_STAT_DESCR": pl.when(convicted & ~blank_level).then(
-            level.replace_strict({"F": "FELONY", "M": "MISDEMEANOR"}, default="")),
-        "SENT_SEG_SEP": pl.lit("#"),
-        "SENT_LOC_DESCR": pl.when(convicted).then(loc),
-        "SENT_LENGTH": pl.when(convicted & (length > 0)).then(length.cast(pl.String)),
-        "SENT_TIME_CODE": pl.when(convicted).then(unit),
-        "SENT_TIME_DESCR": pl.when(convicted).then(unit.replace_strict(_UNIT_DESCR)),
-        "FE_NUM_CRT_CASE": pl.when(convicted).then(pl.col("OFN")),
-        "CYC_AGE": ((pl.col("cycle_date") - pl.col("dob")) / 365.25).floor()
-        .cast(pl.Int64).cast(pl.String),
-        "COMMENT_TEXT": pl.when(see_comment).then(offense),
-        "END_OF_REC": pl.lit("#"),
+        "CITIZENSHIP_LIST": pad, "OFFENSE_QUAL_LST": pad, "DISP_OFFENSE_QUAL_LST": pad,
+        "CONV_OFFENSE_QUAL_LST": pad, "SENT_SEG_SEP": pl.lit("#"), "END_OF_REC": pl.lit("#"),
+        **_step_fields(), **_count_fields(a),
     }
     return _select(f, values)
 
