@@ -23,6 +23,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,21 +53,45 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def measured(command: list[str]) -> tuple[dict, str]:
-    """Run ``command`` as a child: wall, user, system seconds, peak MiB, and its stdout."""
+def _rss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def measured(command: list[str], limit_gib: float = 12.0) -> tuple[dict, str]:
+    """Run ``command`` as a child: wall, user, system seconds, peak MiB, and its stdout.
+    A child whose resident memory passes ``limit_gib`` is stopped (the machine is
+    shared), and the run fails saying so."""
     started = time.perf_counter()
-    with open(os.devnull, "w") as quiet, subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=quiet, text=True) as proc:
-        out = proc.stdout.read()
+    with tempfile.TemporaryFile("w+") as out, open(os.devnull, "w") as quiet:
+        proc = subprocess.Popen(command, stdout=out, stderr=quiet, text=True)
+        over = False
+        # look without reaping (WNOWAIT), so that wait4 below gets the child's usage
+        while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            if not over and _rss_mib(proc.pid) > limit_gib * 1024:
+                proc.kill()
+                over = True
+            time.sleep(0.2)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if over:
+        raise SystemExit(f"{' '.join(command[:4])} ... passed {limit_gib} GiB and was stopped")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command[:4])} ... failed ({proc.returncode})")
     return {"wall_s": time.perf_counter() - started, "user_s": usage.ru_utime,
-            "sys_s": usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}, out
+            "sys_s": usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}, text
 
 
-def dataset(label: str, seed: int = paths.DEFAULT_SEED) -> tuple[Path, dict]:
+def dataset(label: str, seed: int = paths.DEFAULT_SEED, limit_gib: float = 12.0
+            ) -> tuple[Path, dict]:
     """The DOJ file of size ``label``, generated once (in a child process, measured)."""
     out = CACHE / f"doj_{label}_seed{seed}.csv"
     stats = out.with_name(out.name + ".gen.json")
@@ -75,7 +100,8 @@ def dataset(label: str, seed: int = paths.DEFAULT_SEED) -> tuple[Path, dict]:
     scale = SIZES[label] / ROWS_AT_SCALE_1
     _log(f"generating {label} rows (scale {scale:.3f}) into {out} ...")
     usage, _ = measured([sys.executable, "-m", "analysis", "synth", "--format", "doj",
-                         "--seed", str(seed), "--scale", f"{scale:.6f}", "--out", str(out)])
+                         "--seed", str(seed), "--scale", f"{scale:.6f}", "--out", str(out)],
+                        limit_gib)
     usage["mib"] = out.stat().st_size / 2**20
     stats.write_text(json.dumps(usage, indent=2) + "\n")
     return out, usage
@@ -106,13 +132,13 @@ def check(summary: dict, truth: dict) -> dict:
     return {"counts": out, "all_equal": all(c["rules"] == c["truth"] for c in out.values())}
 
 
-def bench_size(label: str, repeats: int) -> dict:
+def bench_size(label: str, repeats: int, limit_gib: float = 12.0) -> dict:
     """Generate (once) and judge the file of size ``label`` ``repeats`` times."""
-    path, gen = dataset(label)
+    path, gen = dataset(label, limit_gib=limit_gib)
     truth = json.loads(path.with_name(path.name + ".truth.json").read_text())
     runs = []
     for i in range(repeats):
-        usage, out = measured([sys.executable, "-c", _CHILD, str(path), COMPUTE_AT])
+        usage, out = measured([sys.executable, "-c", _CHILD, str(path), COMPUTE_AT], limit_gib)
         inside = json.loads(out)
         usage.update(import_s=inside["import_s"], run_s=inside["run_s"])
         runs.append(usage)
@@ -157,13 +183,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated, of " + ", ".join(SIZES) + " (default %(default)s)")
     parser.add_argument("--repeats", type=int, default=2,
                         help="runs of the rules per size below 10m; the best counts")
+    parser.add_argument("--limit-gib", type=float, default=12.0,
+                        help="stop a child whose resident memory passes this (default "
+                        "%(default)s; the machine is shared)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/doj.json"))
     args = parser.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     if unknown := [s for s in labels if s not in SIZES]:
         parser.error(f"unknown size(s) {', '.join(unknown)}; choose from {', '.join(SIZES)}")
     CACHE.mkdir(parents=True, exist_ok=True)
-    sizes = {label: bench_size(label, 1 if label == "10m" else args.repeats)
+    sizes = {label: bench_size(label, 1 if label == "10m" else args.repeats, args.limit_gib)
              for label in labels}
     report = {"date": dt.date.today().isoformat(), "load_1m": os.getloadavg()[0],
               "cores": os.cpu_count(), "compute_at": COMPUTE_AT, "reference": REFERENCE,
