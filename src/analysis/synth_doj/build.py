@@ -55,15 +55,16 @@ def plan(a: DojAssumptions, scale: float) -> list[Chunk]:
     return out
 
 
-def _offenses(rng, t: dict, a: DojAssumptions) -> np.ndarray:
+def _offenses(rng, conv: pl.DataFrame, a: DojAssumptions) -> pl.DataFrame:
     """Offense descriptions from the code keys, some Prop 64 ones written unspaced."""
-    kind, key, level = t["kind"], t["key"], t["level"]
-    p64 = np.vectorize(lambda k: codes.OFFENSES.get(k, ""), otypes=[object])(key)
-    text = np.where(kind == "p64", p64, key)
-    text = np.where(kind == "sex", np.where(level == "F", codes.SEX_OFFENSES["F"],
-                                            codes.SEX_OFFENSES["M"]), text)
-    squeeze = (kind == "p64") & (rng.random(len(key)) < a.unspaced_section_share)
-    return np.where(squeeze, np.char.replace(text.astype(str), " HS-", "HS-"), text)
+    kind = pl.col("kind")
+    squeeze = (kind == "p64") & pl.Series(rng.random(conv.height) < a.unspaced_section_share)
+    text = (pl.when(kind == "p64").then(pl.col("key").replace_strict(codes.OFFENSES,
+                                                                     default=""))
+            .when(kind == "sex").then(pl.col("level").replace_strict(codes.SEX_OFFENSES))
+            .otherwise(pl.col("key")))
+    return conv.with_columns(offense=pl.when(squeeze).then(
+        text.str.replace(" HS-", "HS-", literal=True)).otherwise(text))
 
 
 def chunk(seed: int, c: Chunk, a: DojAssumptions, compute_at: dt.date = COMPUTE_AT
@@ -79,9 +80,10 @@ def chunk(seed: int, c: Chunk, a: DojAssumptions, compute_at: dt.date = COMPUTE_
         "person": t["person"], "conv": np.arange(len(t["person"])),
         "kind": t["kind"].astype(str), "level": t["level"].astype(str),
         "county": t["county"].astype(str), "key": t["key"].astype(str),
-        "date": people.to_real(t["date"]), "offense": _offenses(rng, t, a).astype(str),
+        "date": people.to_real(t["date"]),
         **{k: (v.astype(str) if v.dtype == object else v) for k, v in sent.items()},
     })
+    conv = _offenses(rng, conv, a)
     folk_df = pl.DataFrame({"person": np.arange(len(folk["group"])), "dob": folk["dob"],
                             "death": death, "gender": folk["gender"], "race": folk["race"],
                             "group": folk["group"]})

@@ -2,9 +2,9 @@
 
 The generator knows every person's record before it is written as rows, so it can say
 for each Los Angeles Prop 64 conviction which rule decides it and how, and count the
-people the published figures speak of. This module applies the rules of
-``docs`` (the DOJ format notes: rules 1-10, first that applies) to those records, kept
-as small per-person facts: what a person was convicted of and when, whether a sentence
+people the published figures speak of. This module applies the Los Angeles rules
+(the ten of the DOJ format notes, the first that applies deciding) to those records,
+kept as small per-person facts: what a person was convicted of and when, whether a sentence
 still runs, registrations, death, birth date. It reads none of the rows, so a rules
 engine that reads the file and agrees with it has been checked by a second, independent
 path.
