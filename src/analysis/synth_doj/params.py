@@ -158,10 +158,12 @@ DOJ_DEFAULT = DojAssumptions()
 
 
 def _show(value) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return ", ".join(f"{a}: {b:g}" if isinstance(b, float) else f"{a}: {b:,}"
+                         for a, b in value)
     if isinstance(value, tuple):
-        return ", ".join(f"{a}: {b:g}" if isinstance(b, float) else f"{a}: {b}"
-                         for a, b in (value if isinstance(value[0], tuple) else [value]))
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+        return ", ".join(f"{v:g}" for v in value)
+    return f"{value:.4g}" if isinstance(value, float) else f"{value:,}"
 
 
 def doj_assumptions_table(a: DojAssumptions = DOJ_DEFAULT) -> pl.DataFrame:
