@@ -97,7 +97,7 @@ def person_ids(keys: pl.Series) -> pl.Series:
     key is hashed once."""
     key = salt()
     distinct = keys.drop_nulls().unique().to_list()
-    table = {k: "P" + hmac.new(key, k.encode(), hashlib.sha256).hexdigest()[:ID_DIGITS]
+    table = {k: "P" + hmac.digest(key, k.encode(), "sha256").hex()[:ID_DIGITS]
              for k in distinct}
     return keys.replace_strict(table, default=None, return_dtype=pl.String)
 

@@ -41,7 +41,7 @@ def read(files: Sequence[str | Path], *, compute_at: dt.date | None = None) -> p
     rows, problems, _ = reading.load(files, compute_at)
     if rows is None:
         raise ValidationError([p for p in problems if p.severity == "error"])
-    return rows.lazy()
+    return reading.case_ids(rows).lazy()
 
 
 def __dir__() -> list[str]:

@@ -85,7 +85,7 @@ def check_file(path: Path, max_errors: int = MAX_ERRORS) -> FileShape:
              .select(rows=pl.len(), wrong=(pl.col("fields") != FIELD_COUNT).sum(),
                      where=pl.struct("line", "fields").filter(
                          pl.col("fields") != FIELD_COUNT).head(max_errors).implode())
-             .collect())
+             .collect(engine="streaming"))
     rows, wrong = stats["rows"][0], stats["wrong"][0]
     for item in stats["where"][0]:
         problems.append(Problem(str(path), "field-count", f"line {item['line']} has "

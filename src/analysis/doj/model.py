@@ -18,51 +18,39 @@ import datetime as dt
 
 import polars as pl
 
-from . import tables
+from . import summary
 
 __all__ = ["convictions", "subjects"]
 
 
-def _matches(table: pl.DataFrame) -> pl.Expr:
-    """True where the conviction's section is one of the table's offences."""
-    return pl.col("section").str.contains(tables.pattern_of(table)).fill_null(False)
-
-
 def convictions(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per conviction (subject x CNT_ORDER), with its sentence end and marks."""
-    strikes = tables.superstrikes()
-    return (rows.lazy()
+    """One row per conviction (subject x CNT_ORDER), with its sentence end, its index
+    ``cid`` and whether it is a superstrike."""
+    key = ["subject", "cnt_order"]
+    return (rows
             # convicted counts only
             .filter(pl.col("convicted"))
             # one conviction per count of a subject's record; its sentence parts add up
-            .group_by("subject", "cnt_order", maintain_order=True)
-            .agg(pl.all().exclude("sentence_hours").first(),
-                 pl.col("sentence_hours").sum())
+            .with_columns(pl.col("sentence_hours").sum().over(key))
+            .filter(pl.struct(key).is_first_distinct())
+            .with_row_index("cid")
             # when the sentence ends (unknown date: already ended, as the reference reads it)
             .with_columns(ends=pl.col("event_date").cast(pl.Datetime("ms"))
-                          + pl.duration(hours=pl.col("sentence_hours")))
-            # the offences that matter to the rules
-            .with_columns(
-                strike=_matches(strikes.filter(kind="superstrike")),
-                enhanceable=_matches(strikes.filter(kind="gang-enhanceable")),
-                enhancement=_matches(strikes.filter(kind="gang-enhancement")),
-                pc290=_matches(tables.pc290()),
-                case6=pl.col("cnt_order").str.slice(0, 6))
+                          + pl.duration(hours=pl.col("sentence_hours")),
+                          # the case (cycle and step) a gang enhancement must share
+                          case6=pl.col("cnt_order").str.slice(0, 6))
             # a gang-enhanceable offence with the enhancement in the same case is one
             .with_columns(strike=pl.col("strike") | (pl.col("enhanceable") & pl.col(
                 "enhancement").any().over("subject", "case6")))
             # the facts of the whole record come from subjects()
-            .drop("enhanceable", "enhancement", "convicted", "deceased", "registration", "age")
-            .collect())
+            .drop("enhanceable", "enhancement", "convicted", "deceased", "registration", "age"))
 
 
 def subjects(rows: pl.DataFrame, convicted: pl.DataFrame, *, compute_at: dt.date,
              years_conviction_free: int) -> pl.DataFrame:
     """One row per subject with what the rules compare a conviction against."""
     at = dt.datetime.combine(compute_at, dt.time())
-    free_since = compute_at.replace(year=compute_at.year - years_conviction_free) \
-        if not (compute_at.month == 2 and compute_at.day == 29) else \
-        dt.date(compute_at.year - years_conviction_free, 3, 1)
+    free_since = summary.years_before(compute_at, years_conviction_free)
     records = (rows.lazy().group_by("subject")
                # the first row's age; a death or a PC 290 registration anywhere
                .agg(age=pl.col("age").sort_by("row").first(), deceased=pl.col("deceased").any(),

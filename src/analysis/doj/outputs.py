@@ -68,16 +68,29 @@ def write(out: Path, summary: dict, case_list: pl.DataFrame, judged: pl.DataFram
         case_list.write_csv(staging / "cases.csv")
         determinations(judged).write_csv(staging / "determinations.csv")
         (staging / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.rename(out, old / "previous")
-        os.rename(staging, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _swap(staging, out)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` in place of ``out``; an old ``out`` is set aside first and put
+    back if the rename fails, and removed only once the new one is in place."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        os.rename(out, old / "previous")
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        if old is not None:
+            os.rename(old / "previous", out)
+            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def __dir__() -> list[str]:

@@ -8,9 +8,10 @@ as text (``pl.scan_csv``, all String, nothing else parsed), and derives, per row
 - ``person_id``: :func:`analysis.pseudonym.person_ids` of the normalised CII number
   (``key_text(["CII_NUMBER"])``), or, when the CII is blank, of the name and the date
   of birth (``key_text([PRI_NAME, DOB as YYYY-MM-DD])``);
-- ``case_id``: the same hash of the DOJ subject (``SUBJECT_ID``), the first six
-  digits of ``CNT_ORDER`` (cycle and step: one court case within the subject's record)
-  and the court (``STP_ORI_DESCR``), with ``C`` in place of the leading ``P``;
+- ``case_id`` (:func:`case_ids`, made only for the rows that need one): the same salted
+  hash of ``DOJ CASE|<subject>|<first six digits of CNT_ORDER>|<court>`` (cycle and
+  step: one court case within the subject's record; the court is ``STP_ORI_DESCR``
+  upper case, ``NO COURT`` when blank), with ``C`` in place of the leading ``P``;
 - ``age``: years (days / 365.25) from the date of birth to ``compute_at``;
 - ``section``: the code section, the text before the first ``-`` of the offense
   description, or of ``COMMENT_TEXT`` when the description is blank or ``SEE COMMENT
@@ -35,7 +36,7 @@ from . import coding
 from .layout import COLUMNS, READ
 from .layout_check import FileShape, check_file
 
-__all__ = ["DATE_COLUMNS", "load", "scan"]
+__all__ = ["DATE_COLUMNS", "case_ids", "load", "scan"]
 
 DATE_COLUMNS = {"STP_EVENT_DATE": "event_date", "PRI_DOB": "dob"}
 _SCHEMA = {c: pl.String for c in COLUMNS}
@@ -79,38 +80,65 @@ def _hash(keys: pl.Expr, frame: pl.DataFrame, prefix: str) -> pl.Series:
     return ids if prefix == "P" else ids.str.replace("^P", prefix)
 
 
-def _person_key() -> pl.Expr:
-    """The key text of a person: the CII, else name and birth date, else the DOJ
-    subject."""
-    has_cii = pl.col("CII_NUMBER").str.strip_chars().ne("").fill_null(False)
-    by_cii = pseudonym.key_text(["CII_NUMBER"])
-    by_name = pseudonym.key_text(["PRI_NAME", "_dob_iso"])
-    by_subject = pseudonym.key_text(["_subject", "SUBJECT_ID"])
-    return pl.coalesce(pl.when(has_cii).then(by_cii), by_name, by_subject)
-
-
 def _or(text: pl.Expr, instead: str) -> pl.Expr:
     """``text``, or ``instead`` where it is blank."""
     return pl.when(text.fill_null("") != "").then(text).otherwise(pl.lit(instead))
 
 
-def _ids(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add the hashed ids (subject, person, case) and drop what they came from."""
-    keyed = frame.with_columns(
-        _dob_iso=pl.col("dob").cast(pl.String),
-        _subject=pl.lit("DOJ SUBJECT"),
-        # a blank part would make the whole key blank: name it instead
-        _case=_or(pl.col("CNT_ORDER").str.strip_chars().str.slice(0, 6), "NO CASE"),
-        _court=_or(pl.col("STP_ORI_DESCR").str.strip_chars(), "NO COURT"))
-    subject = pseudonym.key_text(["_subject", "SUBJECT_ID"])
-    return (keyed
-            # the pseudonymous ids
-            .with_columns(subject=_hash(subject, keyed, "S"),
-                          person_id=_hash(_person_key(), keyed, "P"),
-                          case_id=_hash(pseudonym.key_text(["_subject", "SUBJECT_ID", "_case",
-                                                            "_court"]), keyed, "C"))
-            # the identifiers, the raw text and the helpers go
-            .drop(*READ, "dob", "_dob_iso", "_subject", "_case", "_court"))
+_PEOPLE = ["SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "dob"]
+
+
+def _person_ids(keys: pl.DataFrame) -> pl.Series:
+    """The person id of each row of ``keys``: the CII hashed, else the name and birth
+    date, else the DOJ subject (each key text made only where it is used)."""
+    has_cii = pl.col("CII_NUMBER").str.strip_chars().ne("").fill_null(False)
+    frame = keys.with_row_index("_at").with_columns(_subject=pl.lit("DOJ SUBJECT"),
+                                                    _dob_iso=pl.col("dob").cast(pl.String))
+    with_cii = frame.filter(has_cii).select("_at", _key=pseudonym.key_text(["CII_NUMBER"]))
+    rest = frame.filter(~has_cii).select("_at", _key=pl.coalesce(
+        pseudonym.key_text(["PRI_NAME", "_dob_iso"]),
+        pseudonym.key_text(["_subject", "SUBJECT_ID"])))
+    both = pl.concat([with_cii, rest]).sort("_at")
+    return _hash(pl.col("_key"), both, "P")
+
+
+def _people(frame: pl.DataFrame, compute_at: dt.date) -> pl.DataFrame:
+    """Per distinct (subject, CII, name, birth date): the hashed ids and the age."""
+    keys = frame.select(_PEOPLE).unique()
+    subjects = (keys.select("SUBJECT_ID").unique()
+                .with_columns(_subject=pl.lit("DOJ SUBJECT")))
+    subjects = subjects.select("SUBJECT_ID", subject=_hash(
+        pseudonym.key_text(["_subject", "SUBJECT_ID"]), subjects, "S"))
+    return (keys.with_columns(person_id=_person_ids(keys),
+                              age=(pl.lit(compute_at) - pl.col("dob")).dt.total_days() / 365.25)
+            .join(subjects, on="SUBJECT_ID", how="left", nulls_equal=True))
+
+
+def case_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (with ``subject``, ``cnt_order``, ``court``) with its ``case_id``: the
+    salted hash of the hashed subject, the first six digits of CNT_ORDER and the court,
+    worked out once per distinct case."""
+    parts = {"_kind": pl.lit("DOJ CASE"),
+             "_case": _or(pl.col("cnt_order").str.slice(0, 6), "NO CASE"),
+             "_court": _or(pl.col("court"), "NO COURT")}
+    keyed = frame.with_columns(**parts)
+    keys = keyed.select("subject", "_case", "_court", "_kind").unique()
+    # the parts are normalised already (a hash, digits, upper-case text): joined as is
+    text = pl.concat_str(["_kind", "subject", "_case", "_court"], separator="|")
+    keys = keys.with_columns(case_id=_hash(text, keys, "C"))
+    return (keyed.join(keys.drop("_kind"), on=["subject", "_case", "_court"], how="left",
+                       nulls_equal=True, maintain_order="left")
+            .drop("_kind", "_case", "_court"))
+
+
+def _ids(frame: pl.DataFrame, compute_at: dt.date) -> pl.DataFrame:
+    """Add the hashed subject and person ids and the age; drop what they came from."""
+    return (frame
+            # the pseudonymous ids, worked out once per person
+            .join(_people(frame, compute_at), on=_PEOPLE, how="left", nulls_equal=True,
+                  maintain_order="left")
+            # the identifiers and the raw text go
+            .drop(*READ, "dob"))
 
 
 def load(files: Sequence[str | Path], compute_at: dt.date | None = None
@@ -126,7 +154,7 @@ def load(files: Sequence[str | Path], compute_at: dt.date | None = None
     raw = scan(shapes).with_columns(_dates()).collect(engine="streaming")
     label = ", ".join(str(s.path) for s in shapes) if len(shapes) > 1 else str(shapes[0].path)
     problems += _bad_dates(raw, label)
-    frame = _ids(raw.with_columns(coding.derived(compute_at)))
+    frame = _ids(coding.coded(raw), compute_at)
     return frame, problems, sum(s.rows for s in shapes)
 
 

@@ -90,6 +90,8 @@ def judge(convicted: pl.DataFrame, people: pl.DataFrame, *, county: str, age: in
                           determination=_first(steps, 2, "hand review").cast(Determination),
                           reason=_first(steps, 3, "No criterion applies"),
                           dismiss_all=pl.lit(True))
+            # in file order, whatever order the join left
+            .sort("row")
             .collect())
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from ..ingest import Problem, ValidationError
-from . import extra, model, outputs, places, reading, rules, summary
+from . import extra, model, outputs, reading, rules, summary
 
 __all__ = ["Result", "run"]
 
@@ -67,9 +67,8 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
     convicted = model.convictions(rows)
     people = model.subjects(rows, convicted, compute_at=compute_at,
                             years_conviction_free=years_conviction_free)
-    judged = rules.judge(convicted, people, county=county, age=age,
-                         years_conviction_free=years_conviction_free).with_columns(
-        jurisdiction=places.jurisdiction(pl.col("court")))
+    judged = reading.case_ids(rules.judge(convicted, people, county=county, age=age,
+                                          years_conviction_free=years_conviction_free))
     case_list = outputs.cases(judged)
     report = summary.reference_keys(convicted, judged, county=county, age=age,
                                     years_conviction_free=years_conviction_free,

@@ -59,9 +59,8 @@ def subject_relief(convicted: pl.DataFrame, dismissed: pl.Series, since: dt.date
 
 def scenario(convicted: pl.DataFrame, judged: pl.DataFrame, column: str) -> pl.Series:
     """Per conviction, True where ``judged``'s ``column`` dismisses it."""
-    marks = judged.select("subject", "cnt_order", gone=column_dismisses(column))
-    return convicted.join(marks, on=["subject", "cnt_order"], how="left",
-                          maintain_order="left")["gone"]
+    gone = judged.filter(column_dismisses(column))["cid"]
+    return pl.Series("gone", [False] * convicted.height).scatter(gone, True)
 
 
 def column_dismisses(column: str) -> pl.Expr:

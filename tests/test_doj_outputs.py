@@ -1,0 +1,147 @@
+"""The files of ``analysis doj``: a case list the validator accepts, determinations,
+no identifier in any file, all-or-nothing writing, the command's exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+from doj_rows import row, write
+
+from analysis import cli, doj, paths, validate
+from analysis.ingest import ValidationError
+
+AT = dt.date(2019, 11, 11)
+
+# Identifiers planted in every row of a record; none may reach an output file.
+PLANTED = {"name": "SKYWALKER,LUKE Q", "req_name": "VADER,ANAKIN", "dob": "19580314",
+           "req_dob": "19580315", "cii": "A987654321", "subject": "777123456",
+           "ssn": "555443333", "fbi": "FBI9988776", "cdl": "D7654321", "pob": "TATOOINE",
+           "ofn": "BA123456-01", "crt_case": "LAC998877", "race": "W"}
+PLANTED_TEXT = [*PLANTED.values(), "1958-03-14", "03/14/1958", "SKYWALKER", "LUKE",
+                "SECRET COMMENT ABOUT A WITNESS"]
+PLANTED_TEXT.remove("W")
+
+
+@pytest.fixture(autouse=True)
+def _salt(monkeypatch):
+    monkeypatch.setenv(paths.ID_SALT_ENV, "salt for the doj tests")
+
+
+def _record(tmp_path):
+    rows = [
+        row(**PLANTED, cnt="001001001000", comment="SECRET COMMENT ABOUT A WITNESS"),
+        row(**PLANTED, cnt="001001002000", offense="SEE COMMENT FOR CHARGE",
+            comment="11359 HS-SECRET COMMENT ABOUT A WITNESS", court="CASCLONG BEACH"),
+        row(**PLANTED, cnt="002001001000", date="19950303", court="CASCVAN NUYS",
+            offense="11360 HS-TRANSPORT"),
+        row(**PLANTED, cnt="003001001000", date="19960303", court="CASOLOS ANGELES"),
+        row(subject="1002", cii="", name="ROE,RICHARD", dob="19900101", cnt="001001001000",
+            level="MISDEMEANOR", toc="M"),
+    ]
+    return write(tmp_path / "doj.csv", rows)
+
+
+def test_no_identifier_reaches_any_output_file(tmp_path):
+    out = tmp_path / "out"
+    doj.run([_record(tmp_path)], compute_at=AT, out=out)
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["cases.csv", "determinations.csv", "summary.json"]
+    for path in out.iterdir():
+        text = path.read_text().upper()
+        found = [t for t in PLANTED_TEXT if t.upper() in text]
+        assert found == [], f"{path.name} holds {found}"
+
+
+def test_the_case_list_passes_validation(tmp_path):
+    out = tmp_path / "out"
+    result = doj.run([_record(tmp_path)], compute_at=AT, out=out)
+    report = validate.check(out / "cases.csv")
+    assert report.ok, [str(p) for p in report.problems]
+    frame = report.frame.sort("conviction_date")
+    assert frame["jurisdiction"].cast(str).to_list() == ["Pasadena", "Long Beach",
+                                                         "Los Angeles"]
+    assert frame["hs_section"].cast(str).to_list() == ["11358", "11359", "11360"]
+    assert set(frame["batch"].cast(str)) == {"feb2020"}
+    assert frame["found_in_doj"].all() and not frame["found_in_court"].any()
+    assert result.cases.height == 3
+
+
+def test_unmapped_courts_are_counted_not_listed(tmp_path):
+    result = doj.run([_record(tmp_path)], compute_at=AT)
+    unmapped = result.summary["lacra"]["unmappedJurisdiction"]
+    # the sheriff's office (CASO) serves the whole county: no city is guessed
+    assert (unmapped["convictions"], unmapped["dismissals"]) == (1, 1)
+    assert result.summary["lacra"]["byJurisdiction"]["Unmapped"] == {"dismiss": 1}
+    assert result.summary["lacra"]["byRace"]["White"] == {"dismiss": 4}
+
+
+def test_determinations_hold_one_row_per_judged_conviction(tmp_path):
+    result = doj.run([_record(tmp_path)], compute_at=AT)
+    got = result.determinations
+    assert got.columns == ["case_id", "count", "person_id", "hs_section", "hs_subsection",
+                           "charge_level", "conviction_year", "jurisdiction",
+                           "race_ethnicity", "rule", "determination", "reason"]
+    assert got.height == 5
+    assert got["determination"].cast(str).to_list() == ["dismiss"] * 4 + [
+        "city attorney review"]
+
+
+def test_an_unusable_file_writes_nothing_and_keeps_the_old_output(tmp_path):
+    out = tmp_path / "out"
+    doj.run([_record(tmp_path)], compute_at=AT, out=out)
+    before = (out / "summary.json").read_text()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("not,a,doj,file\n")
+    with pytest.raises(ValidationError):
+        doj.run([bad], compute_at=AT, out=out)
+    assert (out / "summary.json").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "doj.csv", "out"]
+
+
+def test_a_second_run_replaces_the_output_whole(tmp_path):
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "stale.txt").write_text("from before")
+    doj.run([_record(tmp_path)], compute_at=AT, out=out)
+    assert sorted(p.name for p in out.iterdir()) == ["cases.csv", "determinations.csv",
+                                                     "summary.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doj.csv", "out"]
+
+
+def test_the_command_writes_the_outputs(tmp_path, capsys):
+    out = tmp_path / "out"
+    status = cli.main(["doj", str(_record(tmp_path)), "--compute-at", "2019-11-11",
+                       "--out", str(out), "--age", "40"])
+    assert status == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["individualDismissAge"] == 40
+    assert pl.read_csv(out / "cases.csv").height == 3
+    assert "ok: 5 Prop 64 convictions judged" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    (["--compute-at", "2019-11-11"], 3), (["--compute-at", "11/11/2019"], 2),
+    (["--compute-at", "2019-11-11", "--age", "0"], 3)])
+def test_the_command_exit_codes(tmp_path, capsys, args, status):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("")
+    code = None
+    try:
+        code = cli.main(["doj", str(bad), "--out", str(tmp_path / "out"), *args])
+    except SystemExit as exc:  # argparse's own exit for a bad option
+        code = exc.code
+    assert code == status
+    assert not (tmp_path / "out").exists()
+    assert "error" in capsys.readouterr().err
+
+
+def test_the_command_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["doj", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--county", "--compute-at", "--age", "--years-conviction-free", "--out"):
+        assert option in text
