@@ -133,14 +133,18 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     assert card[0] == card[1]
 
 
-def test_the_file_does_not_depend_on_chunking(monkeypatch):
+def test_chunked_files_keep_the_calibration(monkeypatch):
     whole = synth_doj.generate(5, people=900)
     monkeypatch.setattr(synth_doj.build, "CHUNK_PEOPLE", 300)
     chunked = synth_doj.generate(5, people=900)
-    assert chunked.rows.height > 0 and chunked.summary["people"] == 900
-    # chunks draw their own streams: the bytes differ, the calibration holds
-    assert chunked.summary["felonies"] == whole.summary["felonies"]
+    # chunks draw their own streams: the rows differ, the calibration holds
+    assert not chunked.rows.equals(whole.rows)
+    for key in ("people", "felonies", "misdemeanors", "people_no_felony",
+                "people_no_conviction", "ineligible_other_convictions"):
+        assert chunked.summary[key] == whole.summary[key], key
     assert chunked.rows["SUBJECT_ID"].n_unique() == 900
+    lines = chunked.truth.filter(pl.col("rule").is_not_null())["line"]
+    assert lines.is_unique().all() and lines.min() >= 2
 
 
 # -- ground truth ------------------------------------------------------------------
