@@ -189,7 +189,10 @@ def judge(sizes: dict[str, dict]) -> dict:
     if ten:
         peak = max(ten["best"]["peak_mib"], ten["generate"]["peak_mib"]) / 1024
         out["peak_gib_10m"] = peak
-        out["meets_peak"] = peak < PEAK_TARGET_GIB
+        out["rules_peak_gib_10m"] = ten["best"]["peak_mib"] / 1024
+        out["generator_peak_gib_10m"] = ten["generate"]["peak_mib"] / 1024
+        out["rules_stopped_at_gib"] = ten["best"].get("stopped_at_gib")
+        out["meets_peak"] = peak < PEAK_TARGET_GIB and not out["rules_stopped_at_gib"]
     return out
 
 

@@ -234,17 +234,26 @@ def _doj_targets(doj: dict) -> list[str]:
                    f"{one['best']['wall_s']:.1f} s, x{doj['speedup']:.1f} | "
                    f"{_mark(doj['meets_speed'])} |")
     if doj.get("peak_gib_10m") is not None:
+        rules = f"rules {doj.get('rules_peak_gib_10m', doj['peak_gib_10m']):.2f} GiB"
+        if doj.get("rules_stopped_at_gib"):
+            rules = f"rules stopped past the {doj['rules_stopped_at_gib']:.0f} GiB limit"
+        gen = doj.get("generator_peak_gib_10m")
         out.append(f"| DOJ rules and generator on a 10M-row file under "
-                   f"{doj['peak_target_gib']:.0f} GB peak | {doj['peak_gib_10m']:.2f} GiB | "
-                   f"{_mark(doj['meets_peak'])} |")
+                   f"{doj['peak_target_gib']:.0f} GB peak | {rules}"
+                   + (f"; generator {gen:.2f} GiB" if gen is not None else "")
+                   + f" | {_mark(doj['meets_peak'])} |")
     gen = doj.get("default_generation")
     if gen:
         out.append(f"| DOJ-format default file generated under {gen['target_s']:.0f} s | "
                    f"{gen['wall_s']:.1f} s | {_mark(gen['meets_target'])} |")
     checked = all(s["check"]["all_equal"] is not False for s in doj["sizes"].values())
-    out.append(f"| DOJ rules' counts equal the generator's ground truth, every size | "
-               f"{'equal' if checked else 'differ'} | {_mark(checked)} |")
+    out.append("| DOJ rules' counts equal the generator's ground truth, every size run to the "
+               f"end | {'equal' if checked else 'differ'} | {_mark(checked)} |")
     return out
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "n/a"
 
 
 def _doj_check(size: dict) -> str:
@@ -273,7 +282,7 @@ def _doj_section(doj: dict) -> list[str]:
         b, g = s["best"], s["generate"]
         lines.append(f"| {s['rows']:,} | {s['file_mib']:.0f} | {g['wall_s']:.1f}, "
                      f"{g['peak_mib']:.0f} | {b['wall_s']:.1f} | {b['user_s']:.1f} | "
-                     f"{b['run_s']:.1f} | {b['peak_mib']:.0f} | "
+                     f"{_seconds(b.get('run_s'))} | {b['peak_mib']:.0f} | "
                      f"{_doj_check(s)} |")
     if doj.get("time_slope") is not None:
         lines += ["", f"**Growth.** Wall time grows as rows^{doj['time_slope']:.2f} and peak "

@@ -178,6 +178,8 @@ def test_report_shows_the_doj_section(tmp_path, monkeypatch):
     from benchmarks import bench_doj
 
     sizes = {"1m": _doj_size(1_000_000, 40.0, 1400), "10m": _doj_size(10_000_000, 500, 9000)}
+    del sizes["10m"]["best"]["run_s"]  # stopped at the memory limit: no inside time
+    sizes["10m"]["best"]["stopped_at_gib"] = 8.0
     doj = {"date": "2026-12-01", "load_1m": 1.0, "cores": 2, "reference": bench_doj.REFERENCE,
            "speedup_target": 10.0, "peak_target_gib": 8.0, "sizes": sizes,
            "time_slope": 1.1, "memory_slope": 0.8, **bench_doj.judge(sizes)}
@@ -190,3 +192,4 @@ def test_report_shows_the_doj_section(tmp_path, monkeypatch):
              for line in page.splitlines() if line.startswith("| DOJ")}
     assert marks == {"DOJ rules on a 1M-ro": "**missed**", "DOJ rules and genera": "**missed**",
                      "DOJ rules' counts eq": "met"}
+    assert "stopped past the 8 GiB limit" in page and "not reached" in page
