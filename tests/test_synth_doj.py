@@ -170,6 +170,13 @@ def test_full_scale_truth_meets_the_published_figures(default_file):
     assert json.loads(synth_doj.truth_paths(default_file.path)[1].read_text()) == s
 
 
+def test_other_seeds_meet_the_published_figures_too():
+    s = synth_doj.generate(99).summary
+    got = {k: s[k] for k in ("people", "felonies", "misdemeanors", "people_no_felony",
+                             "people_no_conviction", "ineligible_other_convictions")}
+    assert got == {k: params.doj_target(f"doj_{k}") for k in got}
+
+
 def test_full_scale_file_recounted_with_the_standard_library(default_file):
     """Los Angeles Prop 64 convictions and people, from the CSV alone."""
     seen, felonies, misdemeanors, people = set(), 0, 0, set()
