@@ -9,6 +9,7 @@ import json
 import polars as pl
 import pytest
 from doj_rows import row, write
+from polars.testing import assert_frame_equal
 
 from analysis import cli, doj, paths, validate
 from analysis.ingest import ValidationError
@@ -38,6 +39,8 @@ def _record(tmp_path):
         row(**PLANTED, cnt="002001001000", date="19950303", court="CASCVAN NUYS",
             offense="11360 HS-TRANSPORT"),
         row(**PLANTED, cnt="003001001000", date="19960303", court="CASOLOS ANGELES"),
+        row(**PLANTED, cnt="004001001000", date="19970303", court="CASCLOS ANGELES",
+            offense="11357(A) HS-POSSESS"),
         row(subject="1002", cii="", name="ROE,RICHARD", dob="19900101", cnt="001001001000",
             level="MISDEMEANOR", toc="M"),
     ]
@@ -72,10 +75,11 @@ def test_the_case_list_passes_validation(tmp_path):
 def test_unmapped_courts_are_counted_not_listed(tmp_path):
     result = doj.run([_record(tmp_path)], compute_at=AT)
     unmapped = result.summary["lacra"]["unmappedJurisdiction"]
-    # the sheriff's office (CASO) serves the whole county: no city is guessed
-    assert (unmapped["convictions"], unmapped["dismissals"]) == (1, 1)
-    assert result.summary["lacra"]["byJurisdiction"]["Unmapped"] == {"dismiss": 1}
-    assert result.summary["lacra"]["byRace"]["White"] == {"dismiss": 4}
+    # the sheriff's office (CASO) and the superior court named after the county serve
+    # the whole county: no city is guessed
+    assert (unmapped["convictions"], unmapped["dismissals"]) == (2, 2)
+    assert result.summary["lacra"]["byJurisdiction"]["Unmapped"] == {"dismiss": 2}
+    assert result.summary["lacra"]["byRace"]["White"] == {"dismiss": 5}
 
 
 def test_determinations_hold_one_row_per_judged_conviction(tmp_path):
@@ -84,8 +88,8 @@ def test_determinations_hold_one_row_per_judged_conviction(tmp_path):
     assert got.columns == ["case_id", "count", "person_id", "hs_section", "hs_subsection",
                            "charge_level", "conviction_year", "jurisdiction",
                            "race_ethnicity", "rule", "determination", "reason"]
-    assert got.height == 5
-    assert got["determination"].cast(str).to_list() == ["dismiss"] * 4 + [
+    assert got.height == 6
+    assert got["determination"].cast(str).to_list() == ["dismiss"] * 5 + [
         "city attorney review"]
 
 
@@ -119,7 +123,7 @@ def test_the_command_writes_the_outputs(tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["individualDismissAge"] == 40
     assert pl.read_csv(out / "cases.csv").height == 3
-    assert "ok: 5 Prop 64 convictions judged" in capsys.readouterr().out
+    assert "ok: 6 Prop 64 convictions judged" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("args", "status"), [
@@ -138,6 +142,15 @@ def test_the_command_exit_codes(tmp_path, capsys, args, status):
     assert "error" in capsys.readouterr().err
 
 
+def test_an_output_that_cannot_be_written_is_exit_1(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    status = cli.main(["doj", str(_record(tmp_path)), "--compute-at", "2019-11-11",
+                       "--out", str(blocker / "out")])
+    assert status == 1
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_the_command_help(capsys):
     with pytest.raises(SystemExit) as done:
         cli.main(["doj", "--help"])
@@ -145,3 +158,22 @@ def test_the_command_help(capsys):
     text = capsys.readouterr().out
     for option in ("--county", "--compute-at", "--age", "--years-conviction-free", "--out"):
         assert option in text
+
+
+def test_the_determinations_of_a_small_record(tmp_path):
+    rows = [row(cnt="001001001000", date="19900101", offense="11357(B) HS-POSSESS",
+                court="CASCCOMPTON", race="B"),
+            row(cnt="001001002000", date="19900101", level="MISDEMEANOR",
+                offense="11360(A)(2) HS-GIFT", court="CASCCOMPTON", race="B")]
+    got = doj.run([write(tmp_path / "doj.csv", rows)], compute_at=AT).determinations
+    same_case = got["case_id"][0]
+    expected = pl.DataFrame({
+        "case_id": [same_case, same_case], "count": [1, 2],
+        "person_id": [got["person_id"][0]] * 2, "hs_section": ["11357", "11360"],
+        "hs_subsection": ["b", "a)(2"], "charge_level": ["felony", "misdemeanor"],
+        "conviction_year": [1990, 1990], "jurisdiction": ["Compton", "Compton"],
+        "race_ethnicity": ["Black", "Black"], "rule": [3, 1],
+        "determination": ["dismiss", "city attorney review"],
+        "reason": ["11357(a) or 11357(b)", "Misdemeanor or Infraction"]})
+    assert_frame_equal(got, expected, check_dtypes=False)
+    assert same_case.startswith("C") and len(same_case) == 21

@@ -55,11 +55,11 @@ def test_columns_are_the_95_of_the_format():
     (lambda r: r[:-1], 94), (lambda r: [*r, "extra"], 96)])
 def test_a_row_with_another_field_count_is_an_error_naming_its_line(tmp_path, change, fields):
     rows = [row(), change(row(cnt="001001002000")), row(cnt="001001003000")]
-    path = write(tmp_path / "bad.csv", rows)
+    path = write(tmp_path / "bad.csv", rows)  # the header is line 1: the bad row is line 3
     with pytest.raises(ValidationError) as caught:
         doj.read([path])
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}, row 3: line 3 has {fields} fields, expected 95 [field-count]"]
+        f"{path}: line 3 has {fields} fields, expected 95 [field-count]"]
 
 
 @pytest.mark.parametrize(("text", "rule"), [

@@ -35,8 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "accepts) and DIR/determinations.csv (every judged conviction, its rule and "
         "reason). Names, birth dates and record numbers never reach an output: ids are "
         "salted hashes (LACRA_ID_SALT). Nothing is written unless the run succeeds. Exit "
-        "status: 0 done, 1 the output could not be written, 2 bad options, 3 an "
-        "unusable file (see docs/doj.md).")
+        "status: 0 done, 1 the output could not be written, 2 bad arguments, 3 an "
+        "unusable file or an option value the rules cannot use (see docs/doj.md).")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="DOJ AB 1793 file(s)")
     p.add_argument("--county", default="LOS ANGELES",
                    help="county whose convictions are judged, as the file writes it "

@@ -38,6 +38,7 @@ def read(files: Sequence[str | Path], *, compute_at: dt.date | None = None) -> p
     today). Raises ValidationError when a file is unusable."""
     from . import reading
 
+    files = [files] if isinstance(files, str | Path) else list(files)
     rows, problems, _ = reading.load(files, compute_at)
     if rows is None:
         raise ValidationError([p for p in problems if p.severity == "error"])

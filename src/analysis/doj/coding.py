@@ -101,7 +101,8 @@ def _step() -> list[pl.Expr]:
 
 def _court() -> list[pl.Expr]:
     return [_text("STP_ORI_CNTY_NAME").alias("county"), _text("STP_ORI_DESCR").alias("court"),
-            places.jurisdiction(_text("STP_ORI_DESCR")).alias("jurisdiction")]
+            places.jurisdiction(_text("STP_ORI_DESCR"), _text("STP_ORI_CNTY_NAME"))
+            .alias("jurisdiction")]
 
 
 # (raw columns read, stages of fields made): each group is worked out once per distinct

@@ -40,7 +40,7 @@ HEADER_START = "RECORD_ID"  # an optional header row begins with it
 # analysis.doj.reading before any frame is returned.
 READ: tuple[str, ...] = (
     "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "PRI_DOB", "RACE_CODE", "RACE_DESCR",
-    "STP_EVENT_DATE", "STP_TYPE_DESCR", "STP_ORI_CODE", "STP_ORI_DESCR",
+    "STP_EVENT_DATE", "STP_TYPE_DESCR", "STP_ORI_DESCR",
     "STP_ORI_CNTY_NAME", "CNT_ORDER", "OFFENSE_DESCR", "OFFENSE_TOC", "DISP_DESCR",
     "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "COMMENT_TEXT",
 )  # fmt: skip

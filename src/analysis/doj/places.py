@@ -6,8 +6,8 @@ for courts and police departments (``CASC``, ``CAMC``, ``CAJC``, ``CAPD``); what
 is looked up among the 88 cities (:data:`analysis.schema.CITIES`), the communities of
 the City of Los Angeles (:data:`analysis.schema.LA_CITY_COMMUNITIES`, read as Los
 Angeles) and the court and place names of ``courts.csv``. Anything else (a sheriff's
-office, which serves the whole county, a blank, an unknown name) is unmapped: it is
-never guessed.
+office, which serves the whole county, a superior court named after the county, a
+blank, an unknown name) is unmapped: it is never guessed.
 """
 
 from __future__ import annotations
@@ -33,13 +33,15 @@ def lookup() -> dict[str, str]:
     return table
 
 
-def jurisdiction(court: pl.Expr) -> pl.Expr:
+def jurisdiction(court: pl.Expr, county: pl.Expr) -> pl.Expr:
     """The jurisdiction (Enum of the schema) named by an upper-case court description;
-    null when none is."""
+    null when none is. A superior court named after the county itself (``CASCLOS
+    ANGELES`` in Los Angeles County) is the county's court, not the city's: unmapped."""
     place = (court.str.replace(r"^(?:" + "|".join(PREFIXES) + r")\s*", "")
              .str.replace_all(r"[^A-Z ]+", " ").str.replace_all(r"\s+", " ").str.strip_chars())
-    return place.replace_strict(lookup(), default=None, return_dtype=pl.String).cast(
-        schema.Jurisdiction)
+    county_court = court.str.starts_with("CASC") & (place == county)
+    city = place.replace_strict(lookup(), default=None, return_dtype=pl.String)
+    return pl.when(~county_court.fill_null(False)).then(city).cast(schema.Jurisdiction)
 
 
 def __dir__() -> list[str]:

@@ -8,10 +8,11 @@ as text (``pl.scan_csv``, all String, nothing else parsed), and derives, per row
 - ``person_id``: :func:`analysis.pseudonym.person_ids` of the normalised CII number
   (``key_text(["CII_NUMBER"])``), or, when the CII is blank, of the name and the date
   of birth (``key_text([PRI_NAME, DOB as YYYY-MM-DD])``);
-- ``case_id`` (:func:`case_ids`, made only for the rows that need one): the same salted
-  hash of ``DOJ CASE|<subject>|<first six digits of CNT_ORDER>|<court>`` (cycle and
-  step: one court case within the subject's record; the court is ``STP_ORI_DESCR``
-  upper case, ``NO COURT`` when blank), with ``C`` in place of the leading ``P``;
+- ``case_id`` (:func:`case_ids`, made only for the rows that need one): ``C`` and 20 hex
+  digits of the BLAKE2b-80 of ``DOJ CASE|<subject>|<first six digits of
+  CNT_ORDER>|<court>`` keyed with (a digest of) the salt (cycle and step: one court
+  case within the subject's record; the court is ``STP_ORI_DESCR`` upper case,
+  ``NO COURT`` when blank);
 - ``age``: years (days / 365.25) from the date of birth to ``compute_at``;
 - ``section``: the code section, the text before the first ``-`` of the offense
   description, or of ``COMMENT_TEXT`` when the description is blank or ``SEE COMMENT
@@ -25,6 +26,7 @@ returned; the other identifying columns are never read. A date that is not
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -80,6 +82,15 @@ def _hash(keys: pl.Expr, frame: pl.DataFrame, prefix: str) -> pl.Series:
     return ids if prefix == "P" else ids.str.replace("^P", prefix)
 
 
+def _keyed(texts: pl.Series, prefix: str) -> pl.Series:
+    """``prefix`` + 20 hex digits of the BLAKE2b-80 of each text keyed with the salt
+    (a keyed hash as strong as the HMAC, and twice as quick for the many case ids)."""
+    key = hashlib.blake2b(pseudonym.salt(), digest_size=64).digest()
+    table = {t: prefix + hashlib.blake2b(t.encode(), key=key, digest_size=10).hexdigest()
+             for t in texts.drop_nulls().unique().to_list()}
+    return texts.replace_strict(table, default=None, return_dtype=pl.String)
+
+
 def _or(text: pl.Expr, instead: str) -> pl.Expr:
     """``text``, or ``instead`` where it is blank."""
     return pl.when(text.fill_null("") != "").then(text).otherwise(pl.lit(instead))
@@ -124,8 +135,9 @@ def case_ids(frame: pl.DataFrame) -> pl.DataFrame:
     keyed = frame.with_columns(**parts)
     keys = keyed.select("subject", "_case", "_court", "_kind").unique()
     # the parts are normalised already (a hash, digits, upper-case text): joined as is
-    text = pl.concat_str(["_kind", "subject", "_case", "_court"], separator="|")
-    keys = keys.with_columns(case_id=_hash(text, keys, "C"))
+    text = keys.select(pl.concat_str(["_kind", "subject", "_case", "_court"],
+                                     separator="|")).to_series()
+    keys = keys.with_columns(case_id=_keyed(text, "C"))
     return (keyed.join(keys.drop("_kind"), on=["subject", "_case", "_court"], how="left",
                        nulls_equal=True, maintain_order="left")
             .drop("_kind", "_case", "_court"))

@@ -48,7 +48,9 @@ def _steps(age: int, years_conviction_free: int) -> list[tuple[int, pl.Expr, str
     a_or_b = pl.col("section").str.contains(r"^11357\((?:A|B)\)")
     completed = (pl.col("convictions") == pl.col("prop64")) & ~pl.col("running")
     return [
-        (1, pl.col("level") != "felony", "city attorney review", "Misdemeanor or Infraction"),
+        # an unknown level is not a felony, as the reference reads it
+        (1, (pl.col("level") != "felony").fill_null(True), "city attorney review",
+         "Misdemeanor or Infraction"),
         (2, pl.col("event_date") >= NOVEMBER_9_2016, "not eligible",
          "Occurred after 11/09/2016"),
         (3, is_11357 & a_or_b, "dismiss", "11357(a) or 11357(b)"),

@@ -58,6 +58,7 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
         age: int = 50, years_conviction_free: int = 10, out: Path | None = None) -> Result:
     """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``)."""
     started = time.perf_counter()
+    files = [files] if isinstance(files, str | Path) else list(files)
     _check_options(county, age, years_conviction_free)
     log.info("reading %d file(s)", len(files))
     rows, problems, lines = reading.load(files, compute_at)
