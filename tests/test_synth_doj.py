@@ -13,7 +13,10 @@ import csv
 import datetime as dt
 import importlib.util
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 
 import polars as pl
@@ -131,6 +134,18 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     assert a == b and a != c
     card = [synth_doj.truth_paths(p)[1].read_text() for p in paths[:2]]
     assert card[0] == card[1]
+
+
+def test_same_bytes_across_processes_hash_seeds_and_threads(tmp_path):
+    outs = []
+    for i, (hash_seed, threads) in enumerate((("1", "1"), ("2", "2"))):
+        out = tmp_path / f"p{i}.csv"
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed, POLARS_MAX_THREADS=threads)
+        subprocess.run([sys.executable, "-m", "analysis", "synth", "--format", "doj",
+                        "--seed", "8", "--people", "400", "--out", str(out)],
+                       check=True, capture_output=True, env=env)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
 
 
 def test_chunked_files_keep_the_calibration(monkeypatch):
