@@ -135,3 +135,21 @@ def test_age_is_taken_at_compute_at(tmp_path):
     path = write(tmp_path / "a.csv", [row(dob="19691111")])
     assert doj.read([path], compute_at=AT).collect()["age"][0] == pytest.approx(
         (AT - dt.date(1969, 11, 11)).days / 365.25)
+
+
+def test_windows_line_ends_and_a_byte_order_mark_read_the_same(tmp_path):
+    expected = _read(write(tmp_path / "plain.csv", ROWS))
+    text = (tmp_path / "plain.csv").read_text().replace("\n", "\r\n")
+    (tmp_path / "windows.csv").write_text("\ufeff" + text, newline="")
+    assert_frame_equal(_read(tmp_path / "windows.csv"), expected)
+
+
+def test_a_quoted_comment_may_hold_a_line_break(tmp_path):
+    rows = [row(), row(cnt="001001002000", offense="SEE COMMENT FOR CHARGE",
+                       comment="11359 HS-SALE\nSECOND LINE, WITH A COMMA"),
+            row(cnt="001001003000")]
+    got = _read(write(tmp_path / "multiline.csv", rows))
+    assert got["section"].to_list() == ["11358 HS", "11359 HS", "11358 HS"]
+    bad = write(tmp_path / "bad.csv", [*rows, row(cnt="001001004000")[:-1]])
+    with pytest.raises(ValidationError, match="line 6 has 94 fields"):
+        doj.read([bad])

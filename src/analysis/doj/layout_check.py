@@ -4,7 +4,9 @@ Each line is read as one string (no CSV parsing), quoted parts are set aside and
 commas left are counted, all in polars: a million-line file takes about a second. A
 header is a first line that begins with ``RECORD_ID``; it must name the 95 columns in
 order, optionally followed by one empty field (the trailing-comma variant). A data row
-with another number of fields is an error naming its line; blank lines are skipped.
+with another number of fields is an error naming its line; blank lines are skipped. A
+quoted field may hold a line break: when one does, the lines are joined into records
+first (a slower path, taken only then).
 """
 
 from __future__ import annotations
@@ -43,11 +45,35 @@ def _lines(path: Path) -> pl.LazyFrame:
             .with_row_index("line", offset=1))
 
 
-def _fields() -> pl.Expr:
-    """The number of CSV fields on a line: commas outside double quotes, plus one."""
-    # dropping the quoted parts first is cheaper than testing for quotes
-    unquoted = pl.col("text").str.replace_all(r'"[^"]*"', "")
-    return unquoted.str.count_matches(",", literal=True) + 1
+def _unquoted() -> pl.Expr:
+    """The text with its quoted parts dropped (cheaper than testing for quotes first)."""
+    return pl.col("text").str.replace_all(r'"[^"]*"', "")
+
+
+def _summary(records: pl.LazyFrame, max_errors: int) -> pl.DataFrame:
+    """Rows, wrong rows and the first of them (line, fields) of records with ``text``;
+    ``open`` tells whether a quoted field runs past the end of its line."""
+    return (records
+            # the field count: commas outside quotes, plus one
+            .with_columns(_unquoted=_unquoted())
+            .with_columns(fields=pl.col("_unquoted").str.count_matches(",", literal=True) + 1,
+                          open=pl.col("_unquoted").str.contains('"', literal=True))
+            # rows, and the first wrong rows with their counts
+            .select(rows=pl.len(), wrong=(pl.col("fields") != FIELD_COUNT).sum(),
+                    open=pl.col("open").any(),
+                    where=pl.struct("line", "fields").filter(
+                        pl.col("fields") != FIELD_COUNT).head(max_errors).implode())
+            .collect(engine="streaming"))
+
+
+def _records(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Lines joined into CSV records where a quoted field holds a line break: a record
+    starts on a line before which an even number of quotes were seen."""
+    quotes = pl.col("text").str.count_matches('"', literal=True)
+    return (lines
+            .with_columns(record=((quotes.cum_sum() - quotes) % 2 == 0).cum_sum())
+            .group_by("record", maintain_order=True)
+            .agg(pl.col("line").first(), pl.col("text").str.join("\n")))
 
 
 def _header_problem(path: Path, first: str) -> Problem | None:
@@ -75,16 +101,11 @@ def check_file(path: Path, max_errors: int = MAX_ERRORS) -> FileShape:
     problems: list[Problem] = []
     if header and (bad := _header_problem(path, first)):
         problems.append(bad)
-    stats = (lines
-             # blank lines are skipped; the header is not a data row
-             .filter(pl.col("text").is_not_null() & (pl.col("line") > int(header)))
-             # the field count of each data row
-             .with_columns(fields=_fields())
-             # rows, and the first wrong rows with their counts
-             .select(rows=pl.len(), wrong=(pl.col("fields") != FIELD_COUNT).sum(),
-                     where=pl.struct("line", "fields").filter(
-                         pl.col("fields") != FIELD_COUNT).head(max_errors).implode())
-             .collect(engine="streaming"))
+    # blank lines are skipped; the header is not a data row
+    data = lines.filter(pl.col("text").is_not_null() & (pl.col("line") > int(header)))
+    stats = _summary(data, max_errors)
+    if stats["open"][0]:  # a quoted field spans lines: count whole records instead
+        stats = _summary(_records(data), max_errors)
     rows, wrong = stats["rows"][0], stats["wrong"][0]
     for item in stats["where"][0]:
         # named by its line in the file (the header, if any, is line 1)

@@ -76,6 +76,7 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
                                     line_count=lines, seconds=0.0)
     report["lacra"] = extra.lacra(convicted, judged, compute_at=compute_at,
                                   cases_written=case_list.height)
+    report["lacra"]["warnings"] = [str(p) for p in problems]
     report["processingTimeInSeconds"] = round(time.perf_counter() - started, 3)
     if out is not None:
         outputs.write(Path(out), report, case_list, judged)
