@@ -89,8 +89,8 @@ def test_codes_are_those_of_the_format(small_rows):
         "COURT ACTION", "ARREST/DETAINED/CITED", "REGISTRATION", "DECEASED"}
     disp = set(_col(small_rows, "DISP_DESCR")) - {""}
     assert {"CONVICTED-PROBATION", "CONVICTED-JAIL", "CONVICTED-PRISON",
-            "DISMISSED/CHARGE DROPPED"} <= disp
-    assert all(d.startswith(("CONVICTED-", "DISMISSED")) for d in disp)
+            "DISMISSED/CHARGE DROPPED", "REL/TOT OTHER JURIS/AUTH"} <= disp
+    assert all(d.startswith(("CONVICTED-", "DISMISSED", "REL/TOT")) for d in disp)
     assert set(_col(small_rows, "CONV_STAT_DESCR")) == {"FELONY", "MISDEMEANOR", ""}
     counties = Counter(_col(small_rows, "STP_ORI_CNTY_NAME"))
     assert counties.most_common(1)[0][0] == "LOS ANGELES" and len(counties) > 3
@@ -101,6 +101,21 @@ def test_codes_are_those_of_the_format(small_rows):
     assert prop64 and all(re.fullmatch(r"113(5[789]|60)(\([A-D]\))? ?HS-[A-Z0-9 ./()]+", o)
                           for o in prop64)
     assert any(o.startswith("11359HS-") for o in prop64)  # both spellings occur
+
+
+def test_prop64_charges_without_a_conviction_are_there_to_be_ignored(small_rows):
+    offense, disp, step = (_col(small_rows, c) for c in ("OFFENSE_DESCR", "DISP_DESCR",
+                                                         "STP_TYPE_DESCR"))
+    dropped = [o for o, d, s in zip(offense, disp, step, strict=True)
+               if s == "COURT ACTION" and d.startswith("DISMISSED")
+               and re.match(r"113(5[789]|60)", o)]
+    assert len(dropped) > 50
+    assert "" in set(disp)  # arrests without any disposition
+
+
+def test_empty_fields_are_written_as_nothing(small_file):
+    line = small_file.path.read_text(encoding="utf-8").splitlines()[1]
+    assert line.startswith(",,") and '""' not in line
 
 
 def test_cnt_order_is_cycle_step_count_and_sentence_parts_repeat_it(small_rows):

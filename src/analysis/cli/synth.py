@@ -17,7 +17,7 @@ formats:
   doj    a California DOJ AB 1793 bulk file (95 fields, CSV) for Los Angeles County whose
          people are built so that the Los Angeles rules reproduce the February 2020
          figures; FILE.truth.parquet and FILE.truth.json beside it say what the rules
-         must decide. --scale or --people size it (1.0 = 53,000 people, about 290,000
+         must decide. --scale or --people size it (1.0 = 53,000 people, about 370,000
          rows); large files are written in chunks, with progress on stderr.
 
 examples:

@@ -92,10 +92,14 @@ def chunk(seed: int, c: Chunk, a: DojAssumptions, compute_at: dt.date = COMPUTE_
         "person": np.concatenate([p for p, _ in reg]) if reg else np.zeros(0, np.int64),
         "date": people.to_real(np.concatenate([d for _, d in reg])) if reg
         else np.zeros(0, np.int64)})
+    person, date, offense, level, court = events["arrest"][0]
+    arrests = pl.DataFrame({"person": person, "conv": np.arange(len(person)),
+                            "date": people.to_real(date), "offense": offense.astype(str),
+                            "level": level.astype(str), "court_step": court})
     decided = truth.determine(conv, folk_df, regs, compute_at=compute_at)
     dead = folk_df.filter(pl.col("death") >= 0).select("person", date=pl.col("death"))
-    frame = rows.rows(conv, regs, dead, folk_df.select("person", "dob", "gender", "race"),
-                      rng, a, c.offset)
+    frame = rows.rows(conv, regs, dead, arrests,
+                      folk_df.select("person", "dob", "gender", "race"), rng, a, c.offset)
     decided = decided.join(folk_df.select("person", "group"), on="person", how="left")
     return frame, decided.with_columns(person=pl.col("person") + c.offset)
 

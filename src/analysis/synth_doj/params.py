@@ -133,6 +133,13 @@ class DojAssumptions:
     second_part_share: float = _assumed(
         0.25, "share of convictions whose sentence has a second part on a later row",
         "jail with probation is common")
+    arrest_only_cycles_mean: float = _assumed(
+        1.0, "mean number of arrests per person that led to no conviction (a third of them "
+        "for a Prop 64 offence)", "criminal histories hold more arrests than convictions; "
+        "not published")
+    arrest_only_court_share: float = _assumed(
+        0.5, "share of those arrests with a court step whose count was dismissed (the rest: "
+        "released, or no disposition)", "not published")
     dismissed_count_share: float = _assumed(
         0.2, "share of court actions with a further count dismissed (not a conviction)",
         "not published")
@@ -150,7 +157,7 @@ class DojAssumptions:
         "race codes of people (Hispanic, Black, White, Asian, other, unknown)",
         "the published 2020 shares; the split of the 3% is assumed")
     line_padding: int = _assumed(
-        90, "spaces each of the four qualifier fields is padded to",
+        120, "spaces each of the four qualifier fields is padded to",
         "the state's extract pads fields; brings a line to the reference's ~800 bytes")
 
 

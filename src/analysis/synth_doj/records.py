@@ -148,6 +148,28 @@ def _other_convictions(rng, s: Slots, group, anchor, a: DojAssumptions) -> None:
                                         rng.choice(_ELSEWHERE, len(i)), codes.LA))
 
 
+_UNCONVICTED_P64 = (("11359 HS-POSSESS MARIJUANA FOR SALE", "F"),
+                    ("11358 HS-CULTIVATE MARIJUANA", "F"),
+                    ("11357(C) HS-POSSESS MARIJUANA OVER 28.5 GRAMS", "M"))
+
+
+def _arrests(rng, group, anchor, a: DojAssumptions, events) -> None:
+    """Arrests that led to no conviction (a third for Prop 64 offences): context the
+    rules must not count."""
+    i = np.repeat(np.arange(len(group)), rng.poisson(a.arrest_only_cycles_mean, len(group)))
+    n = len(i)
+    kind = rng.random(n)
+    p64 = rng.integers(0, len(_UNCONVICTED_P64), n)
+    felony = rng.random(n) < 0.4
+    offense = np.where(kind < 1 / 3, np.array([o for o, _ in _UNCONVICTED_P64])[p64],
+                       np.where(felony, rng.choice(codes.OTHER_FELONIES, n),
+                                rng.choice(codes.OTHER_MISDEMEANORS, n)))
+    level = np.where(kind < 1 / 3, np.array([lv for _, lv in _UNCONVICTED_P64])[p64],
+                     np.where(felony, "F", "M"))
+    court = rng.random(n) < a.arrest_only_court_share
+    events["arrest"].append((i, _between(rng, anchor[i], LAST), offense, level, court))
+
+
 def _extras(rng, s: Slots, group, anchor, n: int, groups, level: str, cap: int) -> None:
     """``n`` further pre-2016 Los Angeles Prop 64 convictions over the people of
     ``groups``, at most ``cap`` each."""
@@ -173,7 +195,7 @@ def build(rng, folk: dict[str, np.ndarray], felonies: int, misdemeanors: int,
     sections = tuple((k, w / sum(w for _, w in a.felony_sections))
                      for k, w in a.felony_sections)
     group, anchor = folk["group"], folk["anchor"]
-    s, events = Slots(), {"registration": [], "death": []}
+    s, events = Slots(), {"registration": [], "death": [], "arrest": []}
     _rule_groups(rng, s, group, anchor, events, sections)
     _kept_groups(rng, s, group, anchor)
     _misdemeanor_groups(rng, s, group, anchor)
@@ -186,6 +208,7 @@ def build(rng, folk: dict[str, np.ndarray], felonies: int, misdemeanors: int,
     _extras(rng, s, group, anchor, misdemeanors - have_m, ("misd_only",), "M", 3)
     t = s.table()
     _deal_sections(rng, t, a, sections)
+    _arrests(rng, group, anchor, a, events)
     return t, events
 
 

@@ -41,10 +41,12 @@ def person_columns(offset: int) -> list[pl.Expr]:
     ]
 
 
-def _cycles(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame) -> pl.DataFrame:
+def _cycles(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame,
+            arrests: pl.DataFrame) -> pl.DataFrame:
     """Every cycle of the chunk numbered within its person by date."""
     return (
         pl.concat([conv.select("person", "date", "conv", pl.lit("C").alias("type")),
+                   arrests.select("person", "date", "conv", pl.lit("A").alias("type")),
                    regs.select("person", "date", pl.lit(None, pl.Int64).alias("conv"),
                                pl.lit("R").alias("type")),
                    dead.select("person", "date", pl.lit(None, pl.Int64).alias("conv"),
@@ -80,20 +82,34 @@ def _court_rows(cyc: pl.DataFrame, rng, a) -> pl.DataFrame:
     return pl.concat([arrest, court, second, dropped], how="diagonal")
 
 
-def rows(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame,
+def _arrest_rows(cyc: pl.DataFrame, arrests: pl.DataFrame) -> pl.DataFrame:
+    """Arrests with no conviction: the arrest, and for some a court step whose count
+    was dismissed."""
+    a = (cyc.filter(pl.col("type") == "A").drop("date")
+         .join(arrests, on=["person", "conv"], how="left")
+         .with_columns(pl.lit(None, pl.Int64).alias("conv")))
+    return pl.concat([
+        a.with_columns(step=1, count=1, part=0, row=pl.lit("arrest_only"),
+                       date=pl.col("date") - 60),
+        a.filter("court_step").with_columns(step=2, count=1, part=0,
+                                            row=pl.lit("dropped_only")),
+    ]).drop("court_step")
+
+
+def rows(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame, arrests: pl.DataFrame,
          people: pl.DataFrame, rng, a, offset: int) -> pl.DataFrame:
     """The chunk's rows, in file order, with every field as text (and ``conv``, the
     conviction a conviction row records, for the ground truth)."""
-    cyc = _cycles(conv, regs, dead)
+    cyc = _cycles(conv, regs, dead, arrests)
     convs = cyc.filter(pl.col("type") == "C").drop("type", "date").join(
         conv, on=["person", "conv"], how="left").with_columns(type=pl.lit("C"))
     court = _court_rows(convs, rng, a)
-    other = cyc.filter(pl.col("type") != "C").with_columns(
+    other = cyc.filter(pl.col("type").is_in(["R", "D"])).with_columns(
         step=1, count=1, part=0,
         row=pl.when(pl.col("type") == "R").then(pl.lit("registration"))
         .otherwise(pl.lit("death")))
     frame = (
-        pl.concat([court, other], how="diagonal")
+        pl.concat([court, _arrest_rows(cyc, arrests), other], how="diagonal")
         # one draw per cycle: its court or agency, and how its offense is written
         .join(_per_cycle(cyc, rng), on=["person", "cyc"], how="left")
         # file order: person, cycle, step, count, sentence part
@@ -106,7 +122,8 @@ def rows(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame,
 _ROW = pl.col("row")
 _LA = pl.col("county").fill_null(codes.LA) == codes.LA
 _CONVICTED = _ROW.is_in(["court", "part"])
-_COURT_STEP = _ROW.is_in(["court", "part", "dropped"])
+_COURT_STEP = _ROW.is_in(["court", "part", "dropped", "dropped_only"])
+_ARREST = _ROW.is_in(["arrest", "arrest_only"])
 
 
 def _step_fields() -> dict[str, pl.Expr]:
@@ -123,7 +140,7 @@ def _step_fields() -> dict[str, pl.Expr]:
     return {
         "CYC_ORDER": pl.col("cyc").cast(pl.String), "CYC_DATE": _ymd("cycle_date"),
         "STP_ORDER": pl.col("step").cast(pl.String), "STP_EVENT_DATE": _ymd("date"),
-        "STP_TYPE_DESCR": pl.when(_ROW == "arrest").then(pl.lit("ARREST/DETAINED/CITED"))
+        "STP_TYPE_DESCR": pl.when(_ARREST).then(pl.lit("ARREST/DETAINED/CITED"))
         .when(_ROW == "registration").then(pl.lit("REGISTRATION"))
         .when(_ROW == "death").then(pl.lit("DECEASED")).otherwise(pl.lit("COURT ACTION")),
         "STP_ORI_TYPE": ori.str.slice(0, 4), "STP_ORI_CODE": pl.lit("CA99") +
@@ -160,7 +177,9 @@ def _count_fields(a) -> dict[str, pl.Expr]:
         .otherwise(offense),
         "OFFENSE_TOC": level, "COMMENT_TEXT": pl.when(see_comment).then(offense),
         "DISP_DESCR": pl.when(_CONVICTED).then(pl.concat_str(pl.lit("CONVICTED-"), loc))
-        .when(_ROW == "dropped").then(pl.lit("DISMISSED/CHARGE DROPPED")),
+        .when(_ROW.is_in(["dropped", "dropped_only"])).then(pl.lit("DISMISSED/CHARGE DROPPED"))
+        .when((_ROW == "arrest_only") & (pl.col("u_level") < 0.3))
+        .then(pl.lit("REL/TOT OTHER JURIS/AUTH")),
         "CONV_STAT_DESCR": pl.when(_CONVICTED & (pl.col("u_level") >= 0.02)).then(
             level.replace_strict({"F": "FELONY", "M": "MISDEMEANOR"}, default="")),
         "SENT_LOC_DESCR": pl.when(_CONVICTED).then(loc),
@@ -194,9 +213,11 @@ def _select(f: pl.DataFrame, values: dict[str, pl.Expr]) -> pl.DataFrame:
     f = f.with_columns(values["OFN"].alias("OFN"))
     rest = {k: v for k, v in values.items() if k not in (*first, "OFN")}
     f = f.with_columns(v.alias(k) for k, v in rest.items())
+    # an empty field is written as nothing (``,,``), as the state's extract writes it
+    text = lambda c: pl.col(c).cast(pl.String)  # noqa: E731
     return f.select(
-        *(pl.col(c).cast(pl.String).fill_null("") if c in f.columns
-          else pl.lit("").alias(c) for c in codes.COLUMNS),
+        *(pl.when(text(c) != "").then(text(c)).alias(c) if c in f.columns
+          else pl.lit(None, pl.String).alias(c) for c in codes.COLUMNS),
         pl.when(pl.col("row") == "court").then(pl.col("conv")).alias("conv"))
 
 
