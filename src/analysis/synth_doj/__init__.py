@@ -146,11 +146,15 @@ def write(out: Path | str, seed: int = 2020, *, scale: float | None = None,
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     truths, lines = [], 1
-    with open(tmp, "wb") as handle:
-        for i, (frame, truth) in enumerate(_chunks(seed, s, assumptions, log)):
-            frame.write_csv(handle, include_header=i == 0)
-            truths.append(truth)
-            lines += frame.height
+    try:
+        with open(tmp, "wb") as handle:
+            for i, (frame, truth) in enumerate(_chunks(seed, s, assumptions, log)):
+                frame.write_csv(handle, include_header=i == 0)
+                truths.append(truth)
+                lines += frame.height
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a run cut short leaves nothing behind
+        raise
     truth = pl.concat(truths)
     summary = _summary(truth, seed, s, lines)
     table, card = truth_paths(out)
