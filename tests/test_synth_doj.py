@@ -377,3 +377,18 @@ def test_cli_refuses_scale_and_people_together(capsys):
         cli.main(["synth", "--format", "doj", "--scale", "1", "--people", "5"])
     assert exit_.value.code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_a_run_cut_short_leaves_no_file(tmp_path, monkeypatch):
+    real = synth_doj.build.chunk
+
+    def fail_second(seed, c, a, compute_at=params.COMPUTE_AT):
+        if c.index == 1:
+            raise KeyboardInterrupt
+        return real(seed, c, a, compute_at)
+
+    monkeypatch.setattr(synth_doj.build, "CHUNK_PEOPLE", 200)
+    monkeypatch.setattr(synth_doj.build, "chunk", fail_second)
+    with pytest.raises(KeyboardInterrupt):
+        synth_doj.write(tmp_path / "doj.csv", people=500, log=lambda m: None)
+    assert list(tmp_path.iterdir()) == []
