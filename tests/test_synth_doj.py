@@ -301,6 +301,9 @@ def test_rules_reach_the_ground_truth_on_a_small_file(small_file, compute_at):
     s = small_file.summary
     assert relief["CountSubjectsNoFelony"] == s["people_no_felony"]
     assert relief["CountSubjectsNoConviction"] == s["people_no_conviction"]
+    every = result.summary["reliefWithDismissAllProp64"]
+    assert every["CountSubjectsNoFelony"] == s["people_no_felony_if_all_dismissed"]
+    assert every["CountSubjectsNoConviction"] == s["people_no_conviction_if_all_dismissed"]
     reasons = result.summary["convictionDismissalCountByAdditionalRelief"]
     assert sum(reasons.values()) == sum(s["dismissed_by_reason"].values())
     # dismissals by reason, in the reference tool's words

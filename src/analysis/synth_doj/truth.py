@@ -117,23 +117,29 @@ def determine(conv: pl.DataFrame, folk: pl.DataFrame, registrations: pl.DataFram
 def counts(decided: pl.DataFrame) -> dict[str, int | dict[str, int]]:
     """The people and conviction counts the published figures speak of."""
     judged = decided.filter(pl.col("rule").is_not_null())
+    felony, judged_row = pl.col("level") == "F", pl.col("rule").is_not_null()
+    dismissed = pl.col("determination") == "dismissed"
     per = decided.group_by("person").agg(
-        felonies=(pl.col("level") == "F").sum(),
-        felonies_dismissed=((pl.col("level") == "F")
-                            & (pl.col("determination") == "dismissed")).sum(),
-        convictions=pl.len(),
-        dismissed=(pl.col("determination") == "dismissed").sum(),
+        felonies=felony.sum(), felonies_dismissed=(felony & dismissed).sum(),
+        felonies_judged=(felony & judged_row).sum(),
+        convictions=pl.len(), dismissed=dismissed.sum(), judged=judged_row.sum(),
     )
+    has_felony = pl.col("felonies") > 0
     by_reason = (judged.filter(pl.col("determination") == "dismissed")
                  .group_by("reason").len().sort("reason"))
     return {
         "people": judged.select(pl.col("person").n_unique()).item(),
         "felonies": judged.filter(pl.col("level") == "F").height,
         "misdemeanors": judged.filter(pl.col("level") == "M").height,
-        "people_no_felony": per.filter((pl.col("felonies") > 0) & (
+        "people_no_felony": per.filter(has_felony & (
             pl.col("felonies") == pl.col("felonies_dismissed"))).height,
         "people_no_conviction": per.filter(pl.col("convictions") == pl.col("dismissed"))
         .height,
+        # the reference tool's other scenario: every judged conviction dismissed
+        "people_no_felony_if_all_dismissed": per.filter(has_felony & (
+            pl.col("felonies") == pl.col("felonies_judged"))).height,
+        "people_no_conviction_if_all_dismissed": per.filter(
+            pl.col("convictions") == pl.col("judged")).height,
         "ineligible_other_convictions": judged.filter(pl.col("rule").is_in(["4", "5", "6"]))
         .height,
         "by_rule": dict(judged.group_by("rule").len().sort("rule").iter_rows()),
