@@ -44,9 +44,10 @@ def build() -> str:
         "",
         "Measured speed, memory and growth of the project's own code paths. Written by "
         "`python -m benchmarks.report` from `benchmarks/results/*.json`; reproduce with "
-        "`make bench` (about 12 minutes on the machine below; the 10-million-row table "
-        "and the 1-million-row list need about 2.2 GB of disk "
-        "in `benchmarks/.data`).",
+        "`make bench` (about 15 minutes on the machine below; the 10-million-row table, "
+        "the 1-million-row list and the DOJ files of 100,000 and 1 million rows need "
+        "about 3.1 GB of disk in `benchmarks/.data`; `make bench DOJ_SIZES=100k,1m,10m` "
+        "adds the 10-million-row DOJ file, 7.6 GB more, and about 3 minutes).",
         "",
         "## Machine",
         "",
