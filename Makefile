@@ -10,7 +10,7 @@ KERNEL := la-cannabis-relief
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env reports test lint lab notebooks strip synth validate browser bench clean
+.PHONY: help env reports test lint lab notebooks strip synth validate browser bench clean doj-demo
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,15 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks with the project kernel
 synth: $(STAMP) ## Regenerate the synthetic default data (seed from SEED, default 2020)
 	$(BIN)/analysis synth --seed $${SEED:-2020}
 
+# The DOJ-format demo: a synthetic AB 1793 file, the Los Angeles rules, the site.
+DOJ_FILE := data/synthetic/doj_seed$${SEED:-2020}.csv
+DOJ_RUN  := data/synthetic/doj_run
+
+doj-demo: $(STAMP) ## Render the site from a synthetic DOJ-format file (synth --format doj, doj, render)
+	$(BIN)/analysis synth --format doj --seed $${SEED:-2020} --out $(DOJ_FILE)
+	$(BIN)/analysis doj $(DOJ_FILE) --compute-at 2020-02-13 --out $(DOJ_RUN)
+	$(BIN)/analysis render --data $(DOJ_RUN)/cases.csv
+
 validate: $(STAMP) ## Validate a case file: make validate FILE=path.csv
 	$(BIN)/analysis validate $(FILE)
 
@@ -74,7 +83,7 @@ bench: $(STAMP) ## Run the benchmarks (aggregation vs pandas and DuckDB, render 
 	$(BIN)/python -m benchmarks.bench_render
 	$(BIN)/python -m benchmarks.bench_disclosure
 	$(BIN)/python -m benchmarks.bench_scale
-	$(BIN)/python -m benchmarks.bench_doj
+	$(BIN)/python -m benchmarks.bench_doj --sizes $${DOJ_SIZES:-100k,1m}
 	$(BIN)/python -m benchmarks.bench_matching
 	$(BIN)/python -m benchmarks.report
 
@@ -85,4 +94,4 @@ strip: $(STAMP) ## Strip outputs from notebooks/*.ipynb (after saving a run in J
 	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
 
 clean: ## Remove the virtual environment, generated data and the staging area
-	rm -rf $(VENV) data/synthetic/*.parquet data/cache reports/.staging reports/.failed reports/.cache benchmarks/.data
+	rm -rf $(VENV) data/synthetic/*.parquet data/synthetic/doj_* data/cache reports/.staging reports/.failed reports/.cache benchmarks/.data

@@ -44,9 +44,10 @@ def build() -> str:
         "",
         "Measured speed, memory and growth of the project's own code paths. Written by "
         "`python -m benchmarks.report` from `benchmarks/results/*.json`; reproduce with "
-        "`make bench` (about 12 minutes on the machine below; the 10-million-row table "
-        "and the 1-million-row list need about 2.2 GB of disk "
-        "in `benchmarks/.data`).",
+        "`make bench` (about 15 minutes on the machine below; the 10-million-row table, "
+        "the 1-million-row list and the DOJ files of 100,000 and 1 million rows need "
+        "about 3.1 GB of disk in `benchmarks/.data`; `make bench DOJ_SIZES=100k,1m,10m` "
+        "adds the 10-million-row DOJ file, 7.6 GB more, and about 3 minutes).",
         "",
         "## Machine",
         "",
@@ -91,6 +92,9 @@ def build() -> str:
     scale = _load("scale")
     if scale:
         lines += _scale_targets(scale)
+    doj = _load("doj")
+    if doj:
+        lines += _doj_targets(doj)
     if agg:
         lines += ["", "## Aggregation: the project's path against pandas and DuckDB", "",
                   "Three queries the pages ask (by motion, level and race with people and "
@@ -146,12 +150,15 @@ def build() -> str:
                   f"{_mark(disclosure['audit_s'] < disclosure['audit_target_s'])} |"]
     if scale:
         lines += _scale_section(scale)
+    if doj:
+        lines += _doj_section(doj)
     if NOTES.is_file():
         lines += ["", NOTES.read_text().strip()]
     lines += ["", "## Reproduce", "", "```sh", "make bench                 # everything",
               "python -m benchmarks.bench_aggregate --sizes 124k,1m --repeats 3",
               "python -m benchmarks.bench_render", "python -m benchmarks.bench_disclosure",
               "python -m benchmarks.bench_scale           # the 1-million-row list",
+              "python -m benchmarks.bench_doj --sizes 100k,1m,10m   # the DOJ rules",
               "python -m benchmarks.report",
               "```", ""]
     return "\n".join(lines)
@@ -216,6 +223,71 @@ def _scale_section(scale: dict) -> list[str]:
         lines.append(f"| {name} | {base.get('seconds', float('nan')):.1f} | "
                      f"{page['seconds']:.1f} | {_mib(base.get('peak_mib'))} | "
                      f"{_mib(page['peak_mib'])} |")
+    return lines
+
+
+def _doj_targets(doj: dict) -> list[str]:
+    out = []
+    if doj.get("speedup") is not None:
+        one = doj["sizes"]["1m"]
+        out.append(f"| DOJ rules on a 1M-row file at least {doj['speedup_target']:.0f}x the "
+                   f"reference tool's speed ({doj['reference']['wall_s']} s) | "
+                   f"{one['best']['wall_s']:.1f} s, x{doj['speedup']:.1f} | "
+                   f"{_mark(doj['meets_speed'])} |")
+    if doj.get("peak_gib_10m") is not None:
+        rules = f"rules {doj.get('rules_peak_gib_10m', doj['peak_gib_10m']):.2f} GiB"
+        if doj.get("rules_stopped_at_gib"):
+            rules = f"rules stopped past the {doj['rules_stopped_at_gib']:.0f} GiB limit"
+        gen = doj.get("generator_peak_gib_10m")
+        out.append(f"| DOJ rules and generator on a 10M-row file under "
+                   f"{doj['peak_target_gib']:.0f} GB peak | {rules}"
+                   + (f"; generator {gen:.2f} GiB" if gen is not None else "")
+                   + f" | {_mark(doj['meets_peak'])} |")
+    gen = doj.get("default_generation")
+    if gen:
+        out.append(f"| DOJ-format default file generated under {gen['target_s']:.0f} s | "
+                   f"{gen['wall_s']:.1f} s | {_mark(gen['meets_target'])} |")
+    checked = all(s["check"]["all_equal"] is not False for s in doj["sizes"].values())
+    out.append("| DOJ rules' counts equal the generator's ground truth, every size run to the "
+               f"end | {'equal' if checked else 'differ'} | {_mark(checked)} |")
+    return out
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "n/a"
+
+
+def _doj_check(size: dict) -> str:
+    stopped = size["best"].get("stopped_at_gib")
+    if stopped:
+        return f"not reached: stopped past {stopped:.0f} GiB"
+    return "equal" if size["check"]["all_equal"] else "**differ**"
+
+
+def _doj_section(doj: dict) -> list[str]:
+    """The rules on generated DOJ files: each size's time, memory and check."""
+    ref = doj["reference"]
+    lines = ["", "## DOJ files: the Los Angeles rules", "",
+             "`analysis.doj.run` on DOJ AB 1793 files written by `analysis synth --format "
+             "doj` (each judged by a fresh process, imports included; the best of the runs "
+             "counts), against the reference tool's "
+             f"{ref['wall_s']} s wall and {ref['user_s']:.0f} s user CPU for "
+             f"{ref['lines']:,} lines ({ref['mb']} MB). Every run's summary is checked "
+             "against the generator's ground truth. Measured "
+             f"{doj['date']}; 1-minute load average {doj['load_1m']:.1f} at the end "
+             f"({doj['cores']} cores; other work shared the machine).", "",
+             "| rows | file (MiB) | generate: wall s, peak MiB | rules: wall s | user s | "
+             "inside the run s | peak MiB | counts vs truth |",
+             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for s in doj["sizes"].values():
+        b, g = s["best"], s["generate"]
+        lines.append(f"| {s['rows']:,} | {s['file_mib']:.0f} | {g['wall_s']:.1f}, "
+                     f"{g['peak_mib']:.0f} | {b['wall_s']:.1f} | {b['user_s']:.1f} | "
+                     f"{_seconds(b.get('run_s'))} | {b['peak_mib']:.0f} | "
+                     f"{_doj_check(s)} |")
+    if doj.get("time_slope") is not None:
+        lines += ["", f"**Growth.** Wall time grows as rows^{doj['time_slope']:.2f} and peak "
+                  f"memory as rows^{doj['memory_slope']:.2f} over the sizes measured."]
     return lines
 
 

@@ -133,3 +133,63 @@ def test_the_large_list_is_a_valid_list_of_fresh_tiles(tmp_path, monkeypatch):
     second = cases.filter(pl.col("case_id").str.ends_with("-1")).head(100)
     assert first["conviction_date"].to_list() != second["conviction_date"].to_list()
     assert scale.large_list(150_000) == path  # cached
+
+
+def _doj_size(rows: int, wall: float, peak: float, equal: bool = True) -> dict:
+    best = {"wall_s": wall, "user_s": wall, "run_s": wall - 1, "peak_mib": peak}
+    return {"rows": rows, "file_mib": rows / 1250, "best": best, "runs": [best],
+            "generate": {"wall_s": 10.0, "peak_mib": 900.0}, "check": {"all_equal": equal}}
+
+
+def test_doj_check_compares_every_count_with_the_truth():
+    from benchmarks import bench_doj
+
+    truth = {"people_no_felony": 5, "people_no_conviction": 3, "felonies": 9,
+             "misdemeanors": 2, "people": 8, "ineligible_other_convictions": 1,
+             "dismissed_by_reason": {"a": 4, "b": 2}}
+    summary = {"reliefWithCurrentEligibilityChoices": {"CountSubjectsNoFelony": 5,
+                                                       "CountSubjectsNoConviction": 3},
+               "convictionDismissalCountByAdditionalRelief": {"x": 6},
+               "lacra": {"prop64FelonyConvictionsInCounty": 9,
+                         "prop64MisdemeanorConvictionsInCounty": 2,
+                         "peopleWithProp64ConvictionInCounty": 8,
+                         "ineligibleBecauseOfOtherConvictions": 1}}
+    assert bench_doj.check(summary, truth)["all_equal"]
+    summary["lacra"]["peopleWithProp64ConvictionInCounty"] = 7
+    off = bench_doj.check(summary, truth)
+    assert not off["all_equal"] and off["counts"]["people"] == {"rules": 7, "truth": 8}
+
+
+@pytest.mark.parametrize(("wall", "met"), [(7.0, True), (40.0, False)])
+def test_doj_speed_target_is_judged_per_reference_line(wall, met):
+    from benchmarks import bench_doj
+
+    sizes = {"100k": _doj_size(100_000, wall / 12, 300),
+             "1m": _doj_size(1_000_028, wall, 1400)}
+    judged = bench_doj.judge(sizes)
+    assert judged["speedup"] == pytest.approx(72.7 / wall)
+    assert judged["meets_speed"] is met and judged["meets_peak"] is None
+    # ten times the rows in twelve times the time
+    assert bench_doj.slope(list(sizes.values())) == pytest.approx(
+        math.log(12) / math.log(10.00028), rel=1e-3)
+
+
+def test_report_shows_the_doj_section(tmp_path, monkeypatch):
+    from benchmarks import bench_doj
+
+    sizes = {"1m": _doj_size(1_000_000, 40.0, 1400), "10m": _doj_size(10_000_000, 500, 9000)}
+    del sizes["10m"]["best"]["run_s"]  # stopped at the memory limit: no inside time
+    sizes["10m"]["best"]["stopped_at_gib"] = 8.0
+    doj = {"date": "2026-12-01", "load_1m": 1.0, "cores": 2, "reference": bench_doj.REFERENCE,
+           "speedup_target": 10.0, "peak_target_gib": 8.0, "sizes": sizes,
+           "time_slope": 1.1, "memory_slope": 0.8, **bench_doj.judge(sizes)}
+    (tmp_path / "doj.json").write_text(json.dumps(doj))
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    monkeypatch.setattr(report, "NOTES", tmp_path / "no-notes.md")
+    page = report.build()
+    assert "## DOJ files: the Los Angeles rules" in page
+    marks = {line.split("|")[1].strip()[:20]: line.split("|")[3].strip()
+             for line in page.splitlines() if line.startswith("| DOJ")}
+    assert marks == {"DOJ rules on a 1M-ro": "**missed**", "DOJ rules and genera": "**missed**",
+                     "DOJ rules' counts eq": "met"}
+    assert "stopped past the 8 GiB limit" in page and "not reached" in page

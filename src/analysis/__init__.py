@@ -25,7 +25,7 @@ MODULES = (
     "disclosure", "disparity", "doj", "findings", "glossary", "ingest", "matching", "outputs",
     "paths", "prop64", "provenance", "pseudonym", "qualifiers", "reader", "readings",
     "reconcile", "reference", "release", "schema", "site", "spellings", "stats",
-    "summarychecks", "synth", "validate", "words",
+    "summarychecks", "synth", "synth_doj", "validate", "words",
 )
 # Functions of analysis.data offered at the top, for the first line of every notebook.
 _DATA = ("describe_source", "load_cases", "open_cases")

@@ -36,7 +36,8 @@ from pathlib import Path
 __all__ = ["CLAIMS", "DATA", "DATA_ENCODING_ENV", "DATA_MAPPING_ENV", "DEFAULT_SEED",
            "ID_SALT", "ID_SALT_ENV", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS", "PRIVATE",
            "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
-           "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases"]
+           "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases",
+           "synthetic_doj"]
 
 
 def _find_root() -> Path:
@@ -87,6 +88,11 @@ DEFAULT_SEED = 2020
 def synthetic_cases(seed: int = DEFAULT_SEED) -> Path:
     """Where the synthetic default dataset for ``seed`` lives."""
     return SYNTHETIC / f"cases_seed{seed}.parquet"
+
+
+def synthetic_doj(seed: int = DEFAULT_SEED) -> Path:
+    """Where the synthetic DOJ AB 1793 file for ``seed`` lives (its truth beside it)."""
+    return SYNTHETIC / f"doj_seed{seed}.csv"
 
 
 def shared_data() -> Path:

@@ -1,4 +1,4 @@
-"""``analysis synth``: write the synthetic default case dataset."""
+"""``analysis synth``: write the synthetic default case dataset, or a DOJ-format file."""
 
 from __future__ import annotations
 
@@ -11,21 +11,73 @@ from .. import paths
 
 __all__ = ["add_parser", "run"]
 
+_EPILOG = """\
+formats:
+  cases  the case-level list the site reads (.parquet or .csv), calibrated to both motions
+  doj    a California DOJ AB 1793 bulk file (95 fields, CSV) for Los Angeles County whose
+         people are built so that the Los Angeles rules reproduce the February 2020
+         figures; FILE.truth.parquet and FILE.truth.json beside it say what the rules
+         must decide. --scale or --people size it (1.0 = 53,000 people, about 370,000
+         rows); large files are written in chunks, with progress on stderr.
+
+examples:
+  analysis synth --seed 2020
+  analysis synth --format doj --seed 2020 --out doj.csv
+  analysis synth --format doj --people 2000 --out small.csv
+"""
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "synth", help="write the synthetic default case dataset",
-        description="Generate the synthetic, deterministic case-level dataset calibrated "
-        "to the published figures. The same seed gives a byte-identical file.")
+        "synth", help="write the synthetic default case dataset (or a DOJ-format file)",
+        description="Generate synthetic, deterministic data calibrated to the published "
+        "figures. The same seed (and size) gives a byte-identical file.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--format", choices=("cases", "doj"), default="cases",
+                   help="what to write (default %(default)s)")
     p.add_argument("--seed", type=int, default=paths.DEFAULT_SEED,
                    help="random seed (default %(default)s)")
     p.add_argument("--out", type=Path, default=None,
-                   help="output .parquet or .csv (default data/synthetic/cases_seed<SEED>"
-                   ".parquet)")
+                   help="output file (default data/synthetic/cases_seed<SEED>.parquet, "
+                   "or data/synthetic/doj_seed<SEED>.csv for --format doj)")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--scale", type=float, default=None,
+                      help="doj only: size as a multiple of the published population "
+                      "(default 1.0)")
+    size.add_argument("--people", type=int, default=None,
+                      help="doj only: number of people instead of --scale")
     p.set_defaults(func=run)
 
 
+def _run_doj(args: argparse.Namespace) -> int:
+    from .. import synth_doj
+
+    out = args.out or paths.synthetic_doj(args.seed)
+    if out.suffix.lower() != ".csv":
+        print(f"error: {out}: a DOJ-format file is written as .csv", file=sys.stderr)
+        return 2
+    try:
+        scale = synth_doj.scale_for(args.people, args.scale)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    written = synth_doj.write(out, args.seed, scale=scale)
+    s = written.summary
+    print(f"wrote {s['lines'] - 1:,} DOJ-format rows (seed {args.seed}, {s['people']:,} "
+          f"people, {s['felonies']:,} felony and {s['misdemeanors']:,} misdemeanor Prop 64 "
+          f"convictions) to {out} in {time.perf_counter() - started:.1f} s; ground truth "
+          f"in {synth_doj.truth_paths(out)[1].name}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.format == "doj":
+        return _run_doj(args)
+    if args.scale is not None or args.people is not None:
+        print("error: --scale and --people size a DOJ-format file (--format doj)",
+              file=sys.stderr)
+        return 2
     from .. import synth
 
     out = args.out or paths.synthetic_cases(args.seed)
