@@ -22,7 +22,7 @@ from .. import schema
 from . import places, tables
 from .tables import race_codes
 
-__all__ = ["GROUPS", "HOURS", "PROP64", "coded", "race", "section"]
+__all__ = ["GROUPS", "HOURS", "KEEP", "PROP64", "coded", "race", "section"]
 
 PROP64 = r"(11357|11358|11359|11360)"  # the sections of Proposition 64, anywhere in the text
 # Hours in one unit of a sentence: a day, a month (366 / 12 days), a year (366 days).
@@ -117,32 +117,42 @@ GROUPS: tuple[tuple[tuple[str, ...], object], ...] = (
 )
 
 
+# the raw columns the person ids are made from (analysis.doj.reading), kept past coding
+KEEP = ("SUBJECT_ID", "CII_NUMBER", "PRI_NAME")
+
+
 def _distinct(frame: pl.DataFrame, keys: list[str], stages: list[list[pl.Expr]]
               ) -> pl.DataFrame:
     """``frame`` with the fields of ``stages`` computed once per distinct ``keys``."""
     lookup = frame.select(keys).unique()
+    # the fields are worked out on the keys as text (a category column holds codes)
+    text = lookup.with_columns(pl.col(k).cast(pl.String) for k in keys)
     for fields in stages:
-        lookup = lookup.with_columns(fields)
-    return frame.join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        text = text.with_columns(fields)
+    lookup = pl.concat([lookup, text.drop(keys)], how="horizontal")
+    # each raw column is read by one group only: the frame sheds it once coded
+    return (frame.join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
+            .drop([k for k in keys if k not in KEEP]))
 
 
 def coded(raw: pl.DataFrame) -> pl.DataFrame:
     """``raw`` (the READ columns) with every coded field (see the module's notes)."""
-    offense = pl.col("OFFENSE_DESCR")
+    offense = pl.col("OFFENSE_DESCR").cast(pl.String)
     see_comment = offense.is_null() | offense.str.contains(
         r"(?i)^\s*(?:SEE COMMENT FOR CHARGE)?\s*$")
     order = pl.col("CNT_ORDER").str.strip_chars()
     frame = raw.with_columns(
         # the comment only where it holds the charge, so distinct values stay few
         _comment=pl.when(see_comment).then(pl.col("COMMENT_TEXT")),
-        convicted=pl.col("DISP_DESCR").str.contains(r"^\s*CONVICTED").fill_null(False),
-        cnt_order=order, count=order.str.slice(6, 3).cast(pl.Int16, strict=False))
+        convicted=pl.col("DISP_DESCR").cast(pl.String).str.contains(r"^\s*CONVICTED").fill_null(False),
+        cnt_order=order, count=order.str.slice(6, 3).cast(pl.Int16, strict=False),
+    ).drop("COMMENT_TEXT", "DISP_DESCR", "CNT_ORDER", "STP_EVENT_DATE", "PRI_DOB")  # parsed
     for keys, stages in GROUPS:
         frame = _distinct(frame, list(keys), stages())
     return (frame
             # a registration step for a PC 290 offence
             .with_columns(registration=pl.col("registration_step") & pl.col("offense_290"))
-            .drop("registration_step", "offense_290", "_comment"))
+            .drop("registration_step", "offense_290"))
 
 
 def __dir__() -> list[str]:
