@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from conftest import recount
 
-from analysis import paths, release
+from analysis import paths, release, schema
 from analysis.disclosure import attacker, protect
 from analysis.site import load_config, plan_pages, render
 
@@ -27,10 +27,13 @@ def _audit(site: Path) -> subprocess.CompletedProcess:
 
 
 def test_table_by_table_protection_fails_the_audit_at_hermosa_beach(synthetic):
-    """Each table protected on its own, as the site once was: the attacker, holding
-    every page, works Hermosa Beach's hidden cells out from the others."""
+    """Each table protected on its own, as the site once was, with a page for each city
+    prosecutor: the attacker, holding every page, works Hermosa Beach's hidden cells out
+    from the others."""
     built = [release.page_tables(p.notebook.name, p.name, synthetic, **p.effective)
              for p in plan_pages(load_config())]
+    built += [release.page_tables("05_agency_profile.ipynb", f"agency-{agency}", synthetic,
+                                  agency=agency) for agency in schema.AGENCIES[1:]]
     values, hidden = {}, {}
     for page in built:
         for table in page.tables:
