@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, fields
 
 import polars as pl
 
-__all__ = ["Assumptions", "CALIBRATION", "DEFAULT", "Target", "assumptions_table", "target"]
+__all__ = ["Assumptions", "CALIBRATION", "DEFAULT", "Target", "assumed", "assumptions_table",
+           "target"]
 
 @dataclass(frozen=True)
 class Target:
@@ -86,7 +87,9 @@ def target(name: str) -> float:
     raise KeyError(name)
 
 
-def _assumed(default, meaning: str, why: str):
+def assumed(default, meaning: str, why: str):
+    """A dataclass field for a parameter no source publishes: its value, what it sets
+    and why that value (read back by the assumptions tables)."""
     return field(default=default, metadata={"meaning": meaning, "why": why})
 
 
@@ -95,67 +98,67 @@ class Assumptions:
     """Parameters no source publishes. Change one by passing a new value to
     :func:`analysis.synth.generate`; reports print the values in force."""
 
-    year_profile: tuple[tuple[int, float], ...] = _assumed(
+    year_profile: tuple[tuple[int, float], ...] = assumed(
         ((1961, 0.3), (1968, 1.0), (1974, 1.6), (1980, 1.2), (1990, 1.0), (2000, 1.1),
          (2008, 1.0), (2011, 0.6), (2016, 0.3)),
         "relative number of convictions by year (linear between the anchor years)",
         "no year profile is published; the shape follows the rise of drug enforcement "
         "from the late 1960s and the fall after small-amount possession became an "
         "infraction in 2011")
-    feb2020_misdemeanor_first_year: int = _assumed(
+    feb2020_misdemeanor_first_year: int = assumed(
         1976, "earliest misdemeanor conviction in the February 2020 motion",
         "records of minor possession before the 1976 reform are rarely kept")
-    sep2021_first_year: int = _assumed(
+    sep2021_first_year: int = assumed(
         1985, "first year of conviction the county's searchable court records cover; the "
         "September 2021 motion reaches back to it, and no earlier conviction is in court "
         "records", "reporting says the 2021 cases reach back more than three decades "
         "(before 1991); court files older than the case-management system are assumed "
         "unsearchable")
-    feb2020_felony_sections: tuple[tuple[str, float], ...] = _assumed(
+    feb2020_felony_sections: tuple[tuple[str, float], ...] = assumed(
         (("11358", 0.20), ("11359", 0.50), ("11360", 0.30)),
         "mix of code sections among the 2020 felonies",
         "reported only as sales and cultivation")
-    sep2021_felony_sections: tuple[tuple[str, float], ...] = _assumed(
+    sep2021_felony_sections: tuple[tuple[str, float], ...] = assumed(
         (("11357", 0.55), ("11358", 0.45)),
         "mix of code sections among the 2021 felonies",
         "reported only as possession or cultivation")
-    sep2021_misdemeanor_sections: tuple[tuple[str, float], ...] = _assumed(
+    sep2021_misdemeanor_sections: tuple[tuple[str, float], ...] = assumed(
         (("11357", 0.90), ("11360", 0.10)),
         "mix of code sections among the 2021 misdemeanors",
         "reported only as possession and use")
-    other_unknown_split: tuple[tuple[str, float], ...] = _assumed(
+    other_unknown_split: tuple[tuple[str, float], ...] = assumed(
         (("Asian/Pacific Islander", 0.55), ("Other", 0.25), ("Unknown", 0.20)),
         "how the 3% 'other or unknown' of 2020 divides",
         "only the combined share is published")
-    sep2021_race_shares: tuple[tuple[str, float], ...] = _assumed(
+    sep2021_race_shares: tuple[tuple[str, float], ...] = assumed(
         (("Latino", 0.45), ("Black", 0.32), ("White", 0.20),
          ("Asian/Pacific Islander", 0.0165), ("Other", 0.0075), ("Unknown", 0.006)),
         "race/ethnicity of people in the 2021 motion",
         "no breakdown was published for 2021; the 2020 mix is carried over")
-    sep2021_convictions_per_person: float = _assumed(
+    sep2021_convictions_per_person: float = assumed(
         65_700 / 53_000, "convictions per person in the 2021 motion",
         "not published for 2021; the 2020 ratio is carried over")
-    sep2021_people_also_in_feb2020: float = _assumed(
+    sep2021_people_also_in_feb2020: float = assumed(
         0.10, "share of 2021 people who also had a conviction dismissed in 2020",
         "not published; a person can hold convictions found by both lists")
-    repeat_weight_shape: float = _assumed(
+    repeat_weight_shape: float = assumed(
         0.5, "gamma shape of how extra convictions spread over people (smaller = more "
         "concentrated)", "not published; a few people hold many convictions")
-    same_case_share: float = _assumed(
+    same_case_share: float = assumed(
         0.15, "share of a person's further convictions that are another count of the "
         "same case", "not published")
-    jurisdiction_weighting: str = _assumed(
+    jurisdiction_weighting: str = assumed(
         "population", "how cases spread over the 89 jurisdictions",
         "no city breakdown is published; shares follow 2020 population")
-    court_capture_by_decade: tuple[tuple[int, float], ...] = _assumed(
+    court_capture_by_decade: tuple[tuple[int, float], ...] = assumed(
         ((1980, 0.60), (1990, 0.75), (2000, 0.85), (2010, 0.90)),
         "chance that a conviction on the 2020 (DOJ) list is also in county court records, "
         "by decade of conviction, from the first searchable year on (none before it)",
         "older court records are less often digitised; no figure is published")
-    doj_capture_of_sep2021: float = _assumed(
+    doj_capture_of_sep2021: float = assumed(
         0.0, "chance that a 2021 conviction is also in state DOJ records",
         "the 2021 motion exists because the DOJ list missed these cases")
-    same_conviction_in_both_batches: int = _assumed(
+    same_conviction_in_both_batches: int = assumed(
         0, "convictions listed in both motions",
         "none is expected; real lists should be checked for it")
 

@@ -16,11 +16,11 @@ fill in the rest. :func:`doj_assumptions_table` lists both, in words.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import polars as pl
 
-from ..assumptions import Target
+from ..assumptions import Target, assumed
 
 __all__ = ["COMPUTE_AT", "COMPUTE_AT_EARLIEST", "DOJ_CALIBRATION", "DOJ_DEFAULT",
            "DojAssumptions", "doj_assumptions_table", "doj_target"]
@@ -67,96 +67,92 @@ def doj_target(name: str) -> int:
     raise KeyError(name)
 
 
-def _assumed(default, meaning: str, why: str):
-    return field(default=default, metadata={"meaning": meaning, "why": why})
-
-
 @dataclass(frozen=True)
 class DojAssumptions:
     """Parameters no source publishes, at full scale (53,000 people)."""
 
-    superstrike_before: int = _assumed(
+    superstrike_before: int = assumed(
         900, "people with a superstrike conviction before their one Prop 64 felony "
         "(rule 4); with the two below they make up the 2,142",
         "the published 2,142 is not broken down by reason")
-    pc290_before: int = _assumed(
+    pc290_before: int = assumed(
         500, "people with a PC 290 registrable conviction and registration before their "
         "one Prop 64 felony (rule 5)", "as above")
-    two_priors: int = _assumed(
+    two_priors: int = assumed(
         742, "people with three felonies of one Prop 64 section, the third ruled out by "
         "the two before it (rule 6)", "the rest of the 2,142")
-    young_no_conviction: int = _assumed(
+    young_no_conviction: int = assumed(
         60, "of the 15,000 left with no conviction, people 21 or younger at the compute-at "
         "date (convicted at 16 or 17)", "juveniles tried as adults are few")
-    misdemeanor_only: int = _assumed(
+    misdemeanor_only: int = assumed(
         2_000, "people whose only Los Angeles Prop 64 convictions are misdemeanors",
         "not published; misdemeanors are left to the city attorneys by rule 1")
-    misdemeanor_kept_no_felony: tuple[tuple[str, int], ...] = _assumed(
+    misdemeanor_kept_no_felony: tuple[tuple[str, int], ...] = assumed(
         (("other misdemeanor", 4_600), ("Prop 64 misdemeanor", 1_200),
          ("Prop 64 misdemeanor elsewhere", 1_200)),
         "of the 7,000 left with no felony but some conviction (22,000 - 15,000), what "
         "conviction they keep", "not published")
-    felony_kept: tuple[tuple[str, int], ...] = _assumed(
+    felony_kept: tuple[tuple[str, int], ...] = assumed(
         (("felony after Nov 8 2016", 600), ("other 11357 felony", 400),
          ("sentence still running", 500), ("superstrike after", 120),
          ("PC 290 after", 80), ("Prop 64 felony elsewhere", 1_500)),
         "people who keep a felony for a reason other than rules 4-6; everyone else who "
         "keeps one has another felony (not Prop 64) on record", "not published")
-    misdemeanor_with_other_felony: int = _assumed(
+    misdemeanor_with_other_felony: int = assumed(
         200, "people keeping another felony who also hold a Los Angeles Prop 64 "
         "misdemeanor", "the rest of the 3,700 misdemeanors after the groups above")
-    felony_11357_share: float = _assumed(
+    felony_11357_share: float = assumed(
         0.08, "share of Los Angeles Prop 64 felonies that are HS 11357(a) (dismissed by "
         "rule 3)", "possession was mostly a misdemeanor; concentrated cannabis a wobbler")
-    felony_sections: tuple[tuple[str, float], ...] = _assumed(
+    felony_sections: tuple[tuple[str, float], ...] = assumed(
         (("11358", 0.20), ("11359", 0.50), ("11360", 0.30)),
         "mix of the other Prop 64 felony sections", "the case list's assumed mix")
-    extra_felony_cap: int = _assumed(
+    extra_felony_cap: int = assumed(
         4, "most extra Prop 64 felonies one person holds beyond the first",
         "a few people hold several; capped so no section repeats three times by chance")
-    year_profile: tuple[tuple[int, float], ...] = _assumed(
+    year_profile: tuple[tuple[int, float], ...] = assumed(
         ((1961, 0.3), (1968, 1.0), (1974, 1.6), (1980, 1.2), (1990, 1.0), (2000, 1.1),
          (2008, 1.0), (2011, 0.6), (2016, 0.3)),
         "relative number of first convictions by year", "the case list's assumed profile")
-    age_at_first: tuple[float, float] = _assumed(
+    age_at_first: tuple[float, float] = assumed(
         (2.0, 4.5), "gamma shape and scale of years past 18 at the first conviction",
         "a mean of 27; not published")
-    other_convictions_mean: float = _assumed(
+    other_convictions_mean: float = assumed(
         0.8, "mean number of further convictions (not Prop 64) of people who keep one",
         "not published")
-    deceased_share: float = _assumed(
+    deceased_share: float = assumed(
         0.03, "share of people with a death recorded (beyond those the construction needs)",
         "not published")
-    running_other_felony_share: float = _assumed(
+    running_other_felony_share: float = assumed(
         0.15, "share of other felonies since 2016 whose sentence is still running",
         "not published")
-    second_part_share: float = _assumed(
+    second_part_share: float = assumed(
         0.25, "share of convictions whose sentence has a second part on a later row",
         "jail with probation is common")
-    arrest_only_cycles_mean: float = _assumed(
+    arrest_only_cycles_mean: float = assumed(
         1.0, "mean number of arrests per person that led to no conviction (a third of them "
         "for a Prop 64 offence)", "criminal histories hold more arrests than convictions; "
         "not published")
-    arrest_only_court_share: float = _assumed(
+    arrest_only_court_share: float = assumed(
         0.5, "share of those arrests with a court step whose count was dismissed (the rest: "
         "released, or no disposition)", "not published")
-    dismissed_count_share: float = _assumed(
+    dismissed_count_share: float = assumed(
         0.2, "share of court actions with a further count dismissed (not a conviction)",
         "not published")
-    other_county_share: float = _assumed(
+    other_county_share: float = assumed(
         0.25, "share of other convictions from a county other than Los Angeles",
         "not published")
-    see_comment_share: float = _assumed(
+    see_comment_share: float = assumed(
         0.01, "share of convictions whose offense is only in COMMENT_TEXT",
         "the format allows it")
-    unspaced_section_share: float = _assumed(
+    unspaced_section_share: float = assumed(
         0.2, "share of offense descriptions written without a space before the code "
         "(11359HS-...)", "both spellings are seen in the reference fixtures")
-    race_shares: tuple[tuple[str, float], ...] = _assumed(
+    race_shares: tuple[tuple[str, float], ...] = assumed(
         (("H", 0.45), ("B", 0.32), ("W", 0.20), ("A", 0.015), ("O", 0.008), ("U", 0.007)),
         "race codes of people (Hispanic, Black, White, Asian, other, unknown)",
         "the published 2020 shares; the split of the 3% is assumed")
-    line_padding: int = _assumed(
+    line_padding: int = assumed(
         120, "spaces each of the four qualifier fields is padded to",
         "the state's extract pads fields; brings a line to the reference's ~800 bytes")
 
