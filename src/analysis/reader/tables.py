@@ -57,7 +57,7 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
         ("Checksum", f"`sha256:{source.sha256[:16]}…`"),
         ("Synthetic?", "Yes. Every row is generated: totals match the published figures; "
          "everything else follows the assumptions listed on this page. No row describes a "
-         "real person." if source.label.startswith("synthetic default") else
+         "real person." if source.default else
          "Yes. Every row is generated, so its figures demonstrate the method and are not "
          "findings. No row describes a real person.") if source.synthetic else
         ("Kind", "Real data: a list supplied by the user."),
