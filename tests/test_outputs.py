@@ -99,7 +99,7 @@ def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table,
     assert shown[1]["text/html"] == table.html("csv/page/levels-2.csv")
     assert not [mime for data in shown for mime in data if mime in RENDERER_ONLY]
     assert found.statement() == {"source": card.label, "file": "list.csv",
-                                 "synthetic": False, "sha256": "cd" * 32}
+                                 "synthetic": False, "default": False, "sha256": "cd" * 32}
     assert "user-supplied file list.csv" in found.markdown
     # a one-row list: the card's counts are hidden like every other small count
     assert found.rows is None and "suppressed conviction counts" in found.markdown

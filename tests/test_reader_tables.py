@@ -11,7 +11,7 @@ from conftest import count_table
 
 from analysis import provenance, reader, words
 from analysis.data import Source
-from analysis.outputs import DATA_CARD_MIME, TABLE_MIME
+from analysis.outputs import DATA_CARD_MIME, TABLE_MIME, DataCard
 
 
 def _csv(html: str) -> str:
@@ -88,7 +88,18 @@ def test_data_card_names_its_source_for_the_site(tmp_path, synthetic):
     assert "user-supplied file list.csv" in bundle["text/markdown"]
     assert bundle[DATA_CARD_MIME] == {"source": source.label, "file": "list.csv",
                                       "synthetic": False, "sha256": "ab" * 32, "rows": 50,
-                                      "counted": True}
+                                      "counted": True, "default": False}
+
+
+@pytest.mark.parametrize(("where", "default"), [("", True), ("doj_run", False)])
+def test_data_card_says_whether_it_is_the_default_list(synthetic, where, default):
+    """The page's data note words a synthetic list by this flag, not by its label."""
+    from analysis import paths
+
+    source = Source(paths.SYNTHETIC / where / "cases.csv", True, "ab" * 32)
+    card = reader.data_card(synthetic.head(50), source)
+    assert card.default is default and card.statement()["default"] is default
+    assert DataCard.from_bundle(card._repr_mimebundle_()).default is default
 
 
 def test_the_data_card_is_a_list_of_terms_without_an_empty_header(tmp_path, synthetic):

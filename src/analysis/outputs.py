@@ -311,11 +311,12 @@ class DataCard:
     # whether the site's release counts this data (the case list); a page may show first
     # the card of a real source it reads beside it (the LAPD arrests), which it names
     counted: bool = True
+    default: bool = False  # the project's own synthetic default list
 
     def statement(self) -> dict:
         """What the page header and the manifest say about the data."""
         return {"source": self.source, "file": self.file, "synthetic": self.synthetic,
-                "sha256": self.sha256}
+                "default": self.default, "sha256": self.sha256}
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         payload = {k: v for k, v in asdict(self).items() if k != "markdown"}
@@ -329,7 +330,8 @@ class DataCard:
             return None
         return cls(str(p["source"]), str(p["file"]), bool(p["synthetic"]), str(p["sha256"]),
                    None if p.get("rows") is None else int(p["rows"]),
-                   str(data.get("text/markdown", "")), bool(p.get("counted", True)))
+                   str(data.get("text/markdown", "")), bool(p.get("counted", True)),
+                   bool(p.get("default", False)))
 
 
 def __dir__() -> list[str]:

@@ -63,7 +63,7 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
         ("Kind", "Real data: a list supplied by the user."),
     ]
     return DataCard(source.label, source.path.name, source.synthetic, source.sha256,
-                    rows, card_list(items))
+                    rows, card_list(items), default=source.default)
 
 
 def card_list(items: Sequence[tuple[str, str]]) -> str:
