@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 from collections import Counter, defaultdict
 
+import polars as pl
 import pytest
 
 from analysis import schema, synth, validate
@@ -160,3 +161,19 @@ def test_every_seed_gives_a_valid_list(seed, tmp_path):
     frame = synth.generate(seed)
     assert frame["case_id"].null_count() == 0
     assert validate.check_frame(frame, "seed").ok
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_writers_racing_for_one_file_each_finish_whole(tmp_path, synthetic, suffix):
+    """Parallel pages may generate the default list at once: every writer finishes and
+    the file is one writer's whole output, with no temporary file left behind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    frame = synthetic.head(20_000)
+    out = tmp_path / f"cases{suffix}"
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda _: synth.write(frame, out), range(8)))
+    assert done == [out] * 8
+    back = pl.read_csv(out, schema=frame.schema) if suffix == ".csv" else pl.read_parquet(out)
+    assert back.height == frame.height
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]

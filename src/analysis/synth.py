@@ -8,6 +8,8 @@ and, written to the same format, the same bytes.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -248,15 +250,23 @@ def generate(seed: int = paths.DEFAULT_SEED, assumptions: Assumptions = DEFAULT)
 def write(frame: pl.DataFrame, out: Path) -> Path:
     """Write ``frame`` as Parquet or CSV (by extension), atomically."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    if out.suffix == ".csv":
-        frame.write_csv(tmp)
-    elif out.suffix == ".parquet":
-        frame.write_parquet(tmp, compression="zstd", statistics=False)
-    else:
+    if out.suffix not in (".csv", ".parquet"):
         raise ValueError(f"{out}: write .parquet or .csv")
-    tmp.replace(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # a temporary name of its own, so two processes writing the same file never share one
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(handle)
+    tmp = Path(name)
+    tmp.chmod(0o644)  # mkstemp's 0600 would hide generated public data from other users
+    try:
+        if out.suffix == ".csv":
+            frame.write_csv(tmp)
+        else:
+            frame.write_parquet(tmp, compression="zstd", statistics=False)
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return out
 
 
