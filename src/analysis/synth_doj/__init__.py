@@ -8,7 +8,8 @@ rules reproduce the figures published for the February 2020 motion: 62,000 felon
 attorneys of the ten cities with their own prosecutor, 53,000 people in the motion,
 22,000 left with no felony, 15,000 with no conviction, 2,142 convictions ruled out by
 other convictions (:mod:`analysis.synth_doj.params` separates these targets from the
-assumed parameters, among them the people judged with nothing dismissed). Beside the file it writes what the rules must decide, by construction:
+assumed parameters, among them the people judged with nothing dismissed). Beside the
+file it writes what the rules must decide, by construction:
 
 * ``FILE.truth.parquet``: every conviction in the file, with its line number, the rule
   that decides it when it is judged (a Los Angeles Prop 64 conviction), the
