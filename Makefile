@@ -68,9 +68,9 @@ synth: $(STAMP) ## Regenerate the synthetic default data (seed from SEED, defaul
 DOJ_FILE := data/synthetic/doj_seed$${SEED:-2020}.csv
 DOJ_RUN  := data/synthetic/doj_run
 
-doj-demo: $(STAMP) ## Render the site from a synthetic DOJ-format file (synth --format doj, doj, render)
+doj-demo: $(STAMP) ## Render the site from a synthetic DOJ-format file (synth --format doj, doj --dismiss-queue city-attorney, render)
 	$(BIN)/analysis synth --format doj --seed $${SEED:-2020} --out $(DOJ_FILE)
-	$(BIN)/analysis doj $(DOJ_FILE) --compute-at 2020-02-13 --out $(DOJ_RUN)
+	$(BIN)/analysis doj $(DOJ_FILE) --compute-at 2020-02-13 --dismiss-queue city-attorney --out $(DOJ_RUN)
 	$(BIN)/analysis render --data $(DOJ_RUN)/cases.csv
 
 validate: $(STAMP) ## Validate a case file: make validate FILE=path.csv

@@ -161,9 +161,14 @@ def test_chunked_files_keep_the_calibration(monkeypatch):
     chunked = synth_doj.generate(5, people=900)
     # chunks draw their own streams: the rows differ, the calibration holds
     assert not chunked.rows.equals(whole.rows)
-    for key in ("people", "felonies", "misdemeanors", "people_no_felony",
-                "people_no_conviction", "ineligible_other_convictions"):
+    for key in ("people", "people_in_motion", "felonies", "felonies_dismissed",
+                "misdemeanors", "people_no_felony", "people_no_conviction",
+                "ineligible_other_convictions"):
         assert chunked.summary[key] == whole.summary[key], key
+    # so do the rules that dismiss nothing (which dismissing rule applies may differ)
+    kept = ("1", "2", "3b", "4", "5", "6", "8", "10")
+    assert ({r: chunked.summary["by_rule"].get(r) for r in kept}
+            == {r: whole.summary["by_rule"].get(r) for r in kept})
     assert chunked.rows["SUBJECT_ID"].n_unique() == 900
     lines = chunked.truth.filter(pl.col("rule").is_not_null())["line"]
     assert lines.is_unique().all() and lines.min() >= 2
@@ -180,28 +185,40 @@ def test_truth_lines_point_at_their_conviction_rows(small_file, small_rows):
         assert (row[sid], row[cnt]) == (subject, order) and row[disp].startswith("CONVICTED")
 
 
+A = params.DOJ_DEFAULT
+HAND_REVIEW = dict(A.hand_review)  # rule -> convictions, assumed
+AFTER_CUT_OFF = dict(A.felony_kept)["felony after Nov 8 2016"] + (
+    A.people_outside_motion - A.superstrike_before - A.pc290_before - sum(HAND_REVIEW.values()))
+
+
+def _published(s: dict) -> dict:
+    """The truth's counts under the names of the published targets."""
+    return {"doj_felonies": s["felonies_dismissed"], "doj_misdemeanors": s["misdemeanors"],
+            "doj_people": s["people_in_motion"], "doj_people_no_felony": s["people_no_felony"],
+            "doj_people_no_conviction": s["people_no_conviction"],
+            "doj_ineligible_other_convictions": s["ineligible_other_convictions"]}
+
+
 def test_full_scale_truth_meets_the_published_figures(default_file):
     s = default_file.summary
-    assert s["people"] == params.doj_target("doj_people")
-    assert s["felonies"] == params.doj_target("doj_felonies")
-    assert s["misdemeanors"] == params.doj_target("doj_misdemeanors")
-    assert s["people_no_felony"] == params.doj_target("doj_people_no_felony")
-    assert s["people_no_conviction"] == params.doj_target("doj_people_no_conviction")
-    assert s["ineligible_other_convictions"] == params.doj_target(
-        "doj_ineligible_other_convictions")
+    assert _published(s) == {t.name: t.value for t in params.DOJ_CALIBRATION}
+    # the assumed sizes: hand review by rule, people outside the motion, after the cut-off
+    assert {r: s["by_rule"][r] for r in HAND_REVIEW} == HAND_REVIEW
+    assert s["people"] == 53_000 + A.people_outside_motion
+    assert s["by_rule"]["2"] == AFTER_CUT_OFF
+    assert s["felonies"] == 62_000 + 2_142 + AFTER_CUT_OFF + sum(HAND_REVIEW.values())
     assert json.loads(synth_doj.truth_paths(default_file.path)[1].read_text()) == s
 
 
 def test_other_seeds_meet_the_published_figures_too():
     s = synth_doj.generate(99).summary
-    got = {k: s[k] for k in ("people", "felonies", "misdemeanors", "people_no_felony",
-                             "people_no_conviction", "ineligible_other_convictions")}
-    assert got == {k: params.doj_target(f"doj_{k}") for k in got}
+    assert _published(s) == {t.name: t.value for t in params.DOJ_CALIBRATION}
+    assert {r: s["by_rule"][r] for r in HAND_REVIEW} == HAND_REVIEW
 
 
 def test_full_scale_file_recounted_with_the_standard_library(default_file):
     """Los Angeles Prop 64 convictions and people, from the CSV alone."""
-    seen, felonies, misdemeanors, people = set(), 0, 0, set()
+    seen, felonies, misdemeanors, people, courts = set(), 0, 0, set(), Counter()
     with open(default_file.path, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         h = {c: i for i, c in enumerate(next(reader))}
@@ -219,31 +236,58 @@ def test_full_scale_file_recounted_with_the_standard_library(default_file):
             level = r[h["CONV_STAT_DESCR"]] or {"F": "FELONY"}.get(r[h["OFFENSE_TOC"]], "M")
             felonies += level == "FELONY"
             misdemeanors += level != "FELONY"
-    assert (felonies, misdemeanors, len(people)) == (62_000, 3_700, 53_000)
+            if level != "FELONY":
+                courts[r[h["STP_ORI_DESCR"]]] += 1
+    s = default_file.summary
+    assert (felonies, misdemeanors, len(people)) == (s["felonies"], 3_700, s["people"])
+    # every Prop 64 misdemeanor is heard in a city with its own prosecutor
+    assert set(courts) <= set(synth_doj.codes.CITY_PROSECUTOR_COURTS) and len(courts) > 5
 
 
 def test_each_group_ends_as_its_construction_says(small_file):
     # convictions the rules do not judge stay on the record
     t = small_file.truth.with_columns(pl.col("determination").fill_null("not judged"))
+    felony, dismissed = pl.col("level") == "F", pl.col("determination") == "dismissed"
     per = t.group_by("person", "group").agg(
-        felony_left=((pl.col("level") == "F") & (pl.col("determination") != "dismissed")).any(),
-        any_left=(pl.col("determination") != "dismissed").any())
+        felony_left=(felony & ~dismissed).any(), any_left=(~dismissed).any(),
+        in_motion=((felony & dismissed) | (pl.col("rule") == "1")).any(),
+        reviewed=(pl.col("determination") == "hand review").any())
     outcome = per.group_by("group").agg(pl.col("felony_left").all().alias("all_keep_felony"),
                                         (~pl.col("felony_left")).all().alias("none_keep"),
-                                        (~pl.col("any_left")).all().alias("clean"))
-    rows = {g: (k, n, c) for g, k, n, c in outcome.rows()}
+                                        (~pl.col("any_left")).all().alias("clean"),
+                                        pl.col("in_motion").all().alias("all_in"),
+                                        (~pl.col("in_motion")).all().alias("none_in"),
+                                        (~pl.col("reviewed")).all().alias("unreviewed"))
+    rows = {r["group"]: r for r in outcome.iter_rows(named=True)}
+    assert set(rows) == set(synth_doj.people.GROUPS)
     for g in ("clean", "young"):
-        assert rows[g][2], g
+        assert rows[g]["clean"], g
     for g in ("misd_other", "misd_p64", "misd_p64_elsewhere"):
-        assert rows[g][1] and not rows[g][2], g
+        assert rows[g]["none_keep"] and not rows[g]["clean"], g
     for g in ("strike_before", "pc290_before", "two_priors", "after_2016", "other_11357",
-              "running", "strike_after", "pc290_after", "p64_elsewhere", "other_felony"):
-        assert rows[g][0], g
+              "running", "strike_after", "pc290_after", "p64_elsewhere", "other_felony",
+              "no_criterion", "after_2016_only"):
+        assert rows[g]["all_keep_felony"], g
+    # the motion's groups are wholly in it, with nothing left to review; the rest wholly out
+    for g in synth_doj.people.GROUPS:
+        in_motion = g in synth_doj.people.IN_MOTION
+        assert rows[g]["all_in" if in_motion else "none_in"], g
+        assert rows[g]["unreviewed"] or not in_motion, g
     # rules 4-6 rule out exactly one conviction of each person of their three groups
     by_group = t.filter(pl.col("rule").is_in(["4", "5", "6"])).group_by("group").len()
     sizes = t.group_by("group").agg(pl.col("person").n_unique())
     assert dict(by_group.rows()) == {g: n for g, n in sizes.rows()
                                      if g in ("strike_before", "pc290_before", "two_priors")}
+
+
+def test_misdemeanor_courts_are_in_the_ten_city_prosecutor_cities():
+    from analysis import schema
+    from analysis.doj import places
+
+    courts = pl.DataFrame({"court": synth_doj.codes.CITY_PROSECUTOR_COURTS})
+    cities = courts.select(places.jurisdiction(pl.col("court"), pl.lit("LOS ANGELES")))
+    assert set(cities.to_series().cast(str)) <= set(schema.CITY_PROSECUTOR_CITIES)
+    assert cities.to_series().null_count() == 0 and cities.n_unique() > 5
 
 
 def test_determinations_hold_for_both_compute_at_dates_and_no_later_one():
@@ -255,8 +299,9 @@ def test_determinations_hold_for_both_compute_at_dates_and_no_later_one():
 
 def test_scale_sizes_the_population():
     g = synth_doj.generate(2, scale=0.05)
-    assert g.summary["people"] == round(53_000 * 0.05)
-    assert g.summary["felonies"] == round(62_000 * 0.05)
+    assert g.summary["people"] == round((53_000 + A.people_outside_motion) * 0.05)
+    assert g.summary["felonies_dismissed"] == round(62_000 * 0.05)
+    assert g.summary["misdemeanors"] == round(3_700 * 0.05)
     with pytest.raises(ValueError, match="people or scale"):
         synth_doj.scale_for(people=10, scale=1.0)
     with pytest.raises(ValueError, match="above 0"):
@@ -321,17 +366,32 @@ def test_rules_reach_the_ground_truth_on_a_small_file(small_file, compute_at):
 
 
 def test_rules_on_the_default_file_give_the_published_figures(default_file):
-    from analysis import doj
+    from analysis import doj, schema
 
-    result = doj.run([default_file.path], compute_at=params.COMPUTE_AT)
+    result = doj.run([default_file.path], compute_at=params.COMPUTE_AT,
+                     dismiss_queues=["city-attorney"])
     relief = result.summary["reliefWithCurrentEligibilityChoices"]
     extra = result.summary["lacra"]
     assert relief["CountSubjectsNoFelony"] == 22_000
     assert relief["CountSubjectsNoConviction"] == 15_000
-    assert extra["prop64FelonyConvictionsInCounty"] == 62_000
-    assert extra["prop64MisdemeanorConvictionsInCounty"] == 3_700
-    assert extra["peopleWithProp64ConvictionInCounty"] == 53_000
     assert extra["ineligibleBecauseOfOtherConvictions"] == 2_142
+    assert extra["prop64FelonyConvictionsInCounty"] == default_file.summary["felonies"]
+    assert extra["prop64MisdemeanorConvictionsInCounty"] == 3_700
+    assert extra["peopleWithProp64ConvictionInCounty"] == default_file.summary["people"]
+    assert extra["byDetermination"]["dismiss"] == 62_000  # felonies: rule 1 takes the rest
+    assert extra["byDetermination"]["hand review"] == sum(HAND_REVIEW.values())
+    assert {r: extra["byRule"][r] for r in ("8", "10")} == {"8": HAND_REVIEW["8"],
+                                                            "10": HAND_REVIEW["10"]}
+    # the motion: 62,000 felonies and the 3,700 misdemeanors of the ten cities
+    cases = result.cases
+    assert extra["dismissQueues"]["added"] == {"city-attorney": 3_700}
+    assert cases.height == 65_700 and cases["person_id"].n_unique() == 53_000
+    misdemeanors = cases.filter(pl.col("charge_level") == "misdemeanor")
+    assert misdemeanors.height == 3_700
+    assert set(misdemeanors["jurisdiction"].cast(str)) <= set(schema.CITY_PROSECUTOR_CITIES)
+    assert set(misdemeanors["prosecuting_agency"].cast(str)) <= set(schema.AGENCIES[1:])
+    felonies = cases.filter(pl.col("charge_level") == "felony")
+    assert set(felonies["prosecuting_agency"].cast(str)) == {schema.DISTRICT_ATTORNEY}
 
 
 # -- command line ----------------------------------------------------------------------

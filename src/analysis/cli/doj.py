@@ -31,7 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "fields, header optional), judge every Proposition 64 conviction (HS 11357-11360) "
         "in the county with the Los Angeles rules of the reference tool (gogen_pilots), "
         "and write DIR/summary.json (the reference's summary plus this project's counts), "
-        "DIR/cases.csv (the dismissed convictions as a case list that 'analysis validate' "
+        "DIR/cases.csv (the dismissed convictions, and with --dismiss-queue those of the "
+        "review queues named, as a case list that 'analysis validate' "
         "accepts) and DIR/determinations.csv (every judged conviction, its rule and "
         "reason). Names, birth dates and record numbers never reach an output: ids are "
         "salted hashes (LACRA_ID_SALT). Nothing is written unless the run succeeds. Exit "
@@ -49,6 +50,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--years-conviction-free", type=int, default=10, metavar="N",
                    help="years without a conviction that earn a dismissal (default "
                    "%(default)s)")
+    p.add_argument("--dismiss-queue", action="append", default=[], dest="dismiss_queues",
+                   choices=("city-attorney", "hand-review"),
+                   help="also list in cases.csv, as dismissed, the convictions a review "
+                   "queue holds, as the county does once its reviewers have decided them: "
+                   "'city-attorney' (the misdemeanors rule 1 leaves to the city "
+                   "attorneys) or 'hand-review' (rules 3b, 8 and 10); repeat for both. "
+                   "determinations.csv keeps the rules' own determination and "
+                   "summary.json counts what each queue added (lacra.dismissQueues). "
+                   "Default: none, only the rules' dismissals")
     p.add_argument("--out", type=Path, required=True, metavar="DIR",
                    help="folder to write (replaced as a whole when the run succeeds)")
     p.set_defaults(func=run)
@@ -66,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = doj.run(args.files, county=args.county, compute_at=args.compute_at,
                          age=args.age, years_conviction_free=args.years_conviction_free,
-                         out=args.out)
+                         out=args.out, dismiss_queues=args.dismiss_queues)
     except ValidationError as exc:
         print_problems(exc.problems, exc.total)
         return EXIT_BAD_DATA
@@ -79,8 +89,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     s = result.summary
     relief = s["reliefWithCurrentEligibilityChoices"]
+    added = s["lacra"]["dismissQueues"]["added"]
+    queued = ""
+    if added:
+        queued = " (" + ", ".join(f"{n:,} from {q}" for q, n in added.items()) + ")"
     print(f"ok: {s['lacra']['prop64ConvictionsInCounty']:,} Prop 64 convictions judged in "
-          f"{s['county']}; {result.cases.height:,} dismissals written to {args.out}/cases.csv; "
+          f"{s['county']}; {result.cases.height:,} dismissals{queued} written to "
+          f"{args.out}/cases.csv; "
           f"{relief['CountSubjectsNoFelony']:,} people left with no felony, "
           f"{relief['CountSubjectsNoConviction']:,} with no conviction")
     return EXIT_OK

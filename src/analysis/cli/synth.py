@@ -17,8 +17,9 @@ formats:
   doj    a California DOJ AB 1793 bulk file (95 fields, CSV) for Los Angeles County whose
          people are built so that the Los Angeles rules reproduce the February 2020
          figures; FILE.truth.parquet and FILE.truth.json beside it say what the rules
-         must decide. --scale or --people size it (1.0 = 53,000 people, about 370,000
-         rows); large files are written in chunks, with progress on stderr.
+         must decide. --scale or --people size it (1.0 = 56,800 people, the 53,000
+         of the motion and 3,800 with nothing dismissed, about 400,000 rows); large
+         files are written in chunks, with progress on stderr.
 
 examples:
   analysis synth --seed 2020
@@ -45,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       help="doj only: size as a multiple of the published population "
                       "(default 1.0)")
     size.add_argument("--people", type=int, default=None,
-                      help="doj only: number of people instead of --scale")
+                      help="doj only: number of people in the file instead of --scale")
     p.set_defaults(func=run)
 
 
@@ -65,9 +66,11 @@ def _run_doj(args: argparse.Namespace) -> int:
     written = synth_doj.write(out, args.seed, scale=scale)
     s = written.summary
     print(f"wrote {s['lines'] - 1:,} DOJ-format rows (seed {args.seed}, {s['people']:,} "
-          f"people, {s['felonies']:,} felony and {s['misdemeanors']:,} misdemeanor Prop 64 "
-          f"convictions) to {out} in {time.perf_counter() - started:.1f} s; ground truth "
-          f"in {synth_doj.truth_paths(out)[1].name}")
+          f"people, {s['people_in_motion']:,} of them in the motion; {s['felonies']:,} "
+          f"felony Prop 64 convictions, {s['felonies_dismissed']:,} of them dismissed by the "
+          f"rules, and {s['misdemeanors']:,} misdemeanor ones) to {out} in "
+          f"{time.perf_counter() - started:.1f} s; ground truth in "
+          f"{synth_doj.truth_paths(out)[1].name}")
     return 0
 
 

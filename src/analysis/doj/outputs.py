@@ -12,27 +12,43 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
 from .. import schema
 
-__all__ = ["BATCH", "DETERMINATION_COLUMNS", "cases", "determinations", "write"]
+__all__ = ["BATCH", "DETERMINATION_COLUMNS", "QUEUES", "cases", "determinations",
+           "queue_counts", "write"]
 
 BATCH = "feb2020"  # the February 2020 motion was built from the DOJ file
+
+# The review queues a run can add to the case list as dismissed: option value ->
+# the determination whose convictions the queue holds.
+QUEUES = {"city-attorney": "city attorney review", "hand-review": "hand review"}
 
 DETERMINATION_COLUMNS = ("case_id", "count", "person_id", "hs_section", "hs_subsection",
                          "charge_level", "conviction_year", "jurisdiction", "race_ethnicity",
                          "rule", "determination", "reason")
 
 
-def cases(judged: pl.DataFrame) -> pl.DataFrame:
-    """The dismissed convictions with a known city, as a case list of the schema."""
+def cases(judged: pl.DataFrame, queues: Sequence[str] = ()) -> pl.DataFrame:
+    """The dismissed convictions with a known city, as a case list of the schema, with
+    the convictions of each review queue in ``queues`` (keys of :data:`QUEUES`) added
+    as dismissed, and the queue each row came from (``queue``: null for the rules' own
+    dismissals)."""
+    unknown = sorted(set(queues) - set(QUEUES))
+    if unknown:
+        raise ValueError(f"unknown review queue(s) {unknown}: choose from {list(QUEUES)}")
+    added = {QUEUES[q]: q for q in queues}
     return (judged.lazy()
-            # dismissed, in a known city, with a count number
-            .filter((pl.col("determination") == "dismiss") & pl.col("jurisdiction").is_not_null()
-                    & (pl.col("count") >= 1))
+            # the queue a conviction would come from (null: dismissed by the rules)
+            .with_columns(queue=pl.col("determination").cast(pl.String)
+                          .replace_strict(added, default=None, return_dtype=pl.String))
+            # dismissed or in an added queue, in a known city, with a count number
+            .filter(((pl.col("determination") == "dismiss") | pl.col("queue").is_not_null())
+                    & pl.col("jurisdiction").is_not_null() & (pl.col("count") >= 1))
             # the schema's columns
             .select(
                 "case_id", "count", "person_id",
@@ -42,11 +58,19 @@ def cases(judged: pl.DataFrame) -> pl.DataFrame:
                 offense_type=pl.col("p64").cast(pl.String).replace_strict(schema.SECTION_OFFENSE),
                 charge_level="level", jurisdiction="jurisdiction",
                 prosecuting_agency=schema.expected_agency(pl.col("level"), pl.col("jurisdiction")),
-                court_location="court", race_ethnicity="race", relief_granted=pl.lit("dismissed"))
+                court_location="court", race_ethnicity="race", relief_granted=pl.lit("dismissed"),
+                queue="queue")
             # one row per case and count
             .unique(["case_id", "count"], keep="first", maintain_order=True)
             .cast(dict(schema.SCHEMA))
             .collect())
+
+
+def queue_counts(case_list: pl.DataFrame, queues: Sequence[str]) -> dict[str, int]:
+    """Rows each added queue put in the case list (0 for a queue that added none)."""
+    got = dict(case_list.filter(pl.col("queue").is_not_null()).group_by("queue").len()
+               .iter_rows())
+    return {q: int(got.get(q, 0)) for q in dict.fromkeys(queues)}
 
 
 def determinations(judged: pl.DataFrame) -> pl.DataFrame:

@@ -20,9 +20,14 @@ import polars as pl
 from ..ingest import Problem, ValidationError
 from . import extra, model, outputs, reading, rules, summary
 
-__all__ = ["Result", "run"]
+__all__ = ["QUEUE_NOTE", "Result", "run"]
 
 log = logging.getLogger("analysis.doj")
+
+QUEUE_NOTE = ("convictions of these review queues were added to cases.csv as dismissed "
+              "(--dismiss-queue), as if the reviewers had dismissed them; the rules did "
+              "not, and determinations.csv keeps the rules' determination. casesWritten "
+              "includes them")
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,12 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _check_options(county: str, age: int, years_conviction_free: int) -> None:
+def _check_options(county: str, age: int, years_conviction_free: int,
+                   queues: Sequence[str] = ()) -> None:
     """Refuse options the rules cannot use."""
-    bad = []
+    bad = [Problem("(options)", "option", f"no review queue is called {q!r}: choose from "
+                   + ", ".join(outputs.QUEUES), column="dismiss_queues", value=str(q))
+           for q in queues if q not in outputs.QUEUES]
     if not county or not county.strip():
         bad.append(Problem("(options)", "option", "the county must not be blank",
                            column="county"))
@@ -55,11 +63,20 @@ def _check_options(county: str, age: int, years_conviction_free: int) -> None:
 
 
 def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at: dt.date,
-        age: int = 50, years_conviction_free: int = 10, out: Path | None = None) -> Result:
-    """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``)."""
+        age: int = 50, years_conviction_free: int = 10, out: Path | None = None,
+        dismiss_queues: Sequence[str] = ()) -> Result:
+    """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``).
+
+    ``dismiss_queues`` (keys of :data:`outputs.QUEUES`: ``"city-attorney"``,
+    ``"hand-review"``) adds the convictions those review queues hold to the case list
+    as dismissed, as a county does once its reviewers have decided them; the
+    determinations keep the rules' own, and ``summary["lacra"]["dismissQueues"]`` says
+    how many each queue added."""
     started = time.perf_counter()
     files = [files] if isinstance(files, str | Path) else list(files)
-    _check_options(county, age, years_conviction_free)
+    queues = list(dict.fromkeys([dismiss_queues] if isinstance(dismiss_queues, str)
+                                else dismiss_queues))
+    _check_options(county, age, years_conviction_free, queues)
     log.info("reading %d file(s)", len(files))
     rows, problems, lines = reading.load(files, compute_at)
     if rows is None:
@@ -70,12 +87,15 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
                             years_conviction_free=years_conviction_free)
     judged = reading.case_ids(rules.judge(convicted, people, county=county, age=age,
                                           years_conviction_free=years_conviction_free))
-    case_list = outputs.cases(judged)
+    listed = outputs.cases(judged, queues)
+    case_list = listed.drop("queue")
     report = summary.reference_keys(convicted, judged, county=county, age=age,
                                     years_conviction_free=years_conviction_free,
                                     line_count=lines, seconds=0.0)
     report["lacra"] = extra.lacra(convicted, judged, compute_at=compute_at,
                                   cases_written=case_list.height)
+    report["lacra"]["dismissQueues"] = {
+        "added": outputs.queue_counts(listed, queues), "note": QUEUE_NOTE}
     report["lacra"]["warnings"] = [str(p) for p in problems]
     report["processingTimeInSeconds"] = round(time.perf_counter() - started, 3)
     if out is not None:

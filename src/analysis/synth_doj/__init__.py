@@ -3,11 +3,13 @@
 The state's bulk extract of criminal histories is confidential, so this package writes
 a deterministic, plainly fictional one in the same layout (95 fields, header row,
 ``YYYYMMDD`` dates, the extract's codes) whose people are built so that the Los Angeles
-rules reproduce the figures published for the February 2020 motion: 62,000 felony and
-3,700 misdemeanor Prop 64 convictions in the county, 53,000 people, 22,000 left with
-no felony, 15,000 with no conviction, 2,142 convictions ruled out by other convictions
-(:mod:`analysis.synth_doj.params` separates these targets from the assumed
-parameters). Beside the file it writes what the rules must decide, by construction:
+rules reproduce the figures published for the February 2020 motion: 62,000 felony Prop
+64 convictions in the county dismissed, 3,700 misdemeanor ones left to the city
+attorneys of the ten cities with their own prosecutor, 53,000 people in the motion,
+22,000 left with no felony, 15,000 with no conviction, 2,142 convictions ruled out by
+other convictions (:mod:`analysis.synth_doj.params` separates these targets from the
+assumed parameters, among them the people judged with nothing dismissed). Beside the
+file it writes what the rules must decide, by construction:
 
 * ``FILE.truth.parquet``: every conviction in the file, with its line number, the rule
   that decides it when it is judged (a Los Angeles Prop 64 conviction), the
@@ -46,6 +48,7 @@ from .params import (
     doj_assumptions_table,
     doj_target,
 )
+from .people import file_people
 from .truth import counts
 
 __all__ = ["COLUMNS", "COMPUTE_AT", "COMPUTE_AT_EARLIEST", "DOJ_CALIBRATION", "DOJ_DEFAULT",
@@ -66,14 +69,16 @@ class Generated:
     path: Path | None = None
 
 
-def scale_for(people: int | None = None, scale: float | None = None) -> float:
-    """The scale for a number of people (53,000 at 1.0), or ``scale`` itself."""
+def scale_for(people: int | None = None, scale: float | None = None,
+              assumptions: DojAssumptions = DOJ_DEFAULT) -> float:
+    """The scale for a number of people in the file (at 1.0: the 53,000 of the motion
+    and those outside it), or ``scale`` itself."""
     if people is not None and scale is not None:
         raise ValueError("give people or scale, not both")
     if people is not None:
         if people < 1:
             raise ValueError(f"people must be at least 1, not {people}")
-        return people / doj_target("doj_people")
+        return people / file_people(assumptions)
     scale = 1.0 if scale is None else scale
     if not scale > 0:
         raise ValueError(f"scale must be above 0, not {scale}")
@@ -126,7 +131,7 @@ def generate(seed: int = 2020, *, scale: float | None = None, people: int | None
              compute_at: dt.date = COMPUTE_AT) -> Generated:
     """The file's rows in memory (small scales: tests), with its truth as of
     ``compute_at`` (the file itself does not depend on it)."""
-    s = scale_for(people, scale)
+    s = scale_for(people, scale, assumptions)
     parts = list(_chunks(seed, s, assumptions, lambda m: None, compute_at))
     rows = pl.concat([p[0] for p in parts])
     truth = pl.concat([p[1] for p in parts])
@@ -142,7 +147,7 @@ def write(out: Path | str, seed: int = 2020, *, scale: float | None = None,
           log: Callable[[str], None] = _stderr) -> Generated:
     """Write the file (chunk by chunk, atomically) and its truth beside it."""
     out = Path(out)
-    s = scale_for(people, scale)
+    s = scale_for(people, scale, assumptions)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     truths, lines = [], 1

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from . import codes, people, records, rows, sentences, truth
-from .params import COMPUTE_AT, DojAssumptions, doj_target
+from .params import COMPUTE_AT, COMPUTE_AT_EARLIEST, DojAssumptions, doj_target
 
 __all__ = ["CHUNK_PEOPLE", "Chunk", "chunk", "plan"]
 
@@ -24,12 +24,13 @@ CHUNK_PEOPLE = 60_000  # people per chunk: the default file is one chunk
 
 @dataclass(frozen=True)
 class Chunk:
-    """What one chunk asks for: people per group and Prop 64 conviction totals."""
+    """What one chunk asks for: people per group and Prop 64 conviction totals (the
+    felonies the rules dismiss, the misdemeanors)."""
 
     index: int
     offset: int  # people in the chunks before it
     counts: dict
-    felonies: int
+    dismissed: int
     misdemeanors: int
 
 
@@ -45,12 +46,12 @@ def plan(a: DojAssumptions, scale: float) -> list[Chunk]:
         raise ValueError(f"scale {scale} leaves nobody in the file")
     k = max(1, math.ceil(n / CHUNK_PEOPLE))
     per = {g: _split(c, k) for g, c in counts.items()}
-    felonies = _split(int(round(doj_target("doj_felonies") * scale)), k)
+    dismissed = _split(int(round(doj_target("doj_felonies") * scale)), k)
     misdemeanors = _split(int(round(doj_target("doj_misdemeanors") * scale)), k)
     out, offset = [], 0
     for i in range(k):
         c = {g: per[g][i] for g in counts}
-        out.append(Chunk(i, offset, c, felonies[i], misdemeanors[i]))
+        out.append(Chunk(i, offset, c, dismissed[i], misdemeanors[i]))
         offset += sum(c.values())
     return out
 
@@ -73,7 +74,7 @@ def chunk(seed: int, c: Chunk, a: DojAssumptions, compute_at: dt.date = COMPUTE_
     of ``compute_at``."""
     rng = np.random.default_rng([seed, c.index])
     folk = people.people(rng, c.counts, a)
-    t, events = records.build(rng, folk, c.felonies, c.misdemeanors, a)
+    t, events = records.build(rng, folk, c.dismissed, c.misdemeanors, a)
     sent = sentences.sentences(rng, t, a)
     death = sentences.deaths(rng, folk, t, a)
     conv = pl.DataFrame({
@@ -97,11 +98,21 @@ def chunk(seed: int, c: Chunk, a: DojAssumptions, compute_at: dt.date = COMPUTE_
                             "date": people.to_real(date), "offense": offense.astype(str),
                             "level": level.astype(str), "court_step": court})
     decided = truth.determine(conv, folk_df, regs, compute_at=compute_at)
+    if COMPUTE_AT_EARLIEST <= compute_at <= COMPUTE_AT:
+        _check(decided, c)  # other dates give other determinations, by design
     dead = folk_df.filter(pl.col("death") >= 0).select("person", date=pl.col("death"))
     frame = rows.rows(conv, regs, dead, arrests,
                       folk_df.select("person", "dob", "gender", "race"), rng, a, c.offset)
     decided = decided.join(folk_df.select("person", "group"), on="person", how="left")
     return frame, decided.with_columns(person=pl.col("person") + c.offset)
+
+
+def _check(decided: pl.DataFrame, c: Chunk) -> None:
+    """Refuse a chunk whose ground truth misses what it was built for."""
+    got = decided.filter((pl.col("level") == "F") & (pl.col("determination") == "dismissed"))
+    if got.height != c.dismissed:
+        raise AssertionError(f"chunk {c.index}: {got.height} felonies dismissed, "
+                             f"not {c.dismissed}")
 
 
 def __dir__() -> list[str]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from ..doj import layout
 
-__all__ = ["AGENCIES", "COLUMNS", "COUNTIES", "COURTS", "LA", "OFFENSES", "OTHER_FELONIES",
-           "OTHER_MISDEMEANORS", "PROP64_FELONY", "PROP64_MISDEMEANOR", "RACES",
-           "REGISTRATION", "SEX_OFFENSES", "SUPERSTRIKES"]
+__all__ = ["AGENCIES", "CITY_PROSECUTOR_COURTS", "COLUMNS", "COUNTIES", "COURTS", "LA",
+           "OFFENSES", "OTHER_FELONIES", "OTHER_MISDEMEANORS", "PROP64_FELONY",
+           "PROP64_MISDEMEANOR", "RACES", "REGISTRATION", "SEX_OFFENSES", "SUPERSTRIKES"]
 
 # the 95 fields in order: the layout the reader checks files against
 COLUMNS = layout.COLUMNS
@@ -31,6 +31,11 @@ COURTS = ("CASCCLARA SHORTRIDGE FOLTZ", "CASCLONG BEACH", "CASCPASADENA", "CASCT
           "CASCCOMPTON", "CASCVAN NUYS", "CASCANTELOPE VALLEY", "CASCPOMONA",
           "CASCNORWALK", "CASCSANTA MONICA", "CASCALHAMBRA", "CASCAIRPORT",
           "CASCSAN FERNANDO", "CASCINGLEWOOD", "CASCDOWNEY", "CASCWEST COVINA")
+# Those of them in the ten cities with their own prosecutor (Los Angeles, Long Beach,
+# Pasadena, Torrance, Santa Monica, Inglewood), where the Prop 64 misdemeanors are heard.
+CITY_PROSECUTOR_COURTS = ("CASCCLARA SHORTRIDGE FOLTZ", "CASCLONG BEACH", "CASCPASADENA",
+                          "CASCTORRANCE", "CASCVAN NUYS", "CASCSANTA MONICA", "CASCAIRPORT",
+                          "CASCINGLEWOOD")
 # Arresting agencies of Los Angeles County.
 AGENCIES = ("CAPDLOS ANGELES", "CASOLOS ANGELES", "CAPDLONG BEACH", "CAPDPASADENA",
             "CAPDINGLEWOOD", "CAPDTORRANCE", "CAPDBURBANK", "CAPDSANTA MONICA",

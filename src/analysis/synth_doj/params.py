@@ -35,16 +35,21 @@ COMPUTE_AT_EARLIEST = dt.date(2019, 11, 11)
 
 DOJ_CALIBRATION: tuple[Target, ...] = (
     Target("doj_felonies", 62_000,
-           "felony Prop 64 convictions (HS 11357-11360) in Los Angeles County in the file",
+           "felony Prop 64 convictions (HS 11357-11360) in Los Angeles County that the "
+           "rules dismiss (rules 3a, 7a-7d and 9)",
            "62,000 felony convictions", ("feb2020", "facts-03"),
-           derived="read as every felony the rules judged (prop64FelonyConvictionsCountIn"
-           "County); the ledger reads the 2,142 as left off the list, which would put the "
-           "file's felonies near 64,000 instead"),
+           derived="read as the felonies the motion dismissed; the file holds more, those "
+           "the rules rule out (2,142 and the ones after the cut-off) or send to hand "
+           "review"),
     Target("doj_misdemeanors", 3_700,
-           "misdemeanor Prop 64 convictions in Los Angeles County in the file",
+           "misdemeanor Prop 64 convictions in Los Angeles County, which rule 1 leaves to "
+           "the city attorneys; every one from a court of the ten cities with their own "
+           "prosecutor",
            "another 4,000 (one report: 3,700)", ("feb2020", "facts-06")),
     Target("doj_people", 53_000,
-           "people with a Prop 64 conviction in Los Angeles County",
+           "people in the motion: at least one Los Angeles Prop 64 felony dismissed or one "
+           "misdemeanor left to a city attorney (the file holds more people: see "
+           "people_outside_motion)",
            "about 53,000 people", ("feb2020", "facts-07")),
     Target("doj_people_no_felony", 22_000,
            "people who had a felony and have none left once the rules' dismissals apply",
@@ -69,7 +74,7 @@ def doj_target(name: str) -> int:
 
 @dataclass(frozen=True)
 class DojAssumptions:
-    """Parameters no source publishes, at full scale (53,000 people)."""
+    """Parameters no source publishes, at full scale (53,000 people in the motion)."""
 
     superstrike_before: int = assumed(
         900, "people with a superstrike conviction before their one Prop 64 felony "
@@ -80,7 +85,7 @@ class DojAssumptions:
         "one Prop 64 felony (rule 5)", "as above")
     two_priors: int = assumed(
         742, "people with three felonies of one Prop 64 section, the third ruled out by "
-        "the two before it (rule 6)", "the rest of the 2,142")
+        "the two before it (rule 6) and the two dismissed", "the rest of the 2,142")
     young_no_conviction: int = assumed(
         60, "of the 15,000 left with no conviction, people 21 or younger at the compute-at "
         "date (convicted at 16 or 17)", "juveniles tried as adults are few")
@@ -93,17 +98,35 @@ class DojAssumptions:
         "of the 7,000 left with no felony but some conviction (22,000 - 15,000), what "
         "conviction they keep", "not published")
     felony_kept: tuple[tuple[str, int], ...] = assumed(
-        (("felony after Nov 8 2016", 600), ("other 11357 felony", 400),
-         ("sentence still running", 500), ("superstrike after", 120),
+        (("felony after Nov 8 2016", 600), ("superstrike after", 120),
          ("PC 290 after", 80), ("Prop 64 felony elsewhere", 1_500)),
-        "people who keep a felony for a reason other than rules 4-6; everyone else who "
-        "keeps one has another felony (not Prop 64) on record", "not published")
+        "people in the motion who keep a felony for a reason other than rules 4-6 (their "
+        "Los Angeles Prop 64 felonies before the cut-off are all dismissed); everyone else "
+        "in the motion who keeps one has another felony (not Prop 64) on record",
+        "not published")
+    hand_review: tuple[tuple[str, int], ...] = assumed(
+        (("3b", 400), ("8", 600), ("10", 1_000)),
+        "Los Angeles Prop 64 felonies the rules send to hand review, by rule: HS 11357 "
+        "without a subsection (3b), a sentence still running (8), no criterion met (10); "
+        "each is the only Los Angeles Prop 64 conviction of a person outside the motion",
+        "not published; the motion dismissed the county's felonies wholesale, so what it "
+        "left to reviewers is taken to be small (3% of the felonies): old records that "
+        "lack the subsection, the few sentences from before November 2016 still running "
+        "in 2020, and people under 50 with other convictions in the last ten years")
+    people_outside_motion: int = assumed(
+        3_800, "people in the file with nothing in the motion (no felony dismissed, no "
+        "misdemeanor left to a city attorney): the superstrike-before and PC 290-before "
+        "people, one person per hand-review felony, and the rest people whose only Los "
+        "Angeles Prop 64 felony came after the cut-off (rule 2)",
+        "not published: the 53,000 count the people in the motion, not everyone the rules "
+        "judged; 3,800 leaves 400 people with a felony after the cut-off only")
     misdemeanor_with_other_felony: int = assumed(
         200, "people keeping another felony who also hold a Los Angeles Prop 64 "
         "misdemeanor", "the rest of the 3,700 misdemeanors after the groups above")
     felony_11357_share: float = assumed(
-        0.08, "share of Los Angeles Prop 64 felonies that are HS 11357(a) (dismissed by "
-        "rule 3)", "possession was mostly a misdemeanor; concentrated cannabis a wobbler")
+        0.005, "share of Los Angeles Prop 64 felonies that are HS 11357(a) (dismissed by "
+        "rule 3)", "the 62,000 were reported as sales and cultivation, so felony "
+        "possession (concentrated cannabis, a wobbler) is kept rare: about 300")
     felony_sections: tuple[tuple[str, float], ...] = assumed(
         (("11358", 0.20), ("11359", 0.50), ("11360", 0.30)),
         "mix of the other Prop 64 felony sections", "the case list's assumed mix")
@@ -150,7 +173,8 @@ class DojAssumptions:
         "(11359HS-...)", "both spellings are seen in the reference fixtures")
     race_shares: tuple[tuple[str, float], ...] = assumed(
         (("H", 0.45), ("B", 0.32), ("W", 0.20), ("A", 0.015), ("O", 0.008), ("U", 0.007)),
-        "race codes of people (Hispanic, Black, White, Asian, other, unknown)",
+        "race codes of people (Hispanic, Black, White, Asian, other, unknown), dealt in "
+        "these exact shares to the people of the motion and to those outside it",
         "the published 2020 shares; the split of the 3% is assumed")
     line_padding: int = assumed(
         120, "spaces each of the four qualifier fields is padded to",

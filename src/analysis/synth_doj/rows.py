@@ -11,6 +11,7 @@ beginning ``99`` and social security numbers beginning ``000`` (a range never is
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from . import codes
@@ -57,12 +58,23 @@ def _cycles(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame,
     )
 
 
-def _per_cycle(cyc: pl.DataFrame, rng) -> pl.DataFrame:
-    """Draws shared by every row of a cycle."""
+# Positions in COURTS of the courts a Los Angeles Prop 64 misdemeanor is heard in.
+_CITY_COURTS = np.array([codes.COURTS.index(c) for c in codes.CITY_PROSECUTOR_COURTS])
+
+
+def _per_cycle(cyc: pl.DataFrame, conv: pl.DataFrame, rng) -> pl.DataFrame:
+    """Draws shared by every row of a cycle: its court (for a Los Angeles Prop 64
+    misdemeanor, one of a city with its own prosecutor), agency and spellings."""
     n = cyc.height
+    city = ((conv["kind"] == "p64") & (conv["level"] == "M")
+            & (conv["county"] == codes.LA)).to_numpy()
+    convicted = (cyc["type"] == "C").to_numpy()
+    misdemeanor = convicted & city[np.where(convicted, cyc["conv"].fill_null(0).to_numpy(), 0)]
+    court = np.where(misdemeanor, _CITY_COURTS[rng.integers(0, len(_CITY_COURTS), n)],
+                     rng.integers(0, len(codes.COURTS), n))
     return cyc.select(
         "person", "cyc",
-        court=pl.Series(rng.integers(0, len(codes.COURTS), n)),
+        court=pl.Series(court),
         agency=pl.Series(rng.integers(0, len(codes.AGENCIES), n)),
         u_comment=pl.Series(rng.random(n)), u_level=pl.Series(rng.random(n)))
 
@@ -111,7 +123,7 @@ def rows(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame, arrests: pl
     frame = (
         pl.concat([court, _arrest_rows(cyc, arrests), other], how="diagonal")
         # one draw per cycle: its court or agency, and how its offense is written
-        .join(_per_cycle(cyc, rng), on=["person", "cyc"], how="left")
+        .join(_per_cycle(cyc, conv, rng), on=["person", "cyc"], how="left")
         # file order: person, cycle, step, count, sentence part
         .sort("person", "cyc", "step", "count", "part")
         .join(people, on="person", how="left")

@@ -6,8 +6,9 @@ margin, or over before the earlier one by a margin, whichever way the rules' mon
 twelfth of a 366-day year) or a calendar month is counted: sentences that would end in
 between are shortened. Only convictions the construction allows to run may run.
 
-Deaths are recorded for a share of people, and for everyone in the ``misd_other`` group
-whom no earlier criterion of rule 7 dismisses, so that rule 9 does.
+Deaths are recorded for a share of people (never in the ``no_criterion`` group, whom
+rule 9 would dismiss), and for everyone in the ``misd_other`` group whom no earlier
+criterion of rule 7 dismisses, so that rule 9 does.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def deaths(rng, folk: dict[str, np.ndarray], t: dict[str, np.ndarray],
     recent = np.zeros(n, bool)
     recent[t["person"][date >= day(COMPUTE_AT) - int(10 * 365.25)]] = True
     old = folk["dob"] <= day(COMPUTE_AT) - int(50 * 365.25)
-    dead = (rng.random(n) < a.deceased_share) | (
+    dead = ((rng.random(n) < a.deceased_share) & (folk["group"] != "no_criterion")) | (
         (folk["group"] == "misd_other") & ~old & recent)
     end = day(COMPUTE_AT_EARLIEST) - 2 * MARGIN
     when = last + 30 + np.floor(rng.random(n) * np.maximum(end - last - 30, 0))

@@ -127,9 +127,13 @@ def counts(decided: pl.DataFrame) -> dict[str, int | dict[str, int]]:
     has_felony = pl.col("felonies") > 0
     by_reason = (judged.filter(pl.col("determination") == "dismissed")
                  .group_by("reason").len().sort("reason"))
+    # the motion: felonies dismissed and the misdemeanors left to the city attorneys
+    motion = judged.filter((felony & dismissed) | (pl.col("rule") == "1"))
     return {
         "people": judged.select(pl.col("person").n_unique()).item(),
+        "people_in_motion": motion.select(pl.col("person").n_unique()).item(),
         "felonies": judged.filter(pl.col("level") == "F").height,
+        "felonies_dismissed": motion.filter(felony).height,
         "misdemeanors": judged.filter(pl.col("level") == "M").height,
         "people_no_felony": per.filter(has_felony & (
             pl.col("felonies") == pl.col("felonies_dismissed"))).height,
