@@ -18,7 +18,7 @@ import polars as pl
 
 from .. import schema
 
-__all__ = ["BATCH", "DETERMINATION_COLUMNS", "cases", "determinations", "write"]
+__all__ = ["BATCH", "DETERMINATION_COLUMNS", "cases", "determinations", "listable", "write"]
 
 BATCH = "feb2020"  # the February 2020 motion was built from the DOJ file
 
@@ -27,12 +27,18 @@ DETERMINATION_COLUMNS = ("case_id", "count", "person_id", "hs_section", "hs_subs
                          "rule", "determination", "reason")
 
 
+def listable(judged: pl.DataFrame) -> pl.DataFrame:
+    """The judged convictions a case list can hold: dismissed, in a known city, with a
+    count number."""
+    return judged.filter((pl.col("determination") == "dismiss")
+                         & pl.col("jurisdiction").is_not_null() & (pl.col("count") >= 1))
+
+
 def cases(judged: pl.DataFrame) -> pl.DataFrame:
-    """The dismissed convictions with a known city, as a case list of the schema."""
-    return (judged.lazy()
-            # dismissed, in a known city, with a count number
-            .filter((pl.col("determination") == "dismiss") & pl.col("jurisdiction").is_not_null()
-                    & (pl.col("count") >= 1))
+    """The dismissed convictions with a known city, as a case list of the schema: one
+    row per case id and count (a repeat, such as the same court case number and count
+    on two steps of a record, is left out)."""
+    return (listable(judged).lazy()
             # the schema's columns
             .select(
                 "case_id", "count", "person_id",

@@ -37,9 +37,14 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _check_options(county: str, age: int, years_conviction_free: int) -> None:
+def _check_options(county: str, age: int, years_conviction_free: int,
+                   person_key: str) -> None:
     """Refuse options the rules cannot use."""
     bad = []
+    if person_key not in reading.PERSON_KEYS:
+        bad.append(Problem("(options)", "option", "the person key is one of "
+                           + ", ".join(reading.PERSON_KEYS), column="person_key",
+                           value=str(person_key)))
     if not county or not county.strip():
         bad.append(Problem("(options)", "option", "the county must not be blank",
                            column="county"))
@@ -55,13 +60,19 @@ def _check_options(county: str, age: int, years_conviction_free: int) -> None:
 
 
 def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at: dt.date,
-        age: int = 50, years_conviction_free: int = 10, out: Path | None = None) -> Result:
-    """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``)."""
+        age: int = 50, years_conviction_free: int = 10, person_key: str = "cii",
+        out: Path | None = None) -> Result:
+    """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``).
+
+    ``person_key`` says what ``person_id`` is made from: ``"cii"`` (the CII number, else
+    name and date of birth) or ``"name-dob"`` (always name and date of birth, as a court
+    export's mapping can make it). It changes the ids only: the rules judge each DOJ
+    subject whatever its person id."""
     started = time.perf_counter()
     files = [files] if isinstance(files, str | Path) else list(files)
-    _check_options(county, age, years_conviction_free)
+    _check_options(county, age, years_conviction_free, person_key)
     log.info("reading %d file(s)", len(files))
-    rows, problems, lines = reading.load(files, compute_at)
+    rows, problems, lines = reading.load(files, compute_at, person_key)
     if rows is None:
         raise ValidationError([p for p in problems if p.severity == "error"])
     log.info("read %s rows; judging the Prop 64 convictions", f"{rows.height:,}")
@@ -75,7 +86,9 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
                                     years_conviction_free=years_conviction_free,
                                     line_count=lines, seconds=0.0)
     report["lacra"] = extra.lacra(convicted, judged, compute_at=compute_at,
-                                  cases_written=case_list.height)
+                                  cases_written=case_list.height, person_key=person_key,
+                                  cases_left_out=outputs.listable(judged).height
+                                  - case_list.height)
     report["lacra"]["warnings"] = [str(p) for p in problems]
     report["processingTimeInSeconds"] = round(time.perf_counter() - started, 3)
     if out is not None:
