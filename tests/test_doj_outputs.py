@@ -166,8 +166,26 @@ def test_the_command_help(capsys):
         cli.main(["doj", "--help"])
     assert done.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--county", "--compute-at", "--age", "--years-conviction-free", "--out"):
+    for option in ("--county", "--compute-at", "--age", "--years-conviction-free",
+                   "--person-key {cii,name-dob}", "--out"):
         assert option in text
+    assert "FE_NUM_CRT_CASE" in " ".join(text.split())
+
+
+def test_the_command_takes_the_person_key(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["doj", str(_record(tmp_path)), "--compute-at", "2019-11-11",
+                     "--out", str(out), "--person-key", "name-dob"]) == 0
+    lacra = json.loads((out / "summary.json").read_text())["lacra"]
+    assert lacra["personKey"] == "name-dob"
+    # the planted record's four court case numbers; the last subject has none
+    assert lacra["caseIds"] == {"fromCourtCaseNumber": 5, "fromDojNumbering": 1}
+    with pytest.raises(SystemExit) as bad:
+        cli.main(["doj", str(tmp_path / "doj.csv"), "--compute-at", "2019-11-11",
+                  "--out", str(out), "--person-key", "ssn"])
+    assert bad.value.code == 2
+    with pytest.raises(ValidationError, match="person key"):
+        doj.run([tmp_path / "doj.csv"], compute_at=AT, person_key="ssn")
 
 
 def test_the_determinations_of_a_small_record(tmp_path):
