@@ -226,6 +226,43 @@ def test_rows_of_one_case_are_numbered_and_blank_lines_skipped(tmp_path):
     assert frame.select("case_id", "count").rows() == [("C1", 1), ("C1", 2), ("C9", 1)]
 
 
+HASHED_CASE = BASE.replace("columns: {case_id: Case, ", "columns: {") + "case_id: {hash: [Case]}\n"
+
+
+def test_a_hashed_case_id_is_the_normalised_court_case_number_hashed(tmp_path):
+    rows = [ROW | {"Case": "BA 123456"}, ROW | {"Case": "ba-123456", "Charge": "11360 HS"},
+            ROW | {"Case": "LA9"}]
+    report = validate.check(write_export(tmp_path / "x.csv", rows),
+                            mapping=mapping_file(tmp_path, HASHED_CASE))
+    assert report.ok, all_text(report)
+    expected = pseudonym.case_ids(pl.Series(["BA123456", "BA123456", "LA9"])).to_list()
+    assert report.frame["case_id"].to_list() == expected
+    assert expected[0].startswith("C") and len(expected[0]) == 21
+    assert report.frame["count"].to_list() == [1, 2, 1]  # one case, however spelled
+    text = all_text(report)
+    assert "hashed into case_id, then dropped: Case" in text
+    assert "123456" not in text and "123456" not in str(report.frame.rows())
+
+
+def test_a_blank_case_number_is_named_by_the_column_it_is_hashed_from(tmp_path):
+    rows = [ROW, ROW | {"Case": " - "}]
+    report = validate.check(write_export(tmp_path / "x.csv", rows),
+                            mapping=mapping_file(tmp_path, HASHED_CASE))
+    assert [(p.row, p.column, p.rule) for p in report.problems] == [
+        (2, "case_id (hashed from Case)", "missing-value")]
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    (HASHED_CASE.replace("[Case]", "[Case, Town]"), "the one column holding the court case"),
+    (HASHED_CASE.replace("[Case]", "Case"), "the one column holding the court case"),
+    (BASE + "case_id: {hash: [Case]}\n", "either a column or a hash"),
+    (HASHED_CASE.replace("{hash: [Case]}", "{hash: [Case], salt: x}"), "unknown key"),
+])
+def test_a_case_id_hash_names_one_column_and_no_case_column(tmp_path, text, phrase):
+    with pytest.raises(validate.ValidationError, match=phrase):
+        casemap.load_mapping(mapping_file(tmp_path, text))
+
+
 # --- problems of the mapping and the header, all at once ---------------------------------
 
 

@@ -21,7 +21,11 @@ PLANTED = {"name": "SKYWALKER,LUKE Q", "req_name": "VADER,ANAKIN", "dob": "19580
            "req_dob": "19580315", "cii": "A987654321", "subject": "777123456",
            "ssn": "555443333", "fbi": "FBI9988776", "cdl": "D7654321", "pob": "TATOOINE",
            "ofn": "BA123456-01", "crt_case": "LAC998877", "race": "W"}
-PLANTED_TEXT = [*PLANTED.values(), "1958-03-14", "03/14/1958", "SKYWALKER", "LUKE",
+# Court case numbers, one per cycle, spelled as files do; their normalised forms (what
+# the case id is the hash of) must not reach an output either.
+CASE_NUMBERS = {"001": "lac 998-877", "002": "BA 554433", "003": "ba-554434", "004": "KA0011.22"}
+PLANTED_TEXT = [*PLANTED.values(), *CASE_NUMBERS.values(), "LAC998877", "BA554433",
+                "BA554434", "KA001122", "1958-03-14", "03/14/1958", "SKYWALKER", "LUKE",
                 "SECRET COMMENT ABOUT A WITNESS"]
 PLANTED_TEXT.remove("W")
 
@@ -31,25 +35,31 @@ def _salt(monkeypatch):
     monkeypatch.setenv(paths.ID_SALT_ENV, "salt for the doj tests")
 
 
+def _planted(cnt: str, **facts) -> list[str]:
+    """A row of the planted record, with its cycle's court case number."""
+    return row(**(PLANTED | {"crt_case": CASE_NUMBERS[cnt[:3]]}), cnt=cnt, **facts)
+
+
 def _record(tmp_path):
     rows = [
-        row(**PLANTED, cnt="001001001000", comment="SECRET COMMENT ABOUT A WITNESS"),
-        row(**PLANTED, cnt="001001002000", offense="SEE COMMENT FOR CHARGE",
-            comment="11359 HS-SECRET COMMENT ABOUT A WITNESS", court="CASCLONG BEACH"),
-        row(**PLANTED, cnt="002001001000", date="19950303", court="CASCVAN NUYS",
-            offense="11360 HS-TRANSPORT"),
-        row(**PLANTED, cnt="003001001000", date="19960303", court="CASOLOS ANGELES"),
-        row(**PLANTED, cnt="004001001000", date="19970303", court="CASCLOS ANGELES",
-            offense="11357(A) HS-POSSESS"),
+        _planted("001001001000", comment="SECRET COMMENT ABOUT A WITNESS"),
+        _planted("001001002000", offense="SEE COMMENT FOR CHARGE",
+                 comment="11359 HS-SECRET COMMENT ABOUT A WITNESS", court="CASCLONG BEACH"),
+        _planted("002001001000", date="19950303", court="CASCVAN NUYS",
+                 offense="11360 HS-TRANSPORT"),
+        _planted("003001001000", date="19960303", court="CASOLOS ANGELES"),
+        _planted("004001001000", date="19970303", court="CASCLOS ANGELES",
+                 offense="11357(A) HS-POSSESS"),
         row(subject="1002", cii="", name="ROE,RICHARD", dob="19900101", cnt="001001001000",
             level="MISDEMEANOR", toc="M"),
     ]
     return write(tmp_path / "doj.csv", rows)
 
 
-def test_no_identifier_reaches_any_output_file(tmp_path):
+@pytest.mark.parametrize("person_key", ["cii", "name-dob"])
+def test_no_identifier_reaches_any_output_file(tmp_path, person_key):
     out = tmp_path / "out"
-    doj.run([_record(tmp_path)], compute_at=AT, out=out)
+    doj.run([_record(tmp_path)], compute_at=AT, out=out, person_key=person_key)
     files = sorted(p.name for p in out.iterdir())
     assert files == ["cases.csv", "determinations.csv", "summary.json"]
     for path in out.iterdir():
@@ -156,8 +166,26 @@ def test_the_command_help(capsys):
         cli.main(["doj", "--help"])
     assert done.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--county", "--compute-at", "--age", "--years-conviction-free", "--out"):
+    for option in ("--county", "--compute-at", "--age", "--years-conviction-free",
+                   "--person-key {cii,name-dob}", "--out"):
         assert option in text
+    assert "FE_NUM_CRT_CASE" in " ".join(text.split())
+
+
+def test_the_command_takes_the_person_key(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["doj", str(_record(tmp_path)), "--compute-at", "2019-11-11",
+                     "--out", str(out), "--person-key", "name-dob"]) == 0
+    lacra = json.loads((out / "summary.json").read_text())["lacra"]
+    assert lacra["personKey"] == "name-dob"
+    # the planted record's four court case numbers; the last subject has none
+    assert lacra["caseIds"] == {"fromCourtCaseNumber": 5, "fromDojNumbering": 1}
+    with pytest.raises(SystemExit) as bad:
+        cli.main(["doj", str(tmp_path / "doj.csv"), "--compute-at", "2019-11-11",
+                  "--out", str(out), "--person-key", "ssn"])
+    assert bad.value.code == 2
+    with pytest.raises(ValidationError, match="person key"):
+        doj.run([tmp_path / "doj.csv"], compute_at=AT, person_key="ssn")
 
 
 def test_the_determinations_of_a_small_record(tmp_path):

@@ -114,9 +114,75 @@ def test_the_level_is_conv_stat_else_offense_toc(tmp_path, level, toc, expected)
 
 
 def test_identifiers_never_leave_the_reader(tmp_path):
-    got = _read(write(tmp_path / "i.csv", ROWS))
+    rows = [*ROWS, row(cnt="001002001000", crt_case="LAC 998-877")]
+    got = _read(write(tmp_path / "i.csv", rows))
     assert not set(got.columns) & set(doj.COLUMNS)
     assert {"subject", "person_id", "case_id", "age"} <= set(got.columns)
+    text = str(got.cast(pl.String).rows()).upper()
+    assert not any(t in text for t in ("LAC", "998877", "DOE", "ROE", "A00000001"))
+
+
+def _case_id(number: str) -> str:
+    frame = pl.DataFrame({"n": [number]})
+    return pseudonym.case_ids(frame.select(pseudonym.case_number_text("n")).to_series())[0]
+
+
+def test_the_case_id_is_the_court_case_number_hashed_else_the_doj_numbering(tmp_path):
+    rows = [row(crt_case="BA 123456"),
+            row(cnt="001001002000"),  # the same court step, its number on another row
+            row(cnt="002001001000", crt_case="ba-123456", court="CASCVAN NUYS"),
+            row(cnt="003001001000", crt_case="  "),
+            row(subject="1002", cnt="001001001000")]
+    got = _read(write(tmp_path / "c.csv", rows))
+    ids = got["case_id"].to_list()
+    # spacing, case and punctuation do not matter; the number alone is hashed
+    assert ids[0] == ids[1] == ids[2] == _case_id("BA123456")
+    assert got["case_from_number"].to_list() == [True, True, True, False, False]
+    # blank: the DOJ's own numbering, one id per subject and court step
+    assert ids[3].startswith("C") and len(ids[3]) == 21
+    assert len({ids[0], ids[3], ids[4]}) == 3
+
+
+def test_the_case_number_is_normalised_letters_and_digits_only():
+    frame = pl.DataFrame({"n": ["ｂａ 12-34", "BA1234", "  ", None, "BA.12.35"]})
+    got = frame.select(pseudonym.case_number_text("n")).to_series().to_list()
+    assert got == ["BA1234", "BA1234", None, None, "BA1235"]
+    ids = pseudonym.case_ids(pl.Series(got))
+    assert ids[0] == ids[1] != ids[4] and ids[2] is None
+
+
+TWO_SUBJECTS = [row(), row(subject="1003", cnt="002001001000", name="DOE,JANE QUINN",
+                           date="19950101", court="CASCVAN NUYS")]
+
+
+def test_the_name_dob_person_key_ignores_the_cii(tmp_path):
+    path = write(tmp_path / "k.csv", TWO_SUBJECTS)
+    by_cii = doj.read([path], compute_at=AT).collect()["person_id"].to_list()
+    by_name = doj.read([path], compute_at=AT, person_key="name-dob").collect()
+    # one CII, two subjects with two spellings of the name: one person, or two
+    assert by_cii[0] == by_cii[1]
+    court = pl.DataFrame({"name": ["Doe, Jane Q", "DOE JANE QUINN"],
+                          "dob": ["01/01/1970", "1970-01-01"]})
+    expected = pseudonym.person_ids(court.select(pseudonym.key_text(["name", "dob"]))
+                                    .to_series()).to_list()
+    assert by_name["person_id"].to_list() == expected
+    assert expected[0] != expected[1]
+    with pytest.raises(ValueError, match="cii, name-dob"):
+        doj.read([path], person_key="ssn")
+
+
+def test_the_person_key_changes_no_determination(tmp_path):
+    path = write(tmp_path / "k.csv", [*TWO_SUBJECTS, *ROWS[1:]])
+    runs = [doj.run([path], compute_at=AT, person_key=k) for k in ("cii", "name-dob")]
+    (one, other) = [r.determinations.drop("person_id") for r in runs]
+    assert_frame_equal(one, other)
+    summaries = [{k: v for k, v in r.summary.items() if k not in (
+        "processingTimeInSeconds", "lacra")} for r in runs]
+    assert summaries[0] == summaries[1]
+    lacra = [r.summary["lacra"] for r in runs]
+    assert [x["personKey"] for x in lacra] == ["cii", "name-dob"]
+    assert [x["peopleWithProp64ConvictionInCounty"] for x in lacra] == [2, 3]
+    assert lacra[0]["subjectsWithProp64ConvictionInCounty"] == 3
 
 
 def test_the_person_id_is_the_cii_hashed_else_name_and_birth_date(tmp_path):

@@ -5,10 +5,11 @@ and carry identifying columns (names, dates of birth, booking numbers) beside th
 facts. A mapping file (YAML, documented in docs/data.md, "Case-list mapping"; example
 ``data/mappings/court_export_example.yml``) says which export column holds each schema
 field, extra spellings of closed categories, values shared by the whole list, the
-columns a person id is hashed from (:mod:`analysis.pseudonym`) and which fields to
-derive. :func:`load_mapping` checks a file and lists every problem at once;
-:func:`apply` turns an export (as :func:`analysis.ingest.read_table` gives it) into the
-text frame :func:`analysis.validate.check_frame` judges. Every column the mapping does
+columns a person id is hashed from and the column a case id is hashed from
+(:mod:`analysis.pseudonym`), and which fields to derive. :func:`load_mapping` checks a
+file and lists every problem at once; :func:`apply` turns an export (as
+:func:`analysis.ingest.read_table` gives it) into the text frame
+:func:`analysis.validate.check_frame` judges. Every column the mapping does
 not name, and the identifying columns once hashed, are dropped there: their values go
 no further, and no message ever shows them.
 """
@@ -29,7 +30,7 @@ __all__ = ["BOOLEANS", "CODED", "DERIVABLE", "MAPPING_KEYS", "CaseMapping", "app
            "load_mapping"]
 
 MAPPING_KEYS = ("name", "notes", "sheet", "date_format", "columns", "constants", "codes",
-                "person_id", "derive")
+                "person_id", "case_id", "derive")
 BOOLEANS = ("found_in_doj", "found_in_court")
 CODED = (*schema.CATEGORIES, *BOOLEANS)  # the fields ``codes`` may give spellings for
 # Fields a mapping may derive, and how (where the export leaves them blank or lacks them).
@@ -56,6 +57,7 @@ class CaseMapping:
     constants: dict[str, str] = field(default_factory=dict)  # field -> canonical value
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     person_from: tuple[str, ...] = ()  # columns the person id is hashed from
+    case_from: tuple[str, ...] = ()  # the court case number column the case id is hashed from
     derive: frozenset[str] = frozenset()
     sheet: str | None = None
     date_format: str | None = None
@@ -68,11 +70,14 @@ class CaseMapping:
         out |= {f: f"{f} (derived)" for f in self.derive if f not in self.columns}
         if self.person_from:
             out["person_id"] = f"person_id (hashed from {' + '.join(self.person_from)})"
+        if self.case_from:
+            out["case_id"] = f"case_id (hashed from {' + '.join(self.case_from)})"
         return out
 
     def used_columns(self) -> tuple[str, ...]:
         """Every export column the mapping reads, in order, once each."""
-        return tuple(dict.fromkeys([*self.columns.values(), *self.person_from]))
+        return tuple(dict.fromkeys([*self.columns.values(), *self.person_from,
+                                    *self.case_from]))
 
 
 # --- reading and checking a mapping file -----------------------------------------------
@@ -92,6 +97,7 @@ def load_mapping(path: str | Path) -> CaseMapping:
     constants = _constants(_section(doc, "constants", dict, bad), bad)
     codes = _codes(_section(doc, "codes", dict, bad), bad)
     person = _person(doc.get("person_id"), bad)
+    case = _case(doc.get("case_id"), bad)
     derive = _derive(_section(doc, "derive", list, bad), bad)
     for key in ("sheet", "date_format", "name", "notes"):
         if not isinstance(doc.get(key, ""), str):
@@ -99,14 +105,14 @@ def load_mapping(path: str | Path) -> CaseMapping:
     if "%" not in (doc.get("date_format") or "%"):
         bad.append(("a date format uses % codes, e.g. '%m/%d/%Y'", "date_format",
                     str(doc.get("date_format"))))
-    _conflicts(columns, constants, person, derive, bad)
+    _conflicts(columns, constants, person, case, derive, bad)
     if bad:
         raise ValidationError([Problem(str(path), "mapping", m, column=k, value=v)
                                for m, k, v in bad])
     return CaseMapping(
         path=path, sha256=sha256_file(path), name=str(doc.get("name") or path.stem),
         columns=columns, constants=constants, codes=codes, person_from=person,
-        derive=frozenset(derive), sheet=doc.get("sheet") or None,
+        case_from=case, derive=frozenset(derive), sheet=doc.get("sheet") or None,
         date_format=doc.get("date_format") or None, notes=str(doc.get("notes", "")).strip())
 
 
@@ -209,6 +215,19 @@ def _person(doc: object, bad: _Complaints) -> tuple[str, ...]:
     return tuple(n.strip() for n in names)
 
 
+def _case(doc: object, bad: _Complaints) -> tuple[str, ...]:
+    if doc is None:
+        return ()
+    names = doc.get("hash") if isinstance(doc, dict) else None
+    if not isinstance(names, list) or len(names) != 1 or not isinstance(names[0], str) \
+            or not names[0].strip():
+        bad.append(("give 'hash:' and the one column holding the court case number, e.g. "
+                    "[Case Number]", "case_id", None))
+        return ()
+    bad += [("unknown key (expected hash)", f"case_id.{k}", None) for k in doc if k != "hash"]
+    return (names[0].strip(),)
+
+
 def _derive(doc: list, bad: _Complaints) -> list[str]:
     unknown = [f for f in doc if f not in DERIVABLE]
     bad += [(f"cannot be derived (derivable: {', '.join(DERIVABLE)})", "derive", str(f))
@@ -216,7 +235,7 @@ def _derive(doc: list, bad: _Complaints) -> list[str]:
     return [f for f in doc if f in DERIVABLE]
 
 
-def _conflicts(columns: dict, constants: dict, person: tuple, derive: list,
+def _conflicts(columns: dict, constants: dict, person: tuple, case: tuple, derive: list,
                bad: _Complaints) -> None:
     """Each field has one source, and every required field has one."""
     bad += [("a field is either a column or a constant, not both", f"constants.{f}", None)
@@ -227,7 +246,10 @@ def _conflicts(columns: dict, constants: dict, person: tuple, derive: list,
         bad.append(("count is a column; it cannot also be numbered", "derive", "count"))
     if person and "person_id" in columns:
         bad.append(("the person id is either a column or a hash, not both", "person_id", None))
-    given = {*columns, *constants, *derive, *(("person_id",) if person else ())}
+    if case and "case_id" in columns:
+        bad.append(("the case id is either a column or a hash, not both", "case_id", None))
+    given = {*columns, *constants, *derive, *(("person_id",) if person else ()),
+             *(("case_id",) if case else ())}
     bad += [("no column, constant or derivation gives this required field",
              f"columns.{f}", None)
             for f in schema.REQUIRED if f not in given and f not in _DERIVED_ALWAYS]
@@ -261,9 +283,14 @@ def apply(mapping: CaseMapping, header: list[str], frame: pl.DataFrame,
     if mapping.person_from:
         picked.append(pseudonym.key_text([text.columns[position[c]]
                                           for c in mapping.person_from]).alias("_person"))
+    if mapping.case_from:
+        picked.append(pseudonym.case_number_text(text.columns[position[mapping.case_from[0]]])
+                      .alias("_case"))
     rows = ingest.rows_in_file(text, picked, file)  # the identifying columns end here
     if mapping.person_from:
         rows = rows.with_columns(person_id=pseudonym.person_ids(rows["_person"])).drop("_person")
+    if mapping.case_from:
+        rows = rows.with_columns(case_id=pseudonym.case_ids(rows["_case"])).drop("_case")
     rows = rows.with_columns(pl.lit(v, pl.String).alias(f) for f, v in mapping.constants.items())
     if "count" in mapping.derive:
         rows = rows.with_columns(count=(pl.int_range(pl.len()).over(
@@ -296,6 +323,9 @@ def _dropped(mapping: CaseMapping, header: list[str], file: str) -> list[Problem
     if mapping.person_from:
         out.append(Problem(file, "dropped", "hashed into person_id, then dropped: "
                            + shown(", ".join(mapping.person_from)), severity="warning"))
+    if mapping.case_from:
+        out.append(Problem(file, "dropped", "hashed into case_id, then dropped: "
+                           + shown(", ".join(mapping.case_from)), severity="warning"))
     others = list(dict.fromkeys(h.strip() for i, h in enumerate(header) if i not in used))
     if others:
         out.append(Problem(file, "dropped", "columns the mapping does not name were dropped "

@@ -13,6 +13,13 @@ created once at ``data/private/id_salt`` (:data:`analysis.paths.ID_SALT`, mode 0
 never committed). Ids made under one salt only match ids made under the same salt: keep
 the file (or the variable) to compare lists read at different times. :func:`salt_digest`
 names the salt (in validation memo keys) without revealing it.
+
+Case ids made from a court case number (:func:`case_number_text`, :func:`case_ids`) are
+a keyed hash (:func:`keyed_ids`, BLAKE2b keyed with a digest of the same salt: as strong
+as the HMAC and quicker for the many cases of a file) of the number alone, tagged as a
+case number, ``C`` and 20 hex digits: a DOJ file (:mod:`analysis.doj`) and a court
+export read through a mapping (``case_id: {hash: [Case Number]}``) give the same case
+the same id under one salt.
 """
 
 from __future__ import annotations
@@ -28,10 +35,12 @@ import polars as pl
 from . import paths
 from .ingest import ValidationError
 
-__all__ = ["ID_DIGITS", "key_text", "person_ids", "salt", "salt_digest"]
+__all__ = ["CASE_TAG", "ID_DIGITS", "case_ids", "case_number_text", "key_text", "keyed_ids",
+           "person_ids", "salt", "salt_digest"]
 
 ID_DIGITS = 20  # hex digits of the hash kept in an id
 _SEPARATOR = "\x1f"  # between the normalised values of one row (never inside one)
+CASE_TAG = "COURT CASE"  # hashed before a case number, so no case id equals a person id
 
 
 def salt() -> bytes:
@@ -100,6 +109,33 @@ def person_ids(keys: pl.Series) -> pl.Series:
     table = {k: "P" + hmac.digest(key, k.encode(), "sha256").hex()[:ID_DIGITS]
              for k in distinct}
     return keys.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def case_number_text(column: str) -> pl.Expr:
+    """A court case number as its id is the hash of: Unicode NFKC, upper case, every
+    character that is not a letter or a digit removed (``ba 123456-01`` and
+    ``BA123456 01`` are both ``BA12345601``); null when nothing is left."""
+    plain = (pl.col(column).str.normalize("NFKC").str.to_uppercase()
+             .str.replace_all(r"[^\p{L}\p{N}]+", ""))
+    return pl.when(plain != "").then(plain)
+
+
+def keyed_ids(texts: pl.Series, prefix: str) -> pl.Series:
+    """``prefix`` and 20 hex digits (80 bits) of the BLAKE2b of each text keyed with the
+    BLAKE2b-512 digest of the salt; null where the text is. Each distinct text is hashed
+    once."""
+    key = hashlib.blake2b(salt(), digest_size=64).digest()
+    size = ID_DIGITS // 2
+    table = {t: prefix + hashlib.blake2b(t.encode(), key=key, digest_size=size).hexdigest()
+             for t in texts.drop_nulls().unique().to_list()}
+    return texts.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def case_ids(numbers: pl.Series) -> pl.Series:
+    """The case id of each normalised number (:func:`case_number_text`): ``C`` and the
+    keyed hash (:func:`keyed_ids`) of :data:`CASE_TAG`, a separator and the number; null
+    where the number is."""
+    return keyed_ids((CASE_TAG + _SEPARATOR) + numbers, "C")
 
 
 def __dir__() -> list[str]:

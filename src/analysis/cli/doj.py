@@ -35,7 +35,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "review queues named, as a case list that 'analysis validate' "
         "accepts) and DIR/determinations.csv (every judged conviction, its rule and "
         "reason). Names, birth dates and record numbers never reach an output: ids are "
-        "salted hashes (LACRA_ID_SALT). Nothing is written unless the run succeeds. Exit "
+        "salted hashes (LACRA_ID_SALT, else data/private/id_salt); a case id is the hash "
+        "of the court case number (FE_NUM_CRT_CASE) where the file gives one, the same "
+        "id a court export's mapping 'case_id: {hash: [its case number column]}' makes "
+        "under the same salt. Nothing is written unless the run succeeds. Exit "
         "status: 0 done, 1 the output could not be written, 2 bad arguments, 3 an "
         "unusable file or an option value the rules cannot use (see docs/doj.md).")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="DOJ AB 1793 file(s)")
@@ -59,6 +62,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "determinations.csv keeps the rules' own determination and "
                    "summary.json counts what each queue added (lacra.dismissQueues). "
                    "Default: none, only the rules' dismissals")
+    p.add_argument("--person-key", choices=("cii", "name-dob"), default="cii",
+                   help="what person_id is hashed from: cii (the CII number, else name and "
+                   "date of birth; the default) or name-dob (always the name, then the date "
+                   "of birth, as a court export's mapping 'person_id: {hash: [name column, "
+                   "date of birth column]}' makes it, so the same person spelled the same "
+                   "way gets the same id). The rules' results do not change")
     p.add_argument("--out", type=Path, required=True, metavar="DIR",
                    help="folder to write (replaced as a whole when the run succeeds)")
     p.set_defaults(func=run)
@@ -76,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = doj.run(args.files, county=args.county, compute_at=args.compute_at,
                          age=args.age, years_conviction_free=args.years_conviction_free,
-                         out=args.out, dismiss_queues=args.dismiss_queues)
+                         person_key=args.person_key, out=args.out,
+                         dismiss_queues=args.dismiss_queues)
     except ValidationError as exc:
         print_problems(exc.problems, exc.total)
         return EXIT_BAD_DATA

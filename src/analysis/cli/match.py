@@ -39,8 +39,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "match", help="match the DOJ-derived case list against the court records' list",
         description="Pair each conviction of DOJ_LIST (a case list derived from the DOJ's "
         "AB 1793 file) with the same conviction in COURT_LIST (the court records), one to "
-        "one: first by case number and courthouse, then by person, code section and "
-        "conviction date (the same day, then within --date-tolerance days). Writes the "
+        "one: first by case id and courthouse, then by person, code section and "
+        "conviction date (the same day, then within --date-tolerance days); each step "
+        "pairs as many rows as it can, rivals settled by the closest date, the same count "
+        "number, then a stable order. Case and person ids match only when both lists "
+        "hashed the same court case number and the same person columns under the same "
+        "salt (LACRA_ID_SALT): see 'analysis doj --help' (--person-key). Writes the "
         "combined list (each conviction once, with found_in_doj and found_in_court saying "
         "which lists hold it) for the capture-recapture, and prints what was matched and "
         "how. Both lists are validated first. Exit status: 0 done; 2 bad arguments; 3 a "
@@ -53,7 +57,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "--court-mapping")
     p.add_argument("--court-mapping", type=Path, default=None, metavar="MAPPING.yml",
                    help="case-list mapping file for COURT_LIST's layout (docs/data.md, "
-                   "'Case-list mapping')")
+                   "'Case-list mapping'); 'case_id: {hash: [its case number column]}' and "
+                   "'person_id: {hash: [name column, date of birth column]}' make the ids "
+                   "the DOJ list's are made as")
     p.add_argument("--date-tolerance", type=_tolerance, default=DEFAULT_TOLERANCE,
                    metavar="DAYS", help="conviction dates this many days apart still match "
                    "in the last step (default %(default)s; 0 turns that step off)")

@@ -32,14 +32,16 @@ from .run import Result, run
 __all__ = ["COLUMNS", "Result", "read", "run"]
 
 
-def read(files: Sequence[str | Path], *, compute_at: dt.date | None = None) -> pl.LazyFrame:
+def read(files: Sequence[str | Path], *, compute_at: dt.date | None = None,
+         person_key: str = "cii") -> pl.LazyFrame:
     """The rows of ``files`` with identifiers already reduced to derived fields (hashed
-    ``subject``, ``person_id`` and ``case_id``; ``age`` at ``compute_at``, default
-    today). Raises ValidationError when a file is unusable."""
+    ``subject``, ``person_id`` (made as ``person_key`` says: ``"cii"`` or
+    ``"name-dob"``) and ``case_id``; ``age`` at ``compute_at``, default today). Raises
+    ValidationError when a file is unusable, ValueError for another person key."""
     from . import reading
 
     files = [files] if isinstance(files, str | Path) else list(files)
-    rows, problems, _ = reading.load(files, compute_at)
+    rows, problems, _ = reading.load(files, compute_at, person_key)
     if rows is None:
         raise ValidationError([p for p in problems if p.severity == "error"])
     return reading.case_ids(rows).lazy()

@@ -22,7 +22,7 @@ from .. import schema
 from . import places, tables
 from .tables import race_codes
 
-__all__ = ["GROUPS", "HOURS", "KEEP", "PROP64", "coded", "race", "section"]
+__all__ = ["GROUPS", "HOURS", "KEEP", "PROP64", "coded", "convicted", "race", "section"]
 
 PROP64 = r"(11357|11358|11359|11360)"  # the sections of Proposition 64, anywhere in the text
 # Hours in one unit of a sentence: a day, a month (366 / 12 days), a year (366 days).
@@ -42,6 +42,11 @@ def section() -> pl.Expr:
     source = pl.coalesce(_text("_comment"), _text("OFFENSE_DESCR"))
     cut = source.str.extract(r"^([^-]*)", 1).str.strip_chars()
     return pl.when(cut != "").then(cut)
+
+
+def convicted() -> pl.Expr:
+    """True where the count is a conviction: its disposition starts with CONVICTED."""
+    return pl.col("DISP_DESCR").cast(pl.String).str.contains(r"^\s*CONVICTED").fill_null(False)
 
 
 def _matches(table: pl.DataFrame) -> pl.Expr:
@@ -144,7 +149,7 @@ def coded(raw: pl.DataFrame) -> pl.DataFrame:
     frame = raw.with_columns(
         # the comment only where it holds the charge, so distinct values stay few
         _comment=pl.when(see_comment).then(pl.col("COMMENT_TEXT")),
-        convicted=pl.col("DISP_DESCR").cast(pl.String).str.contains(r"^\s*CONVICTED").fill_null(False),
+        convicted=convicted(),
         cnt_order=order, count=order.str.slice(6, 3).cast(pl.Int16, strict=False),
     ).drop("COMMENT_TEXT", "DISP_DESCR", "CNT_ORDER", "STP_EVENT_DATE", "PRI_DOB")  # parsed
     for keys, stages in GROUPS:

@@ -7,7 +7,9 @@ every other code is Unknown), each split by determination; the convictions found
 ineligible because of the person's other convictions (rules 4-6); people and subjects
 with a Prop 64 conviction; felony and misdemeanor convictions; and the subject counts
 of the reference summary with "the last 7 years" taken back from the compute-at date
-instead of the day of the run.
+instead of the day of the run; what the person ids were made from, how many judged
+convictions have a case id made from the court case number, and how many dismissals
+``cases.csv`` leaves out because an earlier row has the same case id and count.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ def _relief_at(convicted: pl.DataFrame, judged: pl.DataFrame, compute_at: dt.dat
 
 
 def lacra(convicted: pl.DataFrame, judged: pl.DataFrame, *, compute_at: dt.date,
-          cases_written: int) -> dict:
+          cases_written: int, person_key: str = "cii", cases_left_out: int = 0) -> dict:
     """The project's own summary block (see the module's notes)."""
+    from_number = int(judged["case_from_number"].sum())
     dismissed = judged.filter(pl.col("determination") == "dismiss")
     level = judged["level"].cast(pl.String)
     other = judged.filter(pl.col("rule").is_in(rules.OTHER_CONVICTION_RULES)
@@ -86,6 +89,10 @@ def lacra(convicted: pl.DataFrame, judged: pl.DataFrame, *, compute_at: dt.date,
         "byRace": _by(judged, "race"),
         "raceNote": RACE_NOTE,
         "casesWritten": cases_written,
+        "casesLeftOutAsRepeats": cases_left_out,
+        "personKey": person_key,
+        "caseIds": {"fromCourtCaseNumber": from_number,
+                    "fromDojNumbering": judged.height - from_number},
     }
 
 

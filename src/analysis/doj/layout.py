@@ -36,13 +36,13 @@ FIELD_COUNT = len(COLUMNS)  # 95 on every data row
 HEADER_START = "RECORD_ID"  # an optional header row begins with it
 
 # What the analysis reads. The identifying ones among them (SUBJECT_ID, CII_NUMBER,
-# PRI_NAME, PRI_DOB, COMMENT_TEXT) are turned into derived fields and dropped in
-# analysis.doj.reading before any frame is returned.
+# PRI_NAME, PRI_DOB, FE_NUM_CRT_CASE, COMMENT_TEXT) are turned into derived fields and
+# dropped in analysis.doj.reading before any frame is returned.
 READ: tuple[str, ...] = (
     "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "PRI_DOB", "RACE_CODE", "RACE_DESCR",
     "STP_EVENT_DATE", "STP_TYPE_DESCR", "STP_ORI_DESCR",
     "STP_ORI_CNTY_NAME", "CNT_ORDER", "OFFENSE_DESCR", "OFFENSE_TOC", "DISP_DESCR",
-    "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "COMMENT_TEXT",
+    "CONV_STAT_DESCR", "SENT_LENGTH", "SENT_TIME_CODE", "FE_NUM_CRT_CASE", "COMMENT_TEXT",
 )  # fmt: skip
 
 # Columns that identify a person or a case: never in any output. Everything the

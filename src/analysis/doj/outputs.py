@@ -20,7 +20,7 @@ import polars as pl
 from .. import schema
 
 __all__ = ["BATCH", "DETERMINATION_COLUMNS", "QUEUES", "cases", "determinations",
-           "queue_counts", "write"]
+           "listable", "queue_counts", "write"]
 
 BATCH = "feb2020"  # the February 2020 motion was built from the DOJ file
 
@@ -33,22 +33,28 @@ DETERMINATION_COLUMNS = ("case_id", "count", "person_id", "hs_section", "hs_subs
                          "rule", "determination", "reason")
 
 
-def cases(judged: pl.DataFrame, queues: Sequence[str] = ()) -> pl.DataFrame:
-    """The dismissed convictions with a known city, as a case list of the schema, with
-    the convictions of each review queue in ``queues`` (keys of :data:`QUEUES`) added
-    as dismissed, and the queue each row came from (``queue``: null for the rules' own
-    dismissals)."""
+def listable(judged: pl.DataFrame, queues: Sequence[str] = ()) -> pl.DataFrame:
+    """The judged convictions a case list can hold: dismissed (or in a review queue of
+    ``queues``, keys of :data:`QUEUES`), in a known city, with a count number; ``queue``
+    names the queue a row came from (null for the rules' own dismissals)."""
     unknown = sorted(set(queues) - set(QUEUES))
     if unknown:
         raise ValueError(f"unknown review queue(s) {unknown}: choose from {list(QUEUES)}")
     added = {QUEUES[q]: q for q in queues}
-    return (judged.lazy()
+    return (judged
             # the queue a conviction would come from (null: dismissed by the rules)
             .with_columns(queue=pl.col("determination").cast(pl.String)
                           .replace_strict(added, default=None, return_dtype=pl.String))
             # dismissed or in an added queue, in a known city, with a count number
             .filter(((pl.col("determination") == "dismiss") | pl.col("queue").is_not_null())
-                    & pl.col("jurisdiction").is_not_null() & (pl.col("count") >= 1))
+                    & pl.col("jurisdiction").is_not_null() & (pl.col("count") >= 1)))
+
+
+def cases(judged: pl.DataFrame, queues: Sequence[str] = ()) -> pl.DataFrame:
+    """The convictions :func:`listable` keeps, as a case list of the schema with the
+    ``queue`` each came from: one row per case id and count (a repeat, such as the same
+    court case number and count on two steps of a record, is left out)."""
+    return (listable(judged, queues).lazy()
             # the schema's columns
             .select(
                 "case_id", "count", "person_id",

@@ -43,11 +43,15 @@ class Result:
 
 
 def _check_options(county: str, age: int, years_conviction_free: int,
-                   queues: Sequence[str] = ()) -> None:
+                   person_key: str = "cii", queues: Sequence[str] = ()) -> None:
     """Refuse options the rules cannot use."""
     bad = [Problem("(options)", "option", f"no review queue is called {q!r}: choose from "
                    + ", ".join(outputs.QUEUES), column="dismiss_queues", value=str(q))
            for q in queues if q not in outputs.QUEUES]
+    if person_key not in reading.PERSON_KEYS:
+        bad.append(Problem("(options)", "option", "the person key is one of "
+                           + ", ".join(reading.PERSON_KEYS), column="person_key",
+                           value=str(person_key)))
     if not county or not county.strip():
         bad.append(Problem("(options)", "option", "the county must not be blank",
                            column="county"))
@@ -63,9 +67,14 @@ def _check_options(county: str, age: int, years_conviction_free: int,
 
 
 def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at: dt.date,
-        age: int = 50, years_conviction_free: int = 10, out: Path | None = None,
-        dismiss_queues: Sequence[str] = ()) -> Result:
+        age: int = 50, years_conviction_free: int = 10, person_key: str = "cii",
+        out: Path | None = None, dismiss_queues: Sequence[str] = ()) -> Result:
     """Apply the Los Angeles rules to DOJ AB 1793 ``files`` (see ``docs/doj.md``).
+
+    ``person_key`` says what ``person_id`` is made from: ``"cii"`` (the CII number, else
+    name and date of birth) or ``"name-dob"`` (always name and date of birth, as a court
+    export's mapping can make it). It changes the ids only: the rules judge each DOJ
+    subject whatever its person id.
 
     ``dismiss_queues`` (keys of :data:`outputs.QUEUES`: ``"city-attorney"``,
     ``"hand-review"``) adds the convictions those review queues hold to the case list
@@ -76,9 +85,9 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
     files = [files] if isinstance(files, str | Path) else list(files)
     queues = list(dict.fromkeys([dismiss_queues] if isinstance(dismiss_queues, str)
                                 else dismiss_queues))
-    _check_options(county, age, years_conviction_free, queues)
+    _check_options(county, age, years_conviction_free, person_key, queues)
     log.info("reading %d file(s)", len(files))
-    rows, problems, lines = reading.load(files, compute_at)
+    rows, problems, lines = reading.load(files, compute_at, person_key)
     if rows is None:
         raise ValidationError([p for p in problems if p.severity == "error"])
     log.info("read %s rows; judging the Prop 64 convictions", f"{rows.height:,}")
@@ -93,7 +102,9 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
                                     years_conviction_free=years_conviction_free,
                                     line_count=lines, seconds=0.0)
     report["lacra"] = extra.lacra(convicted, judged, compute_at=compute_at,
-                                  cases_written=case_list.height)
+                                  cases_written=case_list.height, person_key=person_key,
+                                  cases_left_out=outputs.listable(judged, queues).height
+                                  - case_list.height)
     report["lacra"]["dismissQueues"] = {
         "added": outputs.queue_counts(listed, queues), "note": QUEUE_NOTE}
     report["lacra"]["warnings"] = [str(p) for p in problems]

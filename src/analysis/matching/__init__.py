@@ -16,9 +16,11 @@ three steps; a row matched in one step takes no part in the next:
 Where a row has several candidates in a step, the pairs are taken in one order (closest
 dates, then equal count numbers, then a stable order of the rows by case id, count,
 batch and date) and a pair is kept when neither of its rows is kept already
-(:mod:`analysis.matching.pairing`). Each kept pair records its method and the rule that
-told it from its closest rival; a row whose candidates all went to pairs that came
-first stays unmatched and is counted.
+(:mod:`analysis.matching.pairing`). Where that greedy pass leaves a group of rows linked
+by candidates with fewer pairs than it could hold, the group is re-paired with the most
+pairs (:mod:`analysis.matching.maximum`). Each kept pair records its method and the
+rule that told it from its closest rival; a row whose candidates were all taken stays
+unmatched and is counted.
 
 The result (:class:`Match`) holds the combined list for the capture-recapture
 (:mod:`analysis.matching.combine`), the pairs by row position, and the report
@@ -32,10 +34,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import schema
-from . import candidates, combine, pairing, report
+from . import candidates, combine, maximum, pairing, report
 
 __all__ = ["DEFAULT_TOLERANCE", "METHODS", "Match", "Method", "PAIRS_SCHEMA", "RESOLUTIONS",
-           "combine", "candidates", "describe", "match", "pairing", "report"]
+           "combine", "candidates", "describe", "match", "maximum", "pairing", "report"]
 
 DEFAULT_TOLERANCE = 3  # days between conviction dates the third step accepts
 METHODS = report.METHODS
@@ -80,13 +82,14 @@ def _check(frame: pl.DataFrame, name: str, flag: str) -> None:
 
 
 def _step(doj: pl.DataFrame, court: pl.DataFrame, found: pl.DataFrame, method: str
-          ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+          ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict]:
     """Pair ``found`` (candidates between the rows still unmatched) one to one: the
-    pairs kept (with method and resolution) and the rows of each list still unmatched."""
-    kept = pairing.resolutions(found, pairing.one_to_one(found))
-    kept = kept.with_columns(method=pl.lit(method, Method))
+    pairs kept (with method and resolution), the rows of each list still unmatched and
+    what re-pairing groups the greedy pass left short did."""
+    kept, repaired = maximum.repair(found, pairing.one_to_one(found))
+    kept = pairing.resolutions(found, kept).with_columns(method=pl.lit(method, Method))
     return (kept, doj.join(kept.select(_row="d"), on="_row", how="anti"),
-            court.join(kept.select(_row="c"), on="_row", how="anti"))
+            court.join(kept.select(_row="c"), on="_row", how="anti"), repaired)
 
 
 def _unresolved(doj: pl.DataFrame, court: pl.DataFrame, tolerance: int) -> int:
@@ -116,12 +119,12 @@ def match(doj: pl.DataFrame, court: pl.DataFrame, *,
     if date_tolerance_days:
         steps.append(("person_near_date", lambda a, b: candidates.person_candidates(
             a, b, tolerance=date_tolerance_days)))
-    kept = []
+    kept, repaired = [], {}
     for method, find in steps:
-        pairs, left, right = _step(left, right, find(left, right), method)
+        pairs, left, right, repaired[method] = _step(left, right, find(left, right), method)
         kept.append(pairs)
     pairs = pl.concat(kept).sort("d")
-    # rows left unmatched though a candidate existed: it went to a pair that came first
+    # rows left unmatched though a candidate existed: another pair took it
     unresolved = {"doj": _unresolved(left, whole_court, date_tolerance_days),
                   "court": _unresolved(right, whole_doj, date_tolerance_days)}
     combined = combine.combine(doj, court, pairs)
@@ -130,7 +133,7 @@ def match(doj: pl.DataFrame, court: pl.DataFrame, *,
                          resolution="resolution").cast(dict(PAIRS_SCHEMA))
     return Match(combined=combined, pairs=pairs,
                  report=report.build(doj, court, pairs, unresolved, combined,
-                                     date_tolerance_days))
+                                     date_tolerance_days, repaired))
 
 
 def __dir__() -> list[str]:

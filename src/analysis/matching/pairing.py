@@ -7,11 +7,14 @@ pairs a greedy pass down that order would keep (take a pair when neither of its 
 taken yet), computed in rounds of joins: each round keeps every pair that comes first
 for both of its rows, then drops every other pair touching a kept row. The first pair
 left always comes first for both its rows, so each round keeps at least one, and for a
-strict order the rounds keep exactly the greedy pass's pairs.
+strict order the rounds keep exactly the greedy pass's pairs. Where that leaves a group
+of linked rows with fewer pairs than it could hold, :mod:`analysis.matching.maximum`
+re-pairs the group.
 
 :func:`resolutions` names, for each kept pair, what told it apart from its closest
-rival (another candidate sharing one of its rows): ``unique`` when it had none, else
-the first rule of the order on which the two differ.
+rival (another candidate sharing one of its rows): ``unique`` when it had none,
+``most pairs`` when its group was re-paired to hold more pairs, else the first rule of
+the order on which the two differ.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import polars as pl
 __all__ = ["ORDER", "RESOLUTIONS", "Resolution", "one_to_one", "resolutions"]
 
 ORDER = ("date_difference", "count_differs", "d_rank", "c_rank")  # the pairs' order
-RESOLUTIONS = ("unique", "closest date", "same count number", "stable order")
+RESOLUTIONS = ("unique", "closest date", "same count number", "stable order", "most pairs")
 Resolution = pl.Enum(list(RESOLUTIONS))
 
 
@@ -48,7 +51,8 @@ def one_to_one(candidates: pl.DataFrame) -> pl.DataFrame:
 
 def resolutions(candidates: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
     """``kept`` with ``resolution`` (:data:`Resolution`): how each pair was told from
-    its closest rival among ``candidates``."""
+    its closest rival among ``candidates`` (``most pairs`` where ``kept`` has a true
+    ``repaired``)."""
     ordered = _ordered(candidates)
     pair = kept.select(pd="d", pc="c", pdiff="date_difference", pcount="count_differs")
     rivals = pl.concat([
@@ -63,7 +67,9 @@ def resolutions(candidates: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
                .group_by("pd", "pc").agg(pl.col("date_difference", "count_differs").first())
                .rename({"pd": "d", "pc": "c", "date_difference": "rdiff",
                         "count_differs": "rcount"}))
+    repaired = pl.col("repaired") if "repaired" in kept.columns else pl.lit(False)
     rule = (pl.when(pl.col("rdiff").is_null()).then(pl.lit(RESOLUTIONS[0]))
+            .when(repaired).then(pl.lit(RESOLUTIONS[4]))
             .when(pl.col("rdiff") != pl.col("date_difference")).then(pl.lit(RESOLUTIONS[1]))
             .when(pl.col("rcount") != pl.col("count_differs")).then(pl.lit(RESOLUTIONS[2]))
             .otherwise(pl.lit(RESOLUTIONS[3])))

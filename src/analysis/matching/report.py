@@ -2,8 +2,9 @@
 
 :func:`build` counts the rows of each list, the pairs of each method, the match rate of
 each list (the share of its rows matched), the contested pairs by the rule that settled
-them, the rows left unmatched (and how many of those had a candidate that a better pair
-took), the cells of the combined list, and how many person and case ids the two lists
+them, the groups of rivals re-paired to hold more pairs than the greedy order gave, the
+rows left unmatched (and how many of those had a candidate that another pair took),
+the cells of the combined list, and how many person and case ids the two lists
 share at all: none usually means the two lists were not made under the same salt.
 :func:`describe` says the same in sentences, as ``analysis match`` prints it.
 """
@@ -20,7 +21,7 @@ METHOD_WORDS = {
     "person_exact_date": "by person, section and the same conviction date",
     "person_near_date": "by person, section and a conviction date within the tolerance",
 }
-_CONTESTED = ("closest date", "same count number", "stable order")
+_CONTESTED = ("closest date", "same count number", "stable order", "most pairs")
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -34,8 +35,12 @@ def _shared(doj: pl.DataFrame, court: pl.DataFrame, column: str) -> int:
 
 
 def build(doj: pl.DataFrame, court: pl.DataFrame, pairs: pl.DataFrame,
-          unresolved: dict[str, int], combined: pl.DataFrame, tolerance: int) -> dict:
-    """The report of a matching (see the module's notes)."""
+          unresolved: dict[str, int], combined: pl.DataFrame, tolerance: int,
+          repaired: dict[str, dict] | None = None) -> dict:
+    """The report of a matching (see the module's notes); ``repaired`` holds, per
+    method, what :func:`analysis.matching.maximum.repair` did."""
+    repaired = {m: (repaired or {}).get(m, {"groups": 0, "pairs_gained": 0, "too_large": 0})
+                for m in METHODS}
     method = {m: int((pairs["method"] == m).sum()) for m in METHODS}
     contested = pairs.filter(pl.col("resolution") != "unique")
     by_rule = {m: {r: contested.filter((pl.col("method") == m) & (pl.col("resolution") == r))
@@ -54,7 +59,10 @@ def build(doj: pl.DataFrame, court: pl.DataFrame, pairs: pl.DataFrame,
         "ambiguous": {"total": contested.height,
                       "by_resolution": {r: sum(by_rule[m][r] for m in METHODS)
                                         for r in _CONTESTED},
-                      "by_method": by_rule},
+                      "by_method": by_rule,
+                      "repaired": {k: sum(r[k] for r in repaired.values())
+                                   for k in ("groups", "pairs_gained", "too_large")}
+                      | {"by_method": repaired}},
         "unmatched": {"doj": doj.height - pairs.height, "court": court.height - pairs.height,
                       "unresolved": dict(unresolved)},
         "combined": {"rows": combined.height, **{k: int(v) for k, v in cells.items()},
@@ -83,11 +91,20 @@ def describe(report: dict) -> list[str]:
     lines.append(f"{ambiguous['total']:,} matches had a rival candidate; settled by "
                  + ", ".join(f"{r}: {n:,}" for r, n in ambiguous["by_resolution"].items())
                  + ".")
+    repaired = ambiguous["repaired"]
+    if repaired["groups"]:
+        lines.append(f"  {repaired['groups']:,} groups of rivals were re-paired to hold the "
+                     f"most pairs: {repaired['pairs_gained']:,} more than the order alone "
+                     "gave.")
+    if repaired["too_large"]:
+        lines.append(f"  {repaired['too_large']:,} groups were too large to re-pair exactly "
+                     "and kept the order's pairs.")
     unmatched = report["unmatched"]
     lines.append(f"Unmatched: {unmatched['doj']:,} DOJ rows, {unmatched['court']:,} court "
                  f"rows; of these {unmatched['unresolved']['doj']:,} DOJ and "
                  f"{unmatched['unresolved']['court']:,} court rows had a candidate, but "
-                 "each went to a pair that came first.")
+                 "another pair took each (in an earlier step, or where no pairing could "
+                 "hold more).")
     combined = report["combined"]
     lines.append(f"Combined list: {combined['rows']:,} rows ({combined['both']:,} in both "
                  f"lists, {combined['doj_only']:,} in the DOJ list only, "
