@@ -113,8 +113,8 @@ def card(result: Reconciliation, against: CountTable, summary: dict | None,
              f"the `{summarychecks.SUMMARY_NAME}` that `analysis doj` wrote beside the "
              f"case list" + (f" ({where})" if where else "") + "."]
     if source.synthetic:
-        lines += ["", "**Calibration, not evidence:** the records are synthetic, so this "
-                  "shows how the generator's records compare with the published figures; it "
+        lines += ["", "**A calibration check, not evidence:** the records are synthetic, "
+                  "so this compares the generator's records with the published figures; it "
                   "is not evidence that the claims are right or wrong."]
     lines += ["", *rows, *(["", footnote()] if withheld else []), "",
               f"**What would change it:** {WOULD_CHANGE}"]
