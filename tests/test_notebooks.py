@@ -53,5 +53,5 @@ def test_reconciliation_notebook_checks_whole_records_beside_a_doj_list(tmp_path
     assert "Claims about whole records, against the rules' run" in text
     assert "compute-at date 2020-02-13, county LOS ANGELES" in text
     no_felony = run.summary["reliefWithCurrentEligibilityChoices"]["CountSubjectsNoFelony"]
-    assert f"the rules' run gives {no_felony:,}" in text
+    assert f"the rules' run gives **{no_felony:,}**" in text
     assert "calibration check" not in text  # a user-supplied file, as the data card says

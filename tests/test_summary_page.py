@@ -123,7 +123,7 @@ def test_the_summary_beside_the_list_checks_the_three_claims(opened):
     text = reader.records.card(result, against, summary, source).data
     run = summarychecks.run_of(summary)
     assert f"compute-at date {run['computeAt']}" in text and f"county {run['county']}" in text
-    assert all(f"gives {known[m]:,};" in text for m in WHOLE)
+    assert all(f"gives **{known[m]:,}**," in text for m in WHOLE)
     assert "summary.json" in text and "Calibration" not in text  # a user's list
     synthetic = data.Source(source.path, True, source.sha256)
     assert "calibration check" in reader.records.card(result, against, summary,
@@ -146,9 +146,9 @@ def test_a_small_summary_figure_is_withheld_on_the_page(opened, tmp_path, figure
         assert checks[measure].status == NOT_CHECKABLE and not checks[measure].required
         assert checks[measure].claim not in {d.claim for d in result.failures}
     text = reader.records.card(result, against, summary, source).data
-    assert text.count(f"is {release.HIDDEN}") == len(withheld)
+    assert text.count(f"is *{release.HIDDEN}*") == len(withheld)
     small = [v for m, v in zip(WHOLE, figures, strict=True) if m in withheld]
-    assert not any(f"gives {v:,};" in text for v in small)
+    assert not any(f"gives **{v:,}**" in text for v in small)
     # the audit of the published files knows the figures: it passes the page as
     # protected, and catches the small count when nothing is withheld
     assert _audit(tmp_path / "protected", plan, against) == []

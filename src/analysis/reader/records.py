@@ -90,17 +90,19 @@ def card(result: Reconciliation, against: CountTable, summary: dict | None,
     for claim_id in _whole(result):
         claim, row = claims[claim_id], shown.get(claim_id, {})
         figure, status = row.get("computed") or "", statuses.get(claim_id, NOT_CHECKABLE)
-        said = (f"\u201c{claim.label}\u201d "
-                f"{words.MEASURES.get(claim.measure, claim.unit)} ({cite(claim.source, claim.id)})")
+        # the verdict right after the figures, so a narrow screen shows it first
+        said = f"**\u201c{claim.label}\u201d** {words.MEASURES.get(claim.measure, claim.unit)}"
+        source_of = f"Source: {cite(claim.source, claim.id)}."
         if figure == HIDDEN:
             withheld = True
-            rows.append(f"- {said}: the rules' figure is {HIDDEN}, so it has no verdict.")
+            rows.append(f"- {said}: the rules' figure is *{HIDDEN}*, so it has no verdict. "
+                        f"{source_of}")
         elif status == NOT_CHECKABLE:
-            rows.append(f"- {said}: the summary holds no figure for it.")
+            rows.append(f"- {said}: the summary holds no figure for it. {source_of}")
         else:
             counted.append(status)
-            rows.append(f"- {said}: the rules' run gives {figure}; *{status}* "
-                        f"(\u201c{claim.label}\u201d admits {row.get('admits')}).")
+            rows.append(f"- {said}: the rules' run gives **{figure}**, *{status}* "
+                        f"(\u201c{claim.label}\u201d admits {row.get('admits')}). {source_of}")
     worst = max(counted, key=SEVERITY.__getitem__, default=NOT_CHECKABLE)
     run = summarychecks.run_of(summary)
     where = ", ".join(part for part in (
