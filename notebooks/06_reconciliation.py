@@ -43,7 +43,9 @@ page = release.for_page("06_reconciliation", cases, source)
 against = page["published-claims-published-against-the-figures"]
 per_motion = page["convictions-cases-and-people-in-each-motion"]
 overlap = page["convictions-and-people-found-in-both-motions"]
-result = reconcile.reconcile(cases, ledger)
+# the summary analysis doj wrote beside the case list, if any: the claims about whole records
+doj_summary = analysis.summarychecks.for_source(source)
+result = reader.records.reconciliation(reconcile.reconcile(cases, ledger), doj_summary, against)
 
 # %% [markdown]
 # ## The verdict on the totals
@@ -88,6 +90,10 @@ for card in reader.reconcile.cards(result):
 display(reader.reconcile.verdict(result, source.synthetic))
 reader.table(against, "Published claims against the figures counted in the data",
              folded=f"Each claim against the data ({against.frame.height} claims)")
+
+# %%
+# Only when analysis doj wrote the case list: the claims about whole records, against its summary.
+reader.records.card(result, against, doj_summary, source)
 
 # %% [markdown]
 # ## People against convictions

@@ -35,3 +35,23 @@ def test_reconciliation_notebook_runs_on_small_data(tmp_path, small_cases):
     assert "The data fails" in text and "upi-03" in text
     assert "nearly 30,000" in text and "the headline is 50% of the body" in text
     assert "D20-" not in text and "C21-" not in text and "P00" not in text
+    assert "Claims about whole records" not in text  # no analysis doj summary beside it
+
+
+def test_reconciliation_notebook_checks_whole_records_beside_a_doj_list(tmp_path):
+    """A list analysis doj wrote: the page checks the claims about whole records
+    against the summary beside it."""
+    import datetime as dt
+
+    from analysis import doj, synth_doj
+
+    synth_doj.write(tmp_path / "doj.csv", 2020, people=2_000)
+    run = doj.run([tmp_path / "doj.csv"], compute_at=dt.date(2020, 2, 13),
+                  out=tmp_path / "run")
+    text = outputs_text(execute_notebook("06_reconciliation.ipynb", tmp_path / "out06.ipynb",
+                                         {"data_path": str(tmp_path / "run" / "cases.csv")}))
+    assert "Claims about whole records, against the rules' run" in text
+    assert "compute-at date 2020-02-13, county LOS ANGELES" in text
+    no_felony = run.summary["reliefWithCurrentEligibilityChoices"]["CountSubjectsNoFelony"]
+    assert f"the rules' run gives **{no_felony:,}**" in text
+    assert "calibration check" not in text  # a user-supplied file, as the data card says

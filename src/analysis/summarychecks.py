@@ -7,15 +7,19 @@ list cannot speak to them (the reconciliation calls them "not checkable"); the s
 that ``analysis doj`` writes beside its ``cases.csv`` can, since it ran the Los Angeles
 rules over whole records. :func:`apply` replaces those claims' data checks with checks
 against the summary's figures; :func:`beside` finds the summary of a case list that
-``analysis doj`` wrote.
+``analysis doj`` wrote, :func:`for_source` the one a page reads beside its data.
 
 A summary figure from 1 to 10 is never shown (nor one whose difference from the figure
-it contains is): it would describe a handful of people.
+it contains is): it would describe a handful of people. The command line withholds them
+here (:func:`figures`); the site hands the summary's figures to its release
+(:mod:`analysis.release.summary`), whose planner withholds them with the site's other
+counts, so :func:`apply` takes ``withhold=False`` there.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from pathlib import Path
 
@@ -23,7 +27,8 @@ from .claimchecks import NOT_CHECKABLE, fmt
 from .disclosure import THRESHOLD
 from .reconcile import Reconciliation, judge
 
-__all__ = ["MEASURES", "SUMMARY_NAME", "apply", "beside", "figures", "load"]
+__all__ = ["MEASURES", "NESTED", "SUMMARY_NAME", "apply", "beside", "digest", "figures",
+           "for_source", "load", "run_of"]
 
 SUMMARY_NAME = "summary.json"  # what analysis doj writes beside cases.csv
 # ledger measure -> where the summary holds it, and what that figure counts
@@ -61,13 +66,39 @@ def beside(data_path: str | Path | None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def figures(summary: dict) -> dict[str, int | None]:
-    """Each measure's figure in the summary; None where it is missing or would show a
-    count from 1 to 10 (alone, or as its difference from the figure containing it)."""
+def for_source(source) -> dict | None:
+    """The summary ``analysis doj`` wrote beside the case list of ``source`` (an
+    :class:`analysis.data.Source`); None for the project's own default list or when
+    there is none. ``ValueError`` when the file there is not a summary."""
+    if source is None or getattr(source, "default", False):
+        return None
+    found = beside(source.path)
+    return load(found) if found else None
+
+
+def run_of(summary: dict) -> dict[str, str]:
+    """The run a summary reports: its county and compute-at date ("" when absent)."""
+    return {"county": str(summary.get("county") or ""),
+            "computeAt": str((summary.get("lacra") or {}).get("computeAt") or "")}
+
+
+def digest(summary: dict) -> str:
+    """A digest of what a page takes from ``summary`` (its figures and its run), not of
+    the file: a rerun that changes only its timings or its run day changes nothing."""
+    text = json.dumps([figures(summary, withhold=False), run_of(summary)], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def figures(summary: dict, *, withhold: bool = True) -> dict[str, int | None]:
+    """Each measure's figure in the summary; None where it is missing or (``withhold``)
+    would show a count from 1 to 10 (alone, or as its difference from the figure
+    containing it)."""
     out: dict[str, int | None] = {}
     for measure, ((section, key), _) in MEASURES.items():
         value = (summary.get(section) or {}).get(key)
         out[measure] = int(value) if isinstance(value, int | float) else None
+    if not withhold:
+        return out
     shown = dict(out)
     for measure, value in out.items():
         outer = out.get(NESTED.get(measure, ""))
@@ -78,9 +109,12 @@ def figures(summary: dict) -> dict[str, int | None]:
     return shown
 
 
-def apply(result: Reconciliation, summary: dict, label: str = SUMMARY_NAME) -> Reconciliation:
-    """``result`` with the whole-record claims checked against ``summary``."""
-    known = figures(summary)
+def apply(result: Reconciliation, summary: dict, label: str = SUMMARY_NAME, *,
+          withhold: bool = True) -> Reconciliation:
+    """``result`` with the whole-record claims checked against ``summary``; with
+    ``withhold=False`` every figure is used, for a caller that withholds small ones
+    itself (the site's release)."""
+    known = figures(summary, withhold=withhold)
     by_id = {c.id: c for c in result.claims}
     data = []
     for check in result.data:

@@ -12,6 +12,7 @@ as a :class:`~analysis.release.CountTable` of the site's release, already protec
 ``disparities``  rates, rate ratios and the trend (page 04)
 ``uncertainty``  what page 04 finds and what dominates the uncertainty of its ratios
 ``reconcile``    the claims, checks and the waterfall (page 06)
+``records``      the claims about whole records, against an ``analysis doj`` summary (06)
 ``arrests``      the arrest extract beside the dismissals (page 07)
 ``capture``      what the capture-recapture page may show (page 08)
 """
@@ -39,7 +40,8 @@ from .tables import (
 
 __all__ = ["arrests", "assumptions", "capture", "count_text", "data_card", "data_tag",
            "disparities", "footnote", "illustrative", "inputs", "interval_text", "labelled",
-           "number", "on_synthetic", "opening", "overview", "reconcile", "table", "tables",
+           "number", "on_synthetic", "opening", "overview", "reconcile", "records", "table",
+           "tables",
            "tidy", "tip", "uncertainty"]
 
 

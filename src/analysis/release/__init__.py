@@ -24,26 +24,32 @@ from pathlib import Path
 
 import polars as pl
 
-from .. import paths
+from .. import paths, summarychecks
 from ..disclosure import Cell
 from .counts import CARD, tally
 from .page import PageTables
 from .plan import BUILDERS, SitePlan, page_tables, protect_site
 from .tables import HIDDEN, CountTable
 
-__all__ = ["BUILDERS", "CARD", "ENV", "HIDDEN", "CountTable", "PageTables", "SitePlan",
+__all__ = ["BUILDERS", "CARD", "ENV", "HIDDEN", "SUMMARY_KEY", "CountTable", "PageTables",
+           "SitePlan",
            "for_page", "load_plan", "page_tables", "plan_key", "protect_site", "site_plan"]
 
 # The renderer tells each kernel where the site plan is.
 ENV = "LACRA_RELEASE"
+# The plan's record of the analysis doj summary it was made with (its digest).
+SUMMARY_KEY = "doj_summary"
 
 
-def plan_key(data_sha256: str, pages) -> str:
-    """The name of a site plan: the data, the code, and every page's notebook and
+def plan_key(data_sha256: str, pages, doj_summary: dict | None = None) -> str:
+    """The name of a site plan: the data (and what the pages take from the summary
+    ``analysis doj`` wrote beside it), the code, and every page's notebook and
     parameters."""
     from ..site.manifest import PACKAGE_DIRS, tree_hash
 
     digest = hashlib.sha256(data_sha256.encode())
+    if doj_summary is not None:
+        digest.update(summarychecks.digest(doj_summary).encode())
     digest.update(tree_hash(PACKAGE_DIRS).encode())
     for p in pages:
         digest.update(json.dumps([p.name, p.notebook.name, p.effective], sort_keys=True,
@@ -52,20 +58,25 @@ def plan_key(data_sha256: str, pages) -> str:
 
 
 def site_plan(pages, cases: pl.DataFrame, data_sha256: str, *,
-              cache: Path | None = None) -> tuple[Path, dict]:
-    """The plan of a site's ``pages`` on ``cases``: read from the cache, or made and
-    stored there. Returns its file and its contents."""
+              cache: Path | None = None, doj_summary: dict | None = None
+              ) -> tuple[Path, dict]:
+    """The plan of a site's ``pages`` on ``cases`` (``doj_summary``: the summary
+    ``analysis doj`` wrote beside them, if any): read from the cache, or made and stored
+    there. Returns its file and its contents (which name the summary by its
+    :func:`~analysis.summarychecks.digest` only: a plan never holds a hidden count)."""
     cache = Path(cache or paths.RELEASES)
-    target = cache / f"{plan_key(data_sha256, pages)}.json"
+    target = cache / f"{plan_key(data_sha256, pages, doj_summary)}.json"
     try:
         return target, json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
     counted = tally(cases)  # every page's data card counts the same
-    built = [page_tables(p.notebook.name, p.name, cases, counted=counted, **p.effective)
-             for p in pages]
+    built = [page_tables(p.notebook.name, p.name, cases, counted=counted,
+                         doj_summary=doj_summary, **p.effective) for p in pages]
     plan = protect_site(built, data_sha256)
     content = plan.to_json()
+    if doj_summary is not None:
+        content[SUMMARY_KEY] = summarychecks.digest(doj_summary)
     _write(target, content)
     return target, content
 
@@ -82,7 +93,8 @@ def _write(target: Path, content: dict) -> None:
         pass
 
 
-def load_plan(cases: pl.DataFrame, data_sha256: str, extra=None) -> dict:
+def load_plan(cases: pl.DataFrame, data_sha256: str, extra=None,
+              doj_summary: dict | None = None) -> dict:
     """The plan this kernel publishes under: the renderer's, or (run on its own, in
     JupyterLab or papermill) the plan of the configured site's pages, with ``extra``
     (a page of its own parameters) protected together with them."""
@@ -93,10 +105,14 @@ def load_plan(cases: pl.DataFrame, data_sha256: str, extra=None) -> dict:
         from ..site import load_config, plan_pages
 
         pages = plan_pages(load_config()) + ([extra] if extra is not None else [])
-        plan = site_plan(pages, cases, data_sha256)[1]
+        plan = site_plan(pages, cases, data_sha256, doj_summary=doj_summary)[1]
     if plan.get("data_sha256") != data_sha256:
         raise RuntimeError("the release plan was made for other data than this page reads "
                            f"({plan.get('data_sha256', '?')[:12]}, not {data_sha256[:12]})")
+    made_with = summarychecks.digest(doj_summary) if doj_summary is not None else None
+    if plan.get(SUMMARY_KEY) != made_with:
+        raise RuntimeError("the release plan was made with another summary.json beside the "
+                           "case list than this page reads: render the site again")
     return plan
 
 
@@ -125,12 +141,13 @@ def for_page(notebook: str, cases: pl.DataFrame, source, **params) -> PageTables
     the release did not protect. Run outside ``analysis render`` with parameters no
     configured page has, the page is protected together with the configured site.
     """
-    page = page_tables(notebook, "", cases, **params)
-    plan = load_plan(cases, source.sha256)
+    summary = summarychecks.for_source(source)  # analysis doj's, beside the case list
+    page = page_tables(notebook, "", cases, doj_summary=summary, **params)
+    plan = load_plan(cases, source.sha256, doj_summary=summary)
     unknown = [(n, c) for n, c in _cells(page) if c.key not in plan["cells"]]
     if unknown and not os.environ.get(ENV):
         extra = _Extra(f"own-{Path(notebook).stem}", Path(notebook), dict(params))
-        plan = load_plan(cases, source.sha256, extra)
+        plan = load_plan(cases, source.sha256, extra, doj_summary=summary)
         unknown = [(n, c) for n, c in _cells(page) if c.key not in plan["cells"]]
     if unknown:
         name, c = unknown[0]

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from .. import capture, reconcile, schema, words
+from .. import capture, reconcile, schema, summarychecks, words
 from .. import claims as cl
 from ..claimchecks import fmt
 from ..disclosure import Cell, Relation, Table, cell
+from . import summary as doj_summary_cells
 from .counts import MOTIONS
 from .page import PageTables
 from .tables import CountTable, counts_table
@@ -58,10 +59,15 @@ def _years(page: str, name: str, cases: pl.DataFrame) -> CountTable:
                       {"count": "convictions"}, zeros=outside)
 
 
-def reconciliation(page: str, cases: pl.DataFrame, **_) -> PageTables:
+def reconciliation(page: str, cases: pl.DataFrame, *, doj_summary: dict | None = None,
+                   **_) -> PageTables:
     """Convictions, cases and people per motion; people by convictions held; the overlap
-    of the motions; and every claim's figure computed from the data."""
+    of the motions; and every claim's figure computed from the data, or, for the claims
+    about whole records, taken from ``doj_summary`` (the ``analysis doj`` summary beside
+    the case list, when there is one: :mod:`analysis.release.summary`)."""
     result = reconcile.reconcile(cases, cl.load())  # its counts serve the tables too
+    if doj_summary is not None:  # every figure: the release withholds the small ones
+        result = summarychecks.apply(result, doj_summary, withhold=False)
     present = result.counts.present
     tables, relations = [_per_motion(page, cases, present)], []
     held, rel = _held(page, cases)
@@ -69,6 +75,11 @@ def reconciliation(page: str, cases: pl.DataFrame, **_) -> PageTables:
     relations += rel
     tables.append(_overlap(page, result.counts.cross_batch()))
     tables.append(_claims(page, cases, result))
+    if doj_summary is not None:
+        known = summarychecks.figures(doj_summary, withhold=False)
+        gaps, rel = doj_summary_cells.difference(page, known)
+        tables += gaps
+        relations += rel
     return PageTables(page, tables, relations)
 
 
@@ -151,7 +162,7 @@ def _claims(page: str, cases: pl.DataFrame, result: reconcile.Reconciliation) ->
                                                 d.status != reconcile.INCONSISTENT))
     rows, records = [], []
     for d in checks:
-        c = claim_cell(claims[d.claim]) if d.claim in claims else _derived_cell(d.claim)
+        c = _cell_of(claims.get(d.claim), d.claim)
         row: dict = {"dims": {"claim": d.claim}, "cells": {}}
         if c is not None and d.computed is not None:
             if d.unit == "percent":
@@ -173,6 +184,16 @@ def _claims(page: str, cases: pl.DataFrame, result: reconcile.Reconciliation) ->
     return CountTable("published-claims-published-against-the-figures", frame,
                       Table(page, "claims", (), rows), {"computed": "mixed"},
                       {"status": "computed", "explanation": "computed"})
+
+
+def _cell_of(claim: cl.Claim | None, claim_id: str) -> Cell | None:
+    """The cell behind a claim's computed figure: the summary's, for a claim about whole
+    records (it has a figure only when a summary was applied), else the case list's."""
+    if claim is None:
+        return _derived_cell(claim_id)
+    if claim.measure in summarychecks.MEASURES:
+        return doj_summary_cells.cell_of(claim.measure)
+    return claim_cell(claim)
 
 
 def _derived_cell(claim_id: str) -> Cell | None:

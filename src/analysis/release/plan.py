@@ -24,7 +24,8 @@ from . import analyses, arrests, counts
 from .page import PageTables
 from .tables import HIDDEN
 
-__all__ = ["BUILDERS", "FORMAT", "SitePlan", "page_tables", "protect_site"]
+__all__ = ["BUILDERS", "FORMAT", "READS_SUMMARY", "SitePlan", "page_tables",
+           "protect_site"]
 
 FORMAT = 1
 
@@ -59,13 +60,22 @@ BUILDERS = {
 }
 
 
+# The pages whose builder takes the summary analysis doj wrote beside the case list.
+READS_SUMMARY = ("06_reconciliation",)
+
+
 def page_tables(notebook: str, page: str, cases: pl.DataFrame, *,
-                counted: tuple | None = None, **params) -> PageTables:
+                counted: tuple | None = None, doj_summary: dict | None = None,
+                **params) -> PageTables:
     """What the page of ``notebook`` (``"02_overview"`` or its file name) publishes: its
     data card's counts (every page has one; ``counted``: :func:`counts.tally` of
-    ``cases``, when a site has taken it for all its pages) and its own tables."""
+    ``cases``, when a site has taken it for all its pages) and its own tables.
+    ``doj_summary``: the ``analysis doj`` summary beside the case list, if any (the
+    reconciliation checks claims about whole records against it)."""
     stem = notebook.removesuffix(".ipynb").removesuffix(".py")
     builder = BUILDERS.get(stem)
+    if doj_summary is not None and stem in READS_SUMMARY:
+        params = params | {"doj_summary": doj_summary}
     built = builder(page, cases, **params) if builder else PageTables(page, [])
     built.tables.insert(0, counts.card(page, cases, counted))
     return built

@@ -65,7 +65,7 @@ def prepare(pages: list[Page], say=print, reading=None, loaded: dict | None = No
     import time
 
     from .. import data as data_module
-    from .. import release
+    from .. import release, summarychecks
     from ..ingest import ValidationError
     from ..paths import DEFAULT_SEED
 
@@ -91,7 +91,11 @@ def prepare(pages: list[Page], say=print, reading=None, loaded: dict | None = No
             raise RenderError(f"cannot protect the site's counts: the case list "
                               f"{Path(path).name if path else 'synthetic default'} does not "
                               f"load ({type(exc).__name__}: {exc})") from exc
-        file, plan = release.site_plan(members, cases, source.sha256)
+        try:  # the summary analysis doj wrote beside the list, when there is one
+            summary = summarychecks.for_source(source)
+        except ValueError as exc:
+            raise RenderError(f"cannot check the claims about whole records: {exc}") from exc
+        file, plan = release.site_plan(members, cases, source.sha256, doj_summary=summary)
         if plan.get("violations"):
             raise RenderError("the site's counts cannot be protected: "
                               + "; ".join(plan["violations"][:3]))
@@ -107,11 +111,17 @@ def prepare(pages: list[Page], say=print, reading=None, loaded: dict | None = No
 
 
 def _digest(plan: dict, page: str) -> str:
-    """A digest of the plan as one page sees it: its cells and which are hidden."""
+    """A digest of the plan as one page sees it: its cells and which are hidden, and
+    the figures it takes from an ``analysis doj`` summary (their digest), if any."""
+    from ..release import SUMMARY_KEY
+    from ..release.summary import SOURCE
+
     mine = sorted({key for t in plan["tables"] if t["page"] == page
                    for row in t["rows"] for key in row["cells"].values()})
     hidden = set(plan["hidden"])
-    text = json.dumps([plan["data_sha256"], [(k, k in hidden) for k in mine]])
+    reads = any(plan["cells"][k]["source"] == SOURCE for k in mine)
+    text = json.dumps([plan["data_sha256"], [(k, k in hidden) for k in mine]]
+                      + ([plan.get(SUMMARY_KEY)] if reads else []))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
