@@ -76,6 +76,8 @@ def test_a_figure_an_assumption_sets_is_illustrative_only_on_synthetic_data(page
 @pytest.mark.parametrize(("source", "batches", "assumed"), [
     (SYNTHETIC_SOURCE, ["feb2020", "sep2021"], True),  # the 2021 people are assumed there
     (SYNTHETIC_SOURCE, ["feb2020"], False),  # February 2020's are calibrated
+    (SYNTHETIC_SOURCE, ["feb2020", "Total"], False),  # a total of a list without 2021
+    (SYNTHETIC_SOURCE, ["feb2020", "sep2021", "Total"], True),
     (REAL_SOURCE, ["feb2020", "sep2021"], False),  # a real list measures them
 ])
 def test_a_people_column_counting_2021_people_of_synthetic_data_says_it_is_assumed(

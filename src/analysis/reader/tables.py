@@ -187,6 +187,10 @@ def _people_of_2021(data, basis: provenance.Basis,
     assumed = provenance.illustrative("sep2021_convictions_per_person")
     batches = [dict(row["cells"]["people"].where).get("batch")
                for row in data.table.rows if "people" in row["cells"]]
+    named = [b for b in batches if b is not None]
+    # a table split by motion whose motions leave 2021 out holds none of its people
+    if named and not any("sep2021" in b for b in named):
+        return overrides
     if assumed is not None and assumed.illustrative and any(
             b is None or "sep2021" in b for b in batches):
         return overrides | {"people": assumed}
