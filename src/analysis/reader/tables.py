@@ -93,20 +93,24 @@ def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
     """The published and assumed inputs behind the synthetic data, in words: what each
     sets, the short name an illustrative note cites an assumption by, its value, kind
     and source (the generator's parameter names stay in ``analysis.assumptions``)."""
-    return _cited(assumptions_table(a), Assumptions, provenance.CASE_LIST)
+    cited = {f.name for f in dataclasses.fields(Assumptions)}
+    return _cited(assumptions_table(a), cited, provenance.CASE_LIST)
 
 
 def doj_assumptions() -> pl.DataFrame:
     """The same for the synthetic DOJ file: the published figures its people are built
-    to reproduce and the parameters it assumes (``analysis.synth_doj.params``)."""
-    from ..synth_doj.params import DojAssumptions, doj_assumptions_table
+    to reproduce and the parameters it assumes (``analysis.synth_doj.params``); "cited
+    as" is given for the assumptions a page's box can cite (the rest shape whole
+    records, which no page of a case list counts)."""
+    from ..synth_doj.params import doj_assumptions_table
 
-    return _cited(doj_assumptions_table(), DojAssumptions, provenance.DOJ)
+    cited = {k for keys in provenance.FROM_CASE_LIST.values() for k in keys}
+    return _cited(doj_assumptions_table(), cited, provenance.DOJ)
 
 
-def _cited(inputs: pl.DataFrame, kind: type, generator: str) -> pl.DataFrame:
-    """A generator's table of inputs with the words captions cite each assumption by."""
-    assumed = {f.name for f in dataclasses.fields(kind)}
+def _cited(inputs: pl.DataFrame, assumed: set[str], generator: str) -> pl.DataFrame:
+    """A generator's table of inputs with the words captions cite the ``assumed``
+    parameters by."""
     return (
         inputs
         # the words a box's note uses for an assumed parameter; blank for published ones
