@@ -144,8 +144,8 @@ def test_the_inputs_table_is_the_doj_files_on_its_list(page_of, doj_list, monkey
     source = data.describe_source(doj_list)
     page_of(source)
     note, inputs = _shown(source, monkeypatch)
-    assert inputs.caption.startswith("Published targets and assumptions of the synthetic "
-                                     "DOJ file (analysis synth --format doj)")
+    assert inputs.caption == ("Published targets and assumptions of the synthetic DOJ file "
+                              "behind this list (published: the sources in each row)")
     assert "generated DOJ file" in note.data and "default data" not in note.data
     rows = {row[0]: row for row in inputs.cells}  # meaning -> the row a reader reads
     cited = {row[1] for row in inputs.cells}

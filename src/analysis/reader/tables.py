@@ -294,10 +294,10 @@ def illustrative(chart, *assumptions: str):
 _INPUTS = {
     provenance.CASE_LIST: ("Published and assumed inputs of the synthetic data", assumptions,
                            "the generated default data"),
-    provenance.DOJ: ("Published targets and assumptions of the synthetic DOJ file "
-                     "(analysis synth --format doj), whose rules' run made this list",
-                     doj_assumptions, "the list the Los Angeles rules made of the "
-                     "generated DOJ file"),
+    provenance.DOJ: ("Published targets and assumptions of the synthetic DOJ file behind "
+                     "this list", doj_assumptions, "the list the Los Angeles rules made of "
+                     "the generated DOJ file (`analysis synth --format doj`, then "
+                     "`analysis doj`)"),
 }
 
 
