@@ -98,7 +98,8 @@ caption = "Convictions and people by " + ", ".join(words.dimension_title(b).lowe
 # - These are convictions the District Attorney moved to dismiss, not every cannabis conviction in the county: convictions neither list found are not here.
 
 # %%
-reader.on_synthetic(source, "On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation: such tables and charts are marked *illustrative*.")
+reader.on_synthetic(source, "On synthetic data every count below the published totals (by year, city, race in 2021) follows the documented assumptions, not observation: such tables and charts are marked *illustrative*.",
+                    doj="On this list, which the Los Angeles rules made of the synthetic DOJ file, every count below the published totals of the February 2020 motion (by year, courthouse and so city, code section, and the race codes outside the published shares) follows the DOJ file's documented assumptions, not observation: such tables and charts are marked *illustrative*.")
 
 # %%
 Markdown(reader.footnote())

@@ -79,7 +79,8 @@ display(card)
 # - **Race/ethnicity is as recorded by the justice system**, which does not always match how people describe themselves; the Census categories (Hispanic of any race; non-Hispanic White, Black, Asian and Pacific Islander; other and multiracial) are matched to the case categories as documented in the reference tables.
 
 # %%
-reader.on_synthetic(source, "- **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles, and are marked *illustrative*.")
+reader.on_synthetic(source, "- **On synthetic data the race mix is partly assumed**: the February 2020 shares of people are *published*, the September 2021 mix is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles, and are marked *illustrative*.",
+                    doj="- **On this synthetic list the race mix is partly assumed**: the synthetic DOJ file deals the *published* February 2020 shares of Latino, Black and White people exactly; how the remaining 3% divides is an *assumed* parameter. The rates then show what the method gives, not a finding about Los Angeles, and are marked *illustrative*.")
 
 # %%
 reader.table(reader.disparities.race_population(population_year), "Residents of Los Angeles County by race/ethnicity",
@@ -120,7 +121,8 @@ reader.illustrative(reader.disparities.ratio_chart(
 # The intervals above cover chance in the counting only. The choices behind the rates move the ratios more. The table recomputes every ratio under other choices: the residents of another Census year; convictions of Unknown race shared out like the known groups' (which changes nothing), all counted as the reference group, or all as the group compared; the convictions neither list found (the rest of a published estimate of about 200,000 eligible convictions in the county: the public defender's, reported by Capital & Main in March 2018) spread like the found ones (which changes nothing) or evenly over residents; and one motion's race mix: the February 2020 motion alone, or the September 2021 motion's convictions spread evenly over residents. A blank means the list cannot give that scenario (a count it needs is hidden, or the list holds one motion).
 
 # %%
-reader.on_synthetic(source, "On synthetic data the September 2021 race mix is an *assumed* parameter, so this table, like every table of rates by race here, is *illustrative*.")
+reader.on_synthetic(source, "On synthetic data the September 2021 race mix is an *assumed* parameter, so this table, like every table of rates by race here, is *illustrative*.",
+                    doj="On this synthetic list how the 3% of people outside the published Latino, Black and White shares divides is an *assumed* parameter of the DOJ file, so this table, like every table of rates by race here, is *illustrative*.")
 
 # %%
 reader.uncertainty.dominance(sensitivity, ratios, reference)

@@ -142,7 +142,8 @@ race_caption = f"{name}: convictions and people by race/ethnicity"
 # - The agency is derived from the charge level and where the case was filed, as the validator checks; it is not the name of the individual prosecutor's office on the court record.
 
 # %%
-reader.on_synthetic(source, "On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*; the tables and charts they set are marked *illustrative*.")
+reader.on_synthetic(source, "On synthetic data, city shares, the year profile and the race mix below the published totals are *assumed*; the tables and charts they set are marked *illustrative*.",
+                    doj="On this synthetic list, how the DOJ file spreads convictions over courthouses (and so cities), its year profile and how the race codes outside the published shares divide are *assumed*; the tables and charts they set are marked *illustrative*.")
 
 # %%
 Markdown(reader.footnote())

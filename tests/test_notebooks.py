@@ -54,4 +54,7 @@ def test_reconciliation_notebook_checks_whole_records_beside_a_doj_list(tmp_path
     assert "compute-at date 2020-02-13, county LOS ANGELES" in text
     no_felony = run.summary["reliefWithCurrentEligibilityChoices"]["CountSubjectsNoFelony"]
     assert f"the rules' run gives **{no_felony:,}**" in text
-    assert "calibration check" not in text  # a user-supplied file, as the data card says
+    # the DOJ file was generated, as summary.json says: synthetic, a calibration check
+    assert "calibration check" in text and "user-supplied" not in text
+    assert "Published targets and assumptions of the synthetic DOJ file" in text
+    assert "Published and assumed inputs of the synthetic data" not in text

@@ -10,6 +10,7 @@ recounted from the CSV with the standard library only.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -288,6 +289,24 @@ def test_misdemeanor_courts_are_in_the_ten_city_prosecutor_cities():
     cities = courts.select(places.jurisdiction(pl.col("court"), pl.lit("LOS ANGELES")))
     assert set(cities.to_series().cast(str)) <= set(schema.CITY_PROSECUTOR_CITIES)
     assert cities.to_series().null_count() == 0 and cities.n_unique() > 5
+
+
+def test_the_generator_reads_the_courthouse_spread():
+    """court_spread is what the file draws courts from (its default: the ten cities'
+    courthouses for the misdemeanors, any courthouse otherwise)."""
+    one = (("Prop 64 misdemeanor", ("CASCLONG BEACH",)),
+           ("any other conviction", synth_doj.codes.COURTS))
+    spread = dataclasses.replace(synth_doj.DOJ_DEFAULT, court_spread=one)
+    rows = synth_doj.generate(3, people=300, assumptions=spread).rows
+    courts = (rows
+              # Los Angeles Prop 64 misdemeanor convictions, at their court step
+              .filter(pl.col("OFFENSE_DESCR").str.starts_with("11357(B)")
+                      | pl.col("OFFENSE_DESCR").str.starts_with("11357(C)"),
+                      pl.col("STP_ORI_CNTY_NAME") == "LOS ANGELES",
+                      pl.col("DISP_DESCR").str.starts_with("CONVICTED"))
+              # the courts they were heard in
+              .get_column("STP_ORI_DESCR").unique().to_list())
+    assert courts == ["CASCLONG BEACH"]
 
 
 def test_determinations_hold_for_both_compute_at_dates_and_no_later_one():

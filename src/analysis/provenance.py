@@ -13,16 +13,30 @@ The data a page counts from is the one its data card shows (:func:`use`, called 
 ``reader.data_card``), so a table or chart of counts is labelled without the notebook
 repeating it; on a real list the same table reads ``real data: FILE`` and no synthetic
 wording appears.
+
+Two generators make synthetic lists (``Source.generator``): the case-list generator
+(:data:`CASE_LIST`, ``analysis synth``: the default list, parameters in
+:class:`analysis.assumptions.Assumptions`) and the DOJ generator (:data:`DOJ`, ``analysis
+synth --format doj`` then ``analysis doj``: parameters in
+:class:`analysis.synth_doj.DojAssumptions`). Pages and reader code name assumptions in
+the case-list generator's words (``rests_on=["year_profile"]``, :data:`ASSUMED_BY`);
+:func:`illustrative` reads them for the generator of the page's data: on a DOJ-derived
+list through :data:`FROM_CASE_LIST` (the DOJ assumptions that set the same figures),
+and a figure no DOJ assumption sets is plainly ``synthetic`` there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["ASSUMED_BY", "KINDS", "Basis", "assumed", "assumptions_of", "current", "data",
+__all__ = ["ASSUMED_BY", "CASE_LIST", "DOJ", "FROM_CASE_LIST", "GENERATORS", "KINDS", "Basis",
+           "assumed", "assumptions_of", "current", "data", "for_generator", "generator",
            "illustrative", "published", "real", "simulated", "use"]
 
 KINDS = ("published", "real data", "synthetic", "assumed")
+CASE_LIST = "case list"  # analysis synth: the default list (and other lists it writes)
+DOJ = "DOJ file"  # analysis synth --format doj, made a case list by analysis doj
+GENERATORS = (CASE_LIST, DOJ)
 
 
 @dataclass(frozen=True)
@@ -75,8 +89,8 @@ def data(source) -> Basis:
     return Basis("synthetic") if source.synthetic else real(source.path.name)
 
 
-# Short names of the generator's assumptions, as captions cite them.
-_SHORT = {
+# Short names of each generator's assumptions, as captions cite them.
+_CASE_LIST_SHORT = {
     "year_profile": "the year profile",
     "jurisdiction_weighting": "the spread of cases over cities",
     "sep2021_race_shares": "the 2021 race mix",
@@ -96,19 +110,78 @@ _SHORT = {
 }
 
 
-def _meaning(key: str) -> str:
-    from .assumptions import Assumptions
+_DOJ_SHORT = {
+    "year_profile": "the DOJ file's year profile",
+    "felony_sections": "the DOJ file's felony code sections",
+    "felony_11357_share": "the share of DOJ-file felonies under HS 11357(a)",
+    "race_shares": "the split of the 3% not Latino, Black or White",
+    "court_spread": "how the DOJ file spreads convictions over courthouses",
+    "extra_felony_cap": "the most extra felonies one person holds",
+}
 
-    if key not in {f.name for f in fields(Assumptions)}:
-        raise KeyError(f"no assumption named {key!r} (see analysis.assumptions.Assumptions)")
-    return _SHORT.get(key, key.replace("_", " "))
+# On a DOJ-derived list, the DOJ generator's assumptions that set what each case-list
+# assumption sets on the case-list generator's lists; () where none does. The list holds
+# the February 2020 motion only, so the 2021 assumptions have nothing to set there; the
+# 45/32/20 race shares are published and dealt exactly, only the rest is assumed; every
+# row is the DOJ's, found in no court list, by construction.
+_DOJ_SECTIONS = ("felony_sections", "felony_11357_share")
+FROM_CASE_LIST: dict[str, tuple[str, ...]] = {
+    "year_profile": ("year_profile",),
+    "feb2020_misdemeanor_first_year": ("year_profile",),
+    "sep2021_first_year": (),
+    "feb2020_felony_sections": _DOJ_SECTIONS,
+    "sep2021_felony_sections": (),
+    "sep2021_misdemeanor_sections": (),
+    "other_unknown_split": ("race_shares",),
+    "sep2021_race_shares": (),
+    "sep2021_convictions_per_person": (),
+    "sep2021_people_also_in_feb2020": (),
+    "repeat_weight_shape": ("extra_felony_cap",),
+    "same_case_share": (),
+    "jurisdiction_weighting": ("court_spread",),
+    "court_capture_by_decade": (),
+    "doj_capture_of_sep2021": (),
+    "same_conviction_in_both_batches": (),
+}
 
 
-def assumed(*keys: str) -> Basis:
-    """The basis of a figure the named assumptions set, in their plain meaning."""
+def _parameters(generator: str) -> tuple[type, dict[str, str]]:
+    """The assumptions class of ``generator`` and the short names captions cite."""
+    if generator == CASE_LIST:
+        from .assumptions import Assumptions
+
+        return Assumptions, _CASE_LIST_SHORT
+    if generator == DOJ:
+        from .synth_doj.params import DojAssumptions
+
+        return DojAssumptions, _DOJ_SHORT
+    raise ValueError(f"no generator {generator!r}: one of {', '.join(GENERATORS)}")
+
+
+def _meaning(key: str, generator: str = CASE_LIST) -> str:
+    kind, short = _parameters(generator)
+    if key not in {f.name for f in fields(kind)}:
+        raise KeyError(f"no assumption named {key!r} (see {kind.__module__}.{kind.__name__})")
+    return short.get(key, key.replace("_", " "))
+
+
+def assumed(*keys: str, generator: str = CASE_LIST) -> Basis:
+    """The basis of a figure the named assumptions of ``generator`` set, in their plain
+    meaning."""
     if not keys:
         raise ValueError("name the assumption(s) the figure rests on")
-    return Basis("assumed", "; ".join(_meaning(k) for k in keys))
+    return Basis("assumed", "; ".join(_meaning(k, generator) for k in keys))
+
+
+def for_generator(keys, generator: str = CASE_LIST) -> tuple[str, ...]:
+    """Case-list assumption names as ``generator``'s assumptions setting the same figures,
+    each named once (unchanged for the case-list generator; maybe none for the DOJ's)."""
+    for key in keys:
+        _meaning(key)  # a case-list name, or KeyError
+    if generator == CASE_LIST:
+        return tuple(dict.fromkeys(keys))
+    _parameters(generator)
+    return tuple(dict.fromkeys(k for key in keys for k in FROM_CASE_LIST[key]))
 
 
 # On the synthetic default, the assumptions that set counts split by each dimension (the
@@ -145,13 +218,25 @@ def current() -> Basis | None:
     return data(_PAGE[0]) if _PAGE else None
 
 
+def generator() -> str | None:
+    """The generator of this page's synthetic data; None on a real list or before any
+    data card."""
+    if not _PAGE or not _PAGE[0].synthetic:
+        return None
+    return _PAGE[0].generator
+
+
 def illustrative(*keys: str) -> Basis | None:
-    """For a figure the named assumptions set on synthetic data: its ``assumed`` basis
-    there; on a real list, the list's basis (there it is measured, not assumed)."""
+    """For a figure the named assumptions (the case-list generator's names) set on
+    synthetic data: its ``assumed`` basis there, naming the assumptions of the generator
+    that made the page's data (:func:`for_generator`); plain ``synthetic`` when none of
+    them sets it; on a real list, the list's basis (there it is measured, not assumed)."""
     base = current()
     if base is None or base.kind != "synthetic":
         return base
-    return assumed(*keys)
+    made_by = generator() or CASE_LIST
+    named = for_generator(keys, made_by)
+    return assumed(*named, generator=made_by) if named else base
 
 
 def __dir__() -> list[str]:

@@ -66,6 +66,14 @@ def _check_options(county: str, age: int, years_conviction_free: int,
         raise ValidationError(bad)
 
 
+def _synthetic(files: Sequence[str | Path]) -> bool:
+    """Whether every file read is one ``analysis synth --format doj`` wrote (its truth
+    beside it): then the case list is synthetic wherever it is written."""
+    from ..synth_doj import wrote  # the generator reads this package's layout
+
+    return bool(files) and all(wrote(f) for f in files)
+
+
 def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at: dt.date,
         age: int = 50, years_conviction_free: int = 10, person_key: str = "cii",
         out: Path | None = None, dismiss_queues: Sequence[str] = ()) -> Result:
@@ -108,6 +116,7 @@ def run(files: Sequence[str | Path], *, county: str = "LOS ANGELES", compute_at:
     report["lacra"]["dismissQueues"] = {
         "added": outputs.queue_counts(listed, queues), "note": QUEUE_NOTE}
     report["lacra"]["warnings"] = [str(p) for p in problems]
+    report["lacra"]["syntheticInput"] = _synthetic(files)
     report["processingTimeInSeconds"] = round(time.perf_counter() - started, 3)
     if out is not None:
         outputs.write(Path(out), report, case_list, judged)

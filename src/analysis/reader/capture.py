@@ -307,11 +307,16 @@ def overlap_note(synthetic: bool) -> Markdown:
     if not synthetic:
         return Markdown("**Real list.** The overlap below comes from the list's own "
                         "identification flags.")
-    what = provenance.assumed(*provenance.ASSUMED_BY["found_in_doj"]).what
+    # the page's generator's assumptions (none set it on a list made of the DOJ file)
+    keys = provenance.ASSUMED_BY["found_in_doj"]
+    basis = provenance.illustrative(*keys) or provenance.assumed(*keys)
+    made = (f"the generator's assumptions set it ({basis.what})" if basis.illustrative else
+            "the list is the Los Angeles rules' run over the synthetic DOJ file, so every "
+            "conviction is in the DOJ list and none in a court list, by construction")
     return Markdown(
-        "**Synthetic data.** The overlap of the two lists below is not observed: the "
-        f"generator's assumptions set it ({what}). Every estimate on this page shows what "
-        "the method gives on such data, not a finding about Los Angeles.")
+        f"**Synthetic data.** The overlap of the two lists below is not observed: {made}. "
+        "Every estimate on this page shows what the method gives on such data, not a "
+        "finding about Los Angeles.")
 
 
 def coverage_table(validation: pl.DataFrame) -> pl.DataFrame:

@@ -23,9 +23,9 @@ from ..outputs import DataCard, Table
 from ..release.tables import HIDDEN, CountTable, labelled
 from .tidy import tidy
 
-__all__ = ["assumptions", "card_list", "count_text", "data_card", "data_tag", "footnote",
-           "illustrative", "inputs", "interval_text", "labelled", "number", "on_synthetic",
-           "opening", "table", "tip"]
+__all__ = ["assumptions", "card_list", "count_text", "data_card", "data_tag", "doj_assumptions",
+           "footnote", "illustrative", "inputs", "interval_text", "labelled", "number",
+           "on_synthetic", "opening", "table", "tip"]
 
 OPENING = "What this page finds"
 
@@ -55,15 +55,26 @@ def data_card(frame: pl.DataFrame, source: Source) -> DataCard:
         ("Rows", f"{number(rows)} conviction counts ({batches})"),
         ("People", f"{number(counts.value('people', batch='Total'))} distinct pseudonymous ids"),
         ("Checksum", f"`sha256:{source.sha256[:16]}…`"),
-        ("Synthetic?", "Yes. Every row is generated: totals match the published figures; "
-         "everything else follows the assumptions listed on this page. No row describes a "
-         "real person." if source.default else
-         "Yes. Every row is generated, so its figures demonstrate the method and are not "
-         "findings. No row describes a real person.") if source.synthetic else
+        ("Synthetic?", _synthetic_words(source)) if source.synthetic else
         ("Kind", "Real data: a list supplied by the user."),
     ]
     return DataCard(source.label, source.path.name, source.synthetic, source.sha256,
                     rows, card_list(items), default=source.default)
+
+
+def _synthetic_words(source: Source) -> str:
+    """The data card's answer to "Synthetic?" for a generated list, by its generator."""
+    if source.default:
+        return ("Yes. Every row is generated: totals match the published figures; "
+                "everything else follows the assumptions listed on this page. No row "
+                "describes a real person.")
+    if source.generator == provenance.DOJ:
+        return ("Yes. Every row is generated: the Los Angeles rules' run over the "
+                "project's synthetic DOJ file, whose people are built to reproduce the "
+                "published February 2020 figures, so its figures demonstrate the method "
+                "and are not findings. No row describes a real person.")
+    return ("Yes. Every row is generated, so its figures demonstrate the method and are "
+            "not findings. No row describes a real person.")
 
 
 def card_list(items: Sequence[tuple[str, str]]) -> str:
@@ -82,13 +93,31 @@ def assumptions(a: Assumptions = DEFAULT) -> pl.DataFrame:
     """The published and assumed inputs behind the synthetic data, in words: what each
     sets, the short name an illustrative note cites an assumption by, its value, kind
     and source (the generator's parameter names stay in ``analysis.assumptions``)."""
-    assumed = {f.name for f in dataclasses.fields(Assumptions)}
+    cited = {f.name for f in dataclasses.fields(Assumptions)}
+    return _cited(assumptions_table(a), cited, provenance.CASE_LIST)
+
+
+def doj_assumptions() -> pl.DataFrame:
+    """The same for the synthetic DOJ file: the published figures its people are built
+    to reproduce and the parameters it assumes (``analysis.synth_doj.params``); "cited
+    as" is given for the assumptions a page's box can cite (the rest shape whole
+    records, which no page of a case list counts)."""
+    from ..synth_doj.params import doj_assumptions_table
+
+    cited = {k for keys in provenance.FROM_CASE_LIST.values() for k in keys}
+    return _cited(doj_assumptions_table(), cited, provenance.DOJ)
+
+
+def _cited(inputs: pl.DataFrame, assumed: set[str], generator: str) -> pl.DataFrame:
+    """A generator's table of inputs with the words captions cite the ``assumed``
+    parameters by."""
     return (
-        assumptions_table(a)
+        inputs
         # the words a box's note uses for an assumed parameter; blank for published ones
         .with_columns(pl.col("name").map_elements(
-            lambda k: provenance.assumed(k).what if k in assumed else "",
+            lambda k: provenance.assumed(k, generator=generator).what if k in assumed else "",
             return_dtype=pl.String).alias("cited as"))
+        # what a reader reads, in this order (the parameter names stay in the code)
         .select("meaning", "cited as", "value", "kind", "source")
     )
 
@@ -184,15 +213,17 @@ def _people_of_2021(data, basis: provenance.Basis,
     if not isinstance(data, CountTable) or "people" not in data.counts \
             or "people" in overrides or basis.illustrative:
         return overrides
+    # through provenance's mapping: plain synthetic on a list no 2021 assumption made
     assumed = provenance.illustrative("sep2021_convictions_per_person")
+    if assumed is None or not assumed.illustrative:
+        return overrides
     batches = [dict(row["cells"]["people"].where).get("batch")
                for row in data.table.rows if "people" in row["cells"]]
     named = [b for b in batches if b is not None]
     # a table split by motion whose motions leave 2021 out holds none of its people
     if named and not any("sep2021" in b for b in named):
         return overrides
-    if assumed is not None and assumed.illustrative and any(
-            b is None or "sep2021" in b for b in batches):
+    if any(b is None or "sep2021" in b for b in batches):
         return overrides | {"people": assumed}
     return overrides
 
@@ -258,10 +289,22 @@ def illustrative(chart, *assumptions: str):
                             description=f"Illustrative. {marked.note()} {text}".strip())
 
 
+# Per generator: what the inputs table at a page's end is called, what it lists, and
+# what "synthetic" figures are counted from.
+_INPUTS = {
+    provenance.CASE_LIST: ("Published and assumed inputs of the synthetic data", assumptions,
+                           "the generated default data"),
+    provenance.DOJ: ("Published targets and assumptions of the synthetic DOJ file behind "
+                     "this list", doj_assumptions, "the list the Los Angeles rules made of "
+                     "the generated DOJ file (`analysis synth --format doj`, then "
+                     "`analysis doj`)"),
+}
+
+
 def inputs(source: Source) -> None:
     """Show what a page ends with: on synthetic data, the published and assumed inputs
-    of the generator; on a real list, one sentence naming the file (no synthetic
-    wording)."""
+    of the generator that made it (the case-list generator's, or the DOJ file's); on a
+    real list, one sentence naming the file (no synthetic wording)."""
     from IPython.display import Markdown, display
 
     if not source.synthetic:
@@ -269,22 +312,27 @@ def inputs(source: Source) -> None:
                          f"(sha256 {source.sha256[:16]}…); figures marked *published* come "
                          "from the cited sources."))
         return
+    title, listed, counted_from = _INPUTS[source.generator]
     display(Markdown("Figures marked *published* come from the cited sources; *synthetic* "
-                     "ones are counted from the generated default data; *assumed* ones are "
+                     f"ones are counted from {counted_from}; *assumed* ones are "
                      "choices the generator makes where no source speaks, and the figures "
                      "they alone set are shown apart as *illustrative*."),
-            table(assumptions(), "Published and assumed inputs of the synthetic data",
-                  basis=provenance.published("the sources in each row"),
+            table(listed(), title, basis=provenance.published("the sources in each row"),
                   column_basis={"value": provenance.Basis(
                       "assumed", "where kind is 'assumed'; published otherwise")}))
 
 
-def on_synthetic(source: Source, text: str):
-    """``text`` as a page's Markdown when it rests on the synthetic default; else nothing,
-    so a page rendered on a real list carries no synthetic wording."""
+def on_synthetic(source: Source, text: str, *, doj: str | None = None):
+    """``text`` as a page's Markdown when it rests on synthetic data; else nothing, so a
+    page rendered on a real list carries no synthetic wording. ``text`` speaks of the
+    case-list generator; on a list made of the synthetic DOJ file ``doj`` is said
+    instead (nothing when it is not given: the case-list wording would be false there)."""
     from IPython.display import Markdown
 
-    return Markdown(text) if source.synthetic else None
+    if not source.synthetic:
+        return None
+    said = doj if source.generator == provenance.DOJ else text
+    return Markdown(said) if said else None
 
 
 def footnote() -> str:

@@ -53,7 +53,7 @@ from .truth import counts
 
 __all__ = ["COLUMNS", "COMPUTE_AT", "COMPUTE_AT_EARLIEST", "DOJ_CALIBRATION", "DOJ_DEFAULT",
            "DojAssumptions", "Generated", "doj_assumptions_table", "doj_target", "generate",
-           "scale_for", "truth_paths", "write"]
+           "scale_for", "truth_paths", "write", "wrote"]
 
 _TRUTH = ("line", "SUBJECT_ID", "CNT_ORDER", "person", "group", "kind", "level", "county",
           "key", "date", "running", "rule", "determination", "reason")
@@ -89,6 +89,17 @@ def truth_paths(out: Path | str) -> tuple[Path, Path]:
     """Where the truth table and the truth summary of ``out`` are written."""
     out = Path(out)
     return out.with_name(out.name + ".truth.parquet"), out.with_name(out.name + ".truth.json")
+
+
+def wrote(path: Path | str) -> bool:
+    """Whether :func:`write` made the file ``path``: its truth summary beside it names
+    the seed and the scale it was generated with. ``analysis doj`` records the answer in
+    its summary, so a case list made of a generated file is known to be synthetic."""
+    try:
+        card = json.loads(truth_paths(path)[1].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(card, dict) and {"seed", "scale"} <= card.keys()
 
 
 def _truth_rows(frame: pl.DataFrame, decided: pl.DataFrame, first_line: int) -> pl.DataFrame:

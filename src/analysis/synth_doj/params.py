@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 import polars as pl
 
 from ..assumptions import Target, assumed
+from .codes import CITY_PROSECUTOR_COURTS, COURTS
 
 __all__ = ["COMPUTE_AT", "COMPUTE_AT_EARLIEST", "DOJ_CALIBRATION", "DOJ_DEFAULT",
            "DojAssumptions", "doj_assumptions_table", "doj_target"]
@@ -137,6 +138,15 @@ class DojAssumptions:
         ((1961, 0.3), (1968, 1.0), (1974, 1.6), (1980, 1.2), (1990, 1.0), (2000, 1.1),
          (2008, 1.0), (2011, 0.6), (2016, 0.3)),
         "relative number of first convictions by year", "the case list's assumed profile")
+    court_spread: tuple[tuple[str, tuple[str, ...]], ...] = assumed(
+        (("Prop 64 misdemeanor", CITY_PROSECUTOR_COURTS), ("any other conviction", COURTS)),
+        "the Superior Court courthouses a Los Angeles County conviction is heard in, each "
+        "as likely as the others: a Prop 64 misdemeanor in one of the cities with their own "
+        "prosecutor (where rule 1 leaves it to the city attorney), any other conviction in "
+        "any of the county's criminal courthouses; the court sets the conviction's city, "
+        "and so its prosecuting agency, on the case list",
+        "not published: the state's file is not public, so no courthouse is taken to hear "
+        "more convictions than another")
     age_at_first: tuple[float, float] = assumed(
         (2.0, 4.5), "gamma shape and scale of years past 18 at the first conviction",
         "a mean of 27; not published")
@@ -185,6 +195,9 @@ DOJ_DEFAULT = DojAssumptions()
 
 
 def _show(value) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple) \
+            and isinstance(value[0][1], tuple):  # named groups of places
+        return "; ".join(f"{a}: {len(b)} courthouses" for a, b in value)
     if isinstance(value, tuple) and value and isinstance(value[0], tuple):
         return ", ".join(f"{a}: {b:g}" if isinstance(b, float) else f"{a}: {b:,}"
                          for a, b in value)

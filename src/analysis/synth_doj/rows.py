@@ -58,20 +58,24 @@ def _cycles(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame,
     )
 
 
-# Positions in COURTS of the courts a Los Angeles Prop 64 misdemeanor is heard in.
-_CITY_COURTS = np.array([codes.COURTS.index(c) for c in codes.CITY_PROSECUTOR_COURTS])
+def _courts(a, group: str) -> np.ndarray:
+    """Positions in COURTS of the courthouses ``a.court_spread`` gives ``group``."""
+    return np.array([codes.COURTS.index(c) for c in dict(a.court_spread)[group]])
 
 
-def _per_cycle(cyc: pl.DataFrame, conv: pl.DataFrame, rng) -> pl.DataFrame:
-    """Draws shared by every row of a cycle: its court (for a Los Angeles Prop 64
-    misdemeanor, one of a city with its own prosecutor), agency and spellings."""
+def _per_cycle(cyc: pl.DataFrame, conv: pl.DataFrame, rng, a) -> pl.DataFrame:
+    """Draws shared by every row of a cycle: its court (``a.court_spread``: for a Los
+    Angeles Prop 64 misdemeanor, one of a city with its own prosecutor), agency and
+    spellings."""
     n = cyc.height
     city = ((conv["kind"] == "p64") & (conv["level"] == "M")
             & (conv["county"] == codes.LA)).to_numpy()
     convicted = (cyc["type"] == "C").to_numpy()
     misdemeanor = convicted & city[np.where(convicted, cyc["conv"].fill_null(0).to_numpy(), 0)]
-    court = np.where(misdemeanor, _CITY_COURTS[rng.integers(0, len(_CITY_COURTS), n)],
-                     rng.integers(0, len(codes.COURTS), n))
+    # each group's courthouses equally likely; the misdemeanors' drawn first
+    city_courts, any_court = _courts(a, "Prop 64 misdemeanor"), _courts(a, "any other conviction")
+    court = np.where(misdemeanor, city_courts[rng.integers(0, len(city_courts), n)],
+                     any_court[rng.integers(0, len(any_court), n)])
     return cyc.select(
         "person", "cyc",
         court=pl.Series(court),
@@ -123,7 +127,7 @@ def rows(conv: pl.DataFrame, regs: pl.DataFrame, dead: pl.DataFrame, arrests: pl
     frame = (
         pl.concat([court, _arrest_rows(cyc, arrests), other], how="diagonal")
         # one draw per cycle: its court or agency, and how its offense is written
-        .join(_per_cycle(cyc, conv, rng), on=["person", "cyc"], how="left")
+        .join(_per_cycle(cyc, conv, rng, a), on=["person", "cyc"], how="left")
         # file order: person, cycle, step, count, sentence part
         .sort("person", "cyc", "step", "count", "part")
         .join(people, on="person", how="left")
