@@ -3,8 +3,9 @@
 :func:`load` checks each file's shape (:mod:`.layout_check`), scans the needed columns
 as text (``pl.scan_csv``, all String, nothing else parsed), and derives, per row:
 
-- ``subject``: the DOJ subject (``SUBJECT_ID``) under a salted hash: the unit the rules
-  judge, as in the reference tool;
+- ``subject``: the DOJ subject (``SUBJECT_ID``) under a salted hash
+  (:func:`analysis.pseudonym.keyed_ids`, ``S`` and 20 hex digits): the unit the rules
+  judge, as in the reference tool; it is never written out;
 - ``person_id``: :func:`analysis.pseudonym.person_ids` of a key chosen by
   ``person_key`` (:data:`PERSON_KEYS`). ``"cii"``: the normalised CII number
   (``key_text(["CII_NUMBER"])``), or, when the CII is blank, the name and the date of
@@ -15,7 +16,7 @@ as text (``pl.scan_csv``, all String, nothing else parsed), and derives, per row
   (``FE_NUM_CRT_CASE``) of the row's court step, :func:`analysis.pseudonym.case_ids`
   of :func:`analysis.pseudonym.case_number_text`: the row's own number, else the first
   one given on another row of the same step (subject and first six digits of
-  ``CNT_ORDER``); null when the step has none;
+  ``CNT_ORDER``); null when the step has none, and on rows that are not convictions;
 - ``case_id`` (:func:`case_ids`, made only for the rows that need one): ``court_case``
   where there is one, else ``C`` and 20 hex digits of the BLAKE2b-80 of ``DOJ
   CASE|<subject>|<first six digits of CNT_ORDER>|<court>`` keyed with (a digest of)
@@ -130,8 +131,9 @@ def _people(frame: pl.DataFrame, compute_at: dt.date, person_key: str) -> pl.Dat
     keys = frame.select(_PEOPLE).unique()
     subjects = (keys.select("SUBJECT_ID").unique()
                 .with_columns(_subject=pl.lit("DOJ SUBJECT")))
-    subjects = subjects.select("SUBJECT_ID", subject=_hash(
-        pseudonym.key_text(["_subject", "SUBJECT_ID"]), subjects, "S"))
+    # the subject is the rules' own unit, never published: the quicker keyed hash
+    subjects = subjects.select("SUBJECT_ID", subject=pseudonym.keyed_ids(
+        subjects.select(pseudonym.key_text(["_subject", "SUBJECT_ID"])).to_series(), "S"))
     return (keys.with_columns(person_id=_person_ids(keys, person_key),
                               age=(pl.lit(compute_at) - pl.col("dob")).dt.total_days() / 365.25)
             .join(subjects, on="SUBJECT_ID", how="left", nulls_equal=True))
@@ -155,7 +157,9 @@ def _court_cases(raw: pl.DataFrame) -> pl.DataFrame:
                   .join(given, on=["SUBJECT_ID", "_step"], how="inner")
                   .select("row", _number="_fill"))
         numbered = numbered.update(filled, on="row", how="left")
-    return (numbered.with_columns(court_case=pseudonym.case_ids(numbered["_number"]))
+    # only a conviction's case gets an id (the rules judge convictions alone)
+    numbers = numbered.select(pl.when(coding.convicted()).then("_number")).to_series()
+    return (numbered.with_columns(court_case=pseudonym.case_ids(numbers))
             .drop("FE_NUM_CRT_CASE", "_number"))
 
 
