@@ -81,6 +81,17 @@ def test_the_reader_table_is_escaped_and_links_its_csv_file(table):
     assert "base64" not in html
 
 
+def test_a_column_of_sentences_is_marked_to_keep_its_width():
+    """On a phone a long-text column would wrap to a word a line; its cells are marked
+    so the style keeps them a readable width, and short columns are left alone."""
+    long = "the published 2020 shares; the split of the 3% is assumed, " * 2
+    frame = pl.DataFrame({"name": ["race_shares", "seed"], "value": ["0.45", "2020"],
+                          "source": [long, "short"]})
+    html = reader.table(frame, "Inputs", basis=provenance.published("sources")).html("t.csv")
+    assert html.count('<td class="lacra-prose">') == 2
+    assert "<td>race_shares</td><td>0.45</td>" in html
+
+
 def test_the_renderer_writes_each_csv_and_points_the_page_at_it(tmp_path, table, synthetic):
     card = Source(tmp_path / "list.csv", False, "cd" * 32)
     nb = _through_a_notebook(tmp_path, table._repr_mimebundle_(), table._repr_mimebundle_(),

@@ -43,6 +43,7 @@ RENDERER_ONLY = (TABLE_MIME, DATA_CARD_MIME)
 # How every published CSV is written (Excel reads UTF-8 only after a byte-order mark),
 # and the columns it may add beside a shown one: a hidden count's flag, a range's bounds.
 CSV_ENCODING = "utf-8-sig"
+PROSE_CHARS = 60  # a table column whose longest cell is longer holds sentences
 CSV_SUFFIXES = (HIDDEN_FLAG, "_low", "_high")
 # ``LACRA_CHART_SVG=defer`` leaves a chart's static SVG to whoever reads the notebook
 # (the renderer draws it in its long-lived workers: see ``charts.add_static_svgs``).
@@ -140,7 +141,13 @@ class Table:
     def html(self, href: str) -> str:
         """The table and its download link pointing at ``href``."""
         head = "".join(_header(c) for c in self.columns)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row)
+        # a column of sentences keeps a readable width where the screen is narrow (the
+        # table scrolls instead), so its cells do not wrap to a word a line
+        prose = {i for i in range(len(self.columns))
+                 if max((len(row[i]) for row in self.cells), default=0) > PROSE_CHARS}
+        body = "".join("<tr>" + "".join(
+            f'<td class="lacra-prose">{html.escape(v)}</td>' if i in prose
+            else f"<td>{html.escape(v)}</td>" for i, v in enumerate(row))
                        + "</tr>" for row in self.cells)
         # the caption names the table for screen readers; its visible twin sits above
         # the scrolling box, so it wraps on a phone instead of scrolling away with it
