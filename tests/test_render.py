@@ -419,6 +419,38 @@ def small_project(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+def test_a_link_to_a_page_the_site_lacks_is_published_as_its_text(small_project):
+    """A custom config may leave out a page the prose links to (the glossary): the link
+    becomes its text, and the page renders again once the config adds that page."""
+    p = small_project
+    beta = p.notebooks / "02_beta.ipynb"
+    nb = nbformat.read(beta, as_version=4)
+    nb.cells.append(new_markdown_cell("See [HS 11357](glossary.html#hs-11357) and "
+                                      "[the first page](alpha--one.html)."))
+    nbformat.write(nb, beta)
+    assert not p.render().failed
+    html = (p.site / "beta.html").read_text(encoding="utf-8")
+    assert "glossary.html" not in html and "See HS 11357 and" in html
+    assert 'href="alpha--one.html"' in html
+    executed = nbformat.read(p.site / "beta.ipynb", as_version=4)
+    assert "glossary.html" not in "".join(c.source for c in executed.cells)
+    entry = next(e for e in p.manifest()["pages"] if e["page"] == "beta")
+    assert entry["unlinked"] == ["glossary"]
+    p.runs()
+
+    # the config gains the page: the linking page renders again, with its link
+    write_notebook(p.notebooks / "03_glossary.ipynb", 'label: str = "g"  # slice')
+    config = yaml.safe_load(p.config.read_text())
+    write_config(p.config, config["reports"] + [
+        {"name": "glossary", "notebook": "03_glossary.ipynb", "title": "Glossary",
+         "summary": "Words."}])
+    result = p.render()
+    assert sorted(result.rendered) == ["beta", "glossary"]
+    assert 'href="glossary.html#hs-11357"' in (p.site / "beta.html").read_text(encoding="utf-8")
+    assert "unlinked" not in next(e for e in p.manifest()["pages"] if e["page"] == "beta")
+
+
+@pytest.mark.slow
 def test_incremental_runs_execute_exactly_what_changed(small_project):
     p = small_project
     first = p.render(jobs=2)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import charts
 from ..outputs import RENDERER_ONLY, SVG_DEFER, SVG_ENV, Chart, ContractError, DataCard, Table
+from . import links
 from .execute import environment, execute, stderr_to
 from .index import TEMPLATE, TEMPLATES
 from .jobs import CsvFile, Failure, Job, Outcome
@@ -57,6 +58,10 @@ def _publish(nb, job: Job) -> tuple[list[CsvFile], DataCard | None, DataCard | N
     """Write the researchers' notebook, then the CSVs and the reader page."""
     import nbformat
 
+    # a link to a page this site does not hold is published as its text
+    for cell in nb.cells:
+        if job.unlinked and cell.cell_type == "markdown":
+            cell.source = links.unlink(cell.source, job.unlinked)
     # the published notebook names its source, not this machine's staging folder
     run = nb.metadata.get("papermill", {})
     run.update(input_path=f"notebooks/{job.notebook.name}", output_path=job.executed.name)

@@ -46,6 +46,7 @@ class Job:
     header: Header
     env: tuple[tuple[str, str], ...] = ()  # set for the kernel (the site's release plan)
     vega_src: str = ""  # the asset the page loads them from; '' inlines vega_js instead
+    unlinked: tuple[str, ...] = ()  # pages its prose links to that the site lacks
 
     @property
     def executed(self) -> Path:

@@ -105,12 +105,15 @@ def data_fingerprint(page: Page) -> dict:
 
 def page_fingerprint(page: Page, package: str, versions: dict[str, str],
                      release: str = "", reading: dict | None = None,
-                     libraries: dict | None = None) -> dict:
+                     libraries: dict | None = None, unlinked: tuple[str, ...] = ()
+                     ) -> dict:
     """Everything a page's output depends on, and its key (a hash of all of it).
     ``release`` is the digest of the cells the site's release hides on the page;
     ``reading`` how its case list is read (``Reading.fingerprint``: the encoding and
     the mapping file's checksum), recorded only when not the default; ``libraries``
-    its chart libraries (``Libraries.fingerprint``: their sha256, whether inlined)."""
+    its chart libraries (``Libraries.fingerprint``: their sha256, whether inlined);
+    ``unlinked`` the pages its prose links to that the site lacks (``links.missing``),
+    recorded only when there are any."""
     parts = {
         "format": FORMAT,
         "notebook_sha256": sha256_file(page.notebook),
@@ -123,6 +126,8 @@ def page_fingerprint(page: Page, package: str, versions: dict[str, str],
     }
     if reading:
         parts["reading"] = dict(reading)
+    if unlinked:
+        parts["unlinked"] = list(unlinked)
     parts.update(libraries or {})
     parts["key"] = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str)
                                   .encode()).hexdigest()

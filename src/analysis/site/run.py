@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
-from . import assets, kept, manifest, protection, publish
+from . import assets, kept, links, manifest, protection, publish
 from .config import DataRejected, RenderError, load_config
 from .failures import FailedPage, describe_failure, summarize_failures
 from .index import SITE_TITLE, write_site_files
@@ -185,7 +185,8 @@ def _plan(config: Path, site: Path, notebooks: Path, only: list[str], force: boo
     reading = reading or Reading()
     releases = protection.prepare(pages, say, reading, loaded)
     libraries = assets.prepare(site, self_contained, say)
-    parts = {p.name: _fingerprint(p, package, versions, releases, reading, libraries)
+    names = [p.name for p in pages]
+    parts = {p.name: _fingerprint(p, package, versions, releases, reading, libraries, names)
              for p in selected}
     reasons = {p.name: "forced" if force else manifest.why_stale(
         previous.get(p.name), parts[p.name], site) for p in selected}
@@ -207,11 +208,12 @@ def _intact(site: Path, entry: dict, libraries: assets.Libraries) -> bool:
 
 
 def _fingerprint(p: Page, package: str, versions: dict, releases: protection.Releases,
-                 reading: Reading, libraries: assets.Libraries):
+                 reading: Reading, libraries: assets.Libraries, site_pages: list[str]):
     found = releases.pages.get(p.name)
     how = reading.fingerprint() if DATA_PARAMETER in p.effective else {}
     return manifest.page_fingerprint(p, package, versions, found.digest if found else "",
-                                     reading=how, libraries=libraries.fingerprint())
+                                     reading=how, libraries=libraries.fingerprint(),
+                                     unlinked=links.missing(p.notebook, site_pages))
 
 
 def _announce(work: Work, site: Path, progress: Progress) -> bool:
@@ -267,7 +269,8 @@ def _execute(work: Work, site: Path, out: Path, stamp: Stamp, workers: int,
                 publish.failed_dir(site), kernel, timeout, libraries.file,
                 Header(p.name, p.title, SITE_TITLE, p.notebook.name, stamp.commit,
                        stamp.printed, p.parameter_label, p.data_description),
-                work.releases.env(p.name) + work.reading.env(), libraries.src)
+                work.releases.env(p.name) + work.reading.env(), libraries.src,
+                tuple(work.parts[p.name].get("unlinked", ())))
             for p in todo]
     return {o.name: o for o in run_jobs(jobs, workers, progress)}
 
@@ -329,7 +332,8 @@ def _carried_entry(p: Page, work: Work, site: Path, out: Path) -> dict:
     previous = work.previous[p.name]
     current = (work.parts.get(p.name)
                or _fingerprint(p, work.package, work.versions, work.releases,
-                               work.reading, work.libraries))["key"]
+                               work.reading, work.libraries, [q.name for q in work.pages])
+               )["key"]
     # a page --only left out may be out of date: say so rather than hide it
     entry = dict(previous, status="unchanged" if previous.get("key") == current else "stale")
     for item in entry["files"]:
