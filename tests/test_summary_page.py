@@ -193,3 +193,30 @@ def test_the_plan_is_named_by_the_summary_figures_not_its_file(opened, monkeypat
     assert release.load_plan(opened[0], source.sha256, doj_summary=summary) == content
     with pytest.raises(RuntimeError, match="another summary.json"):
         release.load_plan(opened[0], source.sha256, doj_summary=other)
+
+
+def test_a_case_list_claim_whose_figure_is_withheld_gets_no_verdict(synthetic, tmp_path):
+    """Four misdemeanors against the published 3,700: the page withholds the count, so
+    the verdict may not call the claim failed (that would say the hidden count is not
+    near 3,700); it says how many claims it leaves unjudged instead."""
+    import polars as pl
+
+    from analysis import synth
+
+    feb = synthetic.filter(pl.col("batch") == "feb2020")
+    few = pl.concat([feb.filter(pl.col("charge_level") == "felony").head(600),
+                     feb.filter(pl.col("charge_level") == "misdemeanor").head(4)])
+    cases, source = data.open_cases(synth.write(few, tmp_path / "few.parquet"))
+    _, against, result = _page(cases, source, None)
+    shown = {r["claim"]: r for r in against.protected().iter_rows(named=True)}
+    withheld = {c for c, r in shown.items() if r["computed"] == release.HIDDEN}
+    assert "feb2020-05" in withheld  # "another 4,000 (3,700)" misdemeanors: 4 here
+    checks = {d.claim: d for d in result.data}
+    for claim in withheld:
+        assert checks[claim].status == NOT_CHECKABLE and not checks[claim].required
+    assert not withheld & {d.claim for d in result.failures}
+    said = reader.reconcile.verdict(result).data
+    assert f"{len(withheld)} claim(s) are not judged" in said
+    assert "feb2020-05" not in said
+    # the shown figures are judged as before: 604 convictions fail "nearly 66,000"
+    assert "feb2020-01" in {d.claim for d in result.failures}

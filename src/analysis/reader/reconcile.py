@@ -3,6 +3,8 @@ the checks, the data against the claims, the waterfall and the people chart."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import altair as alt
 import polars as pl
 from IPython.display import Markdown
@@ -11,7 +13,7 @@ from .. import charts, findings, readings, words
 from ..citations import cite
 from ..claimchecks import NOT_CHECKABLE
 from ..reconcile import PER_PERSON_BINS, Reconciliation
-from ..release import CountTable
+from ..release import HIDDEN, CountTable
 from . import tables
 from .overview import nothing_to_draw
 from .tables import data_tag
@@ -78,20 +80,42 @@ def checks_table(result: Reconciliation) -> pl.DataFrame:
                           "explanation": c.explanation} for c in result.checks])
 
 
+WITHHELD = f"figure is {HIDDEN}"  # how a check whose figure the page withholds ends
+
+
+def withhold(result: Reconciliation, against: CountTable,
+             by_rules: frozenset[str] = frozenset()) -> Reconciliation:
+    """``result`` with every check whose figure ``against`` (the page's protected claims
+    table) withholds left not checkable and not required: whether a withheld figure
+    meets a claim would narrow it down, so no verdict may say. ``by_rules``: the claims
+    whose figure is the rules' (an ``analysis doj`` summary's), not the data's."""
+    gone = {row["dims"]["claim"] for row, hidden in
+            zip(against.table.rows, against.hidden_mask()["computed"], strict=True) if hidden}
+    return dataclasses.replace(result, data=[
+        dataclasses.replace(d, computed=None, status=NOT_CHECKABLE, required=False,
+                            explanation=("the rules' " if d.claim in by_rules
+                                         else "the data's ") + WITHHELD)
+        if d.claim in gone and d.computed is not None else d for d in result.data])
+
+
 def verdict(result: Reconciliation, synthetic: bool = False) -> Markdown:
     """One sentence: does the data meet every claim it should, and if not, which? On the
-    synthetic default, which was generated to meet them, the check is calibration."""
+    synthetic default, which was generated to meet them, the check is calibration. The
+    claims whose figure the page withholds (:func:`withhold`) are counted apart."""
     failures = result.failures
+    unjudged = sum(d.explanation.endswith(WITHHELD) for d in result.data)
+    apart = (f" {unjudged} claim(s) are not judged: their figure is {HIDDEN}."
+             if unjudged else "")
     if not failures and synthetic:
         return Markdown("**Calibration holds:** the synthetic data meets every published "
                         "claim it was generated to meet. This shows the generator works; "
-                        "it is not evidence that the claims are right.")
+                        "it is not evidence that the claims are right." + apart)
     if not failures:
-        return Markdown("**The data meets every published claim it should.**")
+        return Markdown("**The data meets every published claim it should.**" + apart)
     return Markdown(f"**The data fails {len(failures)} claim(s) it should meet:** "
                     + "; ".join(f"{d.claim} ({d.published}, {words.scope_label(d.scope)})"
                               for d in failures)
-                    + ".")
+                    + "." + apart)
 
 
 def waterfall_steps(per_motion: CountTable, overlap: CountTable) -> pl.DataFrame:

@@ -11,8 +11,6 @@ like any count. :func:`reconciliation` is the page's reconciliation with them;
 
 from __future__ import annotations
 
-import dataclasses
-
 from IPython.display import Markdown
 
 from .. import summarychecks, words
@@ -20,6 +18,7 @@ from ..citations import cite
 from ..claimchecks import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, ROUNDING, SEVERITY
 from ..reconcile import Reconciliation
 from ..release import HIDDEN, CountTable
+from .reconcile import withhold
 from .tables import footnote
 
 __all__ = ["TITLE", "card", "reconciliation"]
@@ -45,27 +44,17 @@ def _whole(result: Reconciliation) -> list[str]:
     return [c.id for c in result.claims if c.measure in summarychecks.MEASURES]
 
 
-def _withheld(against: CountTable) -> set[str]:
-    """The claims whose computed figure the release withholds."""
-    return {row["dims"]["claim"] for row, gone in
-            zip(against.table.rows, against.hidden_mask()["computed"], strict=True) if gone}
-
-
 def reconciliation(result: Reconciliation, summary: dict | None,
                    against: CountTable) -> Reconciliation:
     """``result`` as the page shows it: with ``summary`` (the ``analysis doj`` summary
-    beside the case list), the claims about whole records checked against it, each one
-    whose figure ``against`` (the page's protected claims table) withholds left not
-    checkable, so that no verdict narrows a withheld figure down. Without a summary,
-    ``result`` unchanged."""
+    beside the case list), the claims about whole records checked against it; then
+    every claim whose figure ``against`` (the page's protected claims table) withholds
+    left not checkable (:func:`analysis.reader.reconcile.withhold`), so that no verdict
+    narrows a withheld figure down."""
     if summary is None:
-        return result
+        return withhold(result, against)
     checked = summarychecks.apply(result, summary, withhold=False)
-    gone = _withheld(against) & set(_whole(checked))
-    return dataclasses.replace(checked, data=[
-        dataclasses.replace(d, computed=None, status=NOT_CHECKABLE, required=False,
-                            explanation=f"the rules' figure is {HIDDEN}")
-        if d.claim in gone else d for d in checked.data])
+    return withhold(checked, against, frozenset(_whole(checked)))
 
 
 def _source_words(source) -> str:
