@@ -221,27 +221,38 @@ def _doj_summary(file: Path) -> dict | None:
         return None
 
 
-def generator_of(file: Path) -> str:
+_UNREAD = object()  # the summary beside a list, not looked for yet
+
+
+def generator_of(file: Path, summary=_UNREAD) -> str:
     """Which generator made the synthetic list ``file``: the DOJ generator for a list
-    ``analysis doj`` wrote (its summary beside it), except directly in data/synthetic
-    (where the default list lives); the case-list generator otherwise."""
-    in_synthetic = file.resolve().parent == paths.SYNTHETIC.resolve()
-    return provenance.DOJ if not in_synthetic and _doj_summary(file) else provenance.CASE_LIST
+    ``analysis doj`` wrote (its summary beside it; ``summary``, when the caller has
+    read it already), except directly in data/synthetic (where the default list lives);
+    the case-list generator otherwise."""
+    if file.resolve().parent == paths.SYNTHETIC.resolve():
+        return provenance.CASE_LIST
+    if summary is _UNREAD:
+        summary = _doj_summary(file)
+    return provenance.DOJ if summary else provenance.CASE_LIST
 
 
-def _is_synthetic(file: Path) -> bool:
+def _is_synthetic(file: Path, summary=_UNREAD) -> bool:
     """A file the project generated: anything under ``data/synthetic`` (the default case
     list, and what ``make doj-demo`` derives from the synthetic DOJ file), or a list
     ``analysis doj`` made of a DOJ file ``analysis synth --format doj`` wrote (its
-    summary says so: ``lacra.syntheticInput``)."""
+    ``summary`` says so: ``lacra.syntheticInput``)."""
     if paths.SYNTHETIC.resolve() in file.resolve().parents:
         return True
-    summary = _doj_summary(file)
+    if summary is _UNREAD:
+        summary = _doj_summary(file)
     return bool(summary and (summary.get("lacra") or {}).get("syntheticInput") is True)
 
 
 def _source(file: Path, digest: str | None = None) -> Source:
-    return Source(file, _is_synthetic(file), digest or checksum.sha256_file(file))
+    summary = _doj_summary(file)  # read once: it says both whether and how it was made
+    synthetic = _is_synthetic(file, summary)
+    return Source(file, synthetic, digest or checksum.sha256_file(file),
+                  generator_of(file, summary) if synthetic else "")
 
 
 def __dir__() -> list[str]:
