@@ -220,12 +220,10 @@ def _people_of_2021(data, basis: provenance.Basis,
     batches = [dict(row["cells"]["people"].where).get("batch")
                for row in data.table.rows if "people" in row["cells"]]
     named = [b for b in batches if b is not None]
-    # a table split by motion whose motions leave 2021 out holds none of its people
-    if named and not any("sep2021" in b for b in named):
-        return overrides
-    if any(b is None or "sep2021" in b for b in batches):
-        return overrides | {"people": assumed}
-    return overrides
+    # split by motion, a table counts 2021's people where a row names 2021; unsplit,
+    # its total counts them
+    counts_2021 = any("sep2021" in b for b in named) if named else None in batches
+    return overrides | {"people": assumed} if counts_2021 else overrides
 
 
 def _basis(given: provenance.Basis | None, rests_on: Sequence[str], counts: bool,
