@@ -160,5 +160,7 @@ def test_arrests_page_explains_how_to_get_a_missing_file(tmp_path, synthetic):
                 {"arrests_path": str(tmp_path / "absent.csv"), "data_path": str(small)})
     assert "The arrest file was not found" in text
     assert "LACRA_SHARED_DATA" in text
+    # named as published files name a file: no folder of this machine on the page
+    assert "(`absent.csv`" in text and str(tmp_path) not in text
     assert "What this page finds" in text or "The arrest file was not found" in text
     assert "per 10,000" not in text

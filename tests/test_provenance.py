@@ -171,7 +171,7 @@ def test_no_caption_calls_a_figure_computed(default_site):
 
 
 @pytest.mark.slow
-def test_the_arrests_page_names_its_real_data(default_site):
+def test_the_arrests_page_names_its_real_data(default_site, shared_data):
     text = reader_text(default_site / "arrests-vs-relief.html")
     assert "Data: LAPD adult marijuana arrests" in text
     assert "Synthetic data." not in text

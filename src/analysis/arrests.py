@@ -341,10 +341,12 @@ def describe_arrests(path: str | Path | None = None) -> ArrestSource:
 
 
 def how_to_get(path: str | Path | None = None) -> str:
-    """Markdown telling a reader how to obtain the arrest file when it is missing."""
+    """Markdown telling a reader how to obtain the arrest file when it is missing (the
+    file named as published files name it: no folder of this machine)."""
     path = Path(path) if path else default_path()
     return (
-        f"**The arrest file was not found** at `{path}`, so this page shows no arrest "
+        f"**The arrest file was not found** (`{paths.public_path(path)}`, where `shared:` "
+        "is the shared data folder), so this page shows no arrest "
         "figures.\n\n"
         "To build it: put the public LAPD extract "
         f"`{LAPD_FILE}` (City of Los Angeles open data, \"Marijuana Data\", dataset "

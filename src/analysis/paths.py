@@ -36,8 +36,8 @@ from pathlib import Path
 __all__ = ["CLAIMS", "DATA", "DATA_ENCODING_ENV", "DATA_MAPPING_ENV", "DEFAULT_SEED",
            "ID_SALT", "ID_SALT_ENV", "KERNEL_NAME", "MAPPINGS", "NOTEBOOKS", "PRIVATE",
            "REFERENCE", "REPORTS", "REPORTS_CONFIG", "ROOT", "SITE", "SOURCES", "SYNTHETIC",
-           "RELEASES", "VALIDATED", "shared_data", "shared_file", "synthetic_cases",
-           "synthetic_doj"]
+           "RELEASES", "VALIDATED", "public_path", "shared_data", "shared_file",
+           "synthetic_cases", "synthetic_doj"]
 
 
 def _find_root() -> Path:
@@ -98,6 +98,20 @@ def synthetic_doj(seed: int = DEFAULT_SEED) -> Path:
 def shared_data() -> Path:
     """The folder of public reference files (may not exist on every machine)."""
     return Path(os.environ.get("LACRA_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def public_path(value: str | Path) -> str:
+    """How published files name a local file: ``shared:NAME`` for the shared public data,
+    the path from the checkout for a file inside it, else the file name alone. Pages and
+    manifests never show the folders of the machine that rendered them."""
+    path = Path(value).expanduser()
+    resolved = path.resolve()
+    for base, prefix in ((shared_data(), "shared:"), (ROOT, "")):
+        try:
+            return prefix + resolved.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
 
 
 def shared_file(name: str) -> Path:

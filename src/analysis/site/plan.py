@@ -111,17 +111,8 @@ def parameter_file(page: Page, value: str | Path) -> Path:
 
 
 def public_path(value: str | Path) -> str:
-    """How published files name a local file: ``shared:NAME`` for the shared public data,
-    the path from the checkout for a file inside it, else the file name alone. Pages and
-    manifests never show the folders of the machine that rendered them."""
-    path = Path(value).expanduser()
-    resolved = path.resolve()
-    for base, prefix in ((paths.shared_data(), "shared:"), (paths.ROOT, "")):
-        try:
-            return prefix + resolved.relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.name
+    """How published files name a local file (:func:`analysis.paths.public_path`)."""
+    return paths.public_path(value)
 
 
 def public_parameters(params: dict) -> dict:
